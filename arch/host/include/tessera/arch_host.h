@@ -1,0 +1,12 @@
+/* Test controls of the hosted arch layer. */
+#ifndef TESSERA_ARCH_HOST_H
+#define TESSERA_ARCH_HOST_H
+
+#include <stdint.h>
+
+void arch_host_set_counter(uint64_t ticks, uint64_t hz);
+/* Everything written to the serial line since the last reset, NUL-terminated. */
+const char *arch_host_serial(void);
+void arch_host_serial_reset(void);
+
+#endif
