@@ -3,8 +3,6 @@
 # that turns an ELF into a flat binary.
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
                 OUTPUT_VARIABLE TESSERA_GCC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
-execute_process(COMMAND ${CMAKE_C_COMPILER} -print-libgcc-file-name
-                OUTPUT_VARIABLE TESSERA_LIBGCC OUTPUT_STRIP_TRAILING_WHITESPACE)
 
 set(TESSERA_DEPS_DIR ${CMAKE_BINARY_DIR}/deps/arm64)
 if(NOT EXISTS ${TESSERA_DEPS_DIR}/usr/lib/aarch64-linux-gnu/libfdt.a)
@@ -23,9 +21,9 @@ set_target_properties(fdt_arm64 PROPERTIES
 # Compiler-provided freestanding headers (stdint.h, stddef.h, stdarg.h, ...) for every target.
 include_directories(SYSTEM ${TESSERA_GCC_INCLUDE})
 
-# tessera_flat_binary(TARGET): writes TARGET.bin beside the ELF.
-function(tessera_flat_binary target)
+# tessera_flat_binary(TARGET OUTPUT): writes the flat binary OUTPUT from TARGET's ELF.
+function(tessera_flat_binary target output)
     add_custom_command(TARGET ${target} POST_BUILD
-        COMMAND ${CMAKE_OBJCOPY} -O binary $<TARGET_FILE:${target}> $<TARGET_FILE:${target}>.bin
-        COMMENT "flat binary ${target}.bin")
+        COMMAND ${CMAKE_OBJCOPY} -O binary $<TARGET_FILE:${target}> ${output}
+        COMMENT "flat binary ${output}")
 endfunction()

@@ -2,8 +2,13 @@
 #ifndef TESSERA_ARCH_H
 #define TESSERA_ARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+typedef uint64_t paddr_t;
+struct domain;
+struct vcpu;
 
 /* Platform counter (CNTPCT on arm64) in ticks since reset, and its frequency. */
 uint64_t arch_counter(void);
@@ -15,5 +20,36 @@ void arch_serial_write(const char *s, size_t n);
 /* Low-power wait for an event (WFE) and the matching wake-up of every waiter (SEV). */
 void arch_wait_event(void);
 void arch_send_event(void);
+
+/* Hypervisor address of physical memory (the hypervisor maps RAM one to one). */
+void *arch_phys_to_virt(paddr_t pa);
+
+/* Second-stage translation of a domain. Permissions for arch_p2m_map: */
+#define P2M_R   (1u << 0)
+#define P2M_W   (1u << 1)
+#define P2M_X   (1u << 2)
+#define P2M_RWX (P2M_R | P2M_W | P2M_X)
+int arch_p2m_init(struct domain *d);
+int arch_p2m_map(struct domain *d, uint64_t ipa, paddr_t pa, uint64_t size, unsigned perms);
+/* Translates one IPA of d; -EFAULT if unmapped or lacking the access (write or read). */
+int arch_p2m_translate(const struct domain *d, uint64_t ipa, bool write, paddr_t *pa);
+void arch_p2m_destroy(struct domain *d);
+
+/* Sets up a vCPU to start at entry with its first argument register = arg0. */
+void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0);
+
+/* Hands v to its pCPU (v->pcpu), which enters it; -EINVAL if that pCPU is not online,
+ * -EBUSY if it already has a vCPU (one vCPU per pCPU until the schedulers land). */
+int arch_vcpu_start(struct vcpu *v);
+/* This pCPU runs the vCPU it is handed, or sleeps; when every domain has ended, the first
+ * pCPU to notice ends the system. Never returns. */
+void arch_cpu_park(void) __attribute__((noreturn));
+/* Number of pCPUs online. */
+unsigned arch_cpu_count(void);
+
+/* Ends the whole system: status 0 = every domain ended cleanly. */
+void arch_system_exit(int status) __attribute__((noreturn));
+/* Stops the calling pCPU for good (after a fatal error). */
+void arch_cpu_halt(void) __attribute__((noreturn));
 
 #endif

@@ -9,14 +9,14 @@
 
 typedef uint64_t paddr_t;
 
-#define FRAME_SHIFT 12
-#define FRAME_SIZE (1ull << FRAME_SHIFT)
+#define FRAME_SHIFT       12
+#define FRAME_SIZE        (1ull << FRAME_SHIFT)
 #define FRAME_MAX_EXTENTS 256
 
 /* Owners: a domain id (>= 0) or one of these. */
-#define FRAME_FREE (-1)
-#define FRAME_HYP (-2)     /* hypervisor image, its tables, the boot DTB */
-#define FRAME_MODULE (-3)  /* boot modules (images) not yet handed to a domain */
+#define FRAME_FREE    (-1)
+#define FRAME_HYP     (-2) /* hypervisor image, its tables, the boot DTB */
+#define FRAME_MODULE  (-3) /* boot modules (images) not yet handed to a domain */
 #define FRAME_NOT_RAM (-4) /* returned by frame_owner() outside every RAM bank */
 
 struct frame_extent {

@@ -1,0 +1,50 @@
+# Thin wrapper over the CMake presets. `make demo` and `make test` do all set-up themselves.
+PRESET ?= dev
+BUILD := build/$(PRESET)
+TESSERA := $(BUILD)/harness/tessera
+JOBS ?= $(shell nproc)
+
+.PHONY: all setup configure build demo test test-asan coverage bench format clean
+
+all: build
+
+setup:
+	@sh scripts/setup.sh
+
+configure: setup
+	cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+demo: build
+	$(TESSERA) run scenarios/minimal.dts --mode hyperlaunch --out $(BUILD)/demo/minimal
+
+test: build test-asan
+	ctest --preset $(PRESET) -j $(JOBS)
+
+test-asan: setup
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS) -L unit
+
+coverage: setup
+	cmake --preset coverage >/dev/null
+	cmake --build --preset coverage -j $(JOBS)
+	lcov --zerocounters --directory build/coverage >/dev/null
+	ctest --preset coverage -j $(JOBS) -L unit
+	lcov --quiet --capture --directory build/coverage --output-file build/coverage/all.info
+	lcov --quiet --remove build/coverage/all.info '/usr/*' '*/tests/*' \
+	    --output-file build/coverage/tessera.info
+	genhtml --quiet build/coverage/tessera.info --output-directory build/coverage/html
+	@lcov --summary build/coverage/tessera.info
+	@echo "coverage report: build/coverage/html/index.html"
+
+bench: build
+	sh bench/first-instruction.sh $(TESSERA)
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,166 @@
+/* Stage-2 translation for domains: IPA -> PA tables (4K granule, 39-bit IPA starting at
+ * level 1), mapped with the largest blocks that fit, and the software walk used to check
+ * guest pointers. Table frames belong to the domain and are released with its memory. */
+#include <tessera/arch.h>
+#include <tessera/arm64/mmu.h>
+#include <tessera/arm64/stage2.h>
+#include <tessera/arm64/sysreg.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/lib.h>
+
+static int s2_table_alloc(struct domain *d, paddr_t *pa)
+{
+    int rc = frame_alloc(&hyp_frames, FRAME_SIZE, FRAME_SIZE, d->id, pa);
+    if (!rc) {
+        lib_memset(arch_phys_to_virt(*pa), 0, FRAME_SIZE);
+    }
+    return rc;
+}
+
+int arch_p2m_init(struct domain *d)
+{
+    int rc = s2_table_alloc(d, &d->p2m_root);
+    if (rc) {
+        return rc;
+    }
+    d->vmid = (uint16_t)(d->id + 1) & 0xff;
+    d->arch.vttbr = ((uint64_t)d->vmid << 48) | d->p2m_root;
+    return 0;
+}
+
+static uint64_t s2_leaf_attrs(unsigned perms)
+{
+    uint64_t a = PTE_VALID | PTE_AF | PTE_SH_INNER | S2_MEMATTR_NORMAL_WB;
+    if (perms & P2M_R) {
+        a |= S2AP_R;
+    }
+    if (perms & P2M_W) {
+        a |= S2AP_W;
+    }
+    if (!(perms & P2M_X)) {
+        a |= S2_XN;
+    }
+    return a;
+}
+
+/* The next-level table under *entry, created if missing. */
+static int s2_next(struct domain *d, uint64_t *entry, uint64_t **next)
+{
+    if (!(*entry & PTE_VALID)) {
+        paddr_t pa;
+        int rc = s2_table_alloc(d, &pa);
+        if (rc) {
+            return rc;
+        }
+        *entry = pa | PTE_VALID | PTE_TABLE;
+    } else if (!(*entry & PTE_TABLE)) {
+        return -EEXIST; /* already mapped by a block */
+    }
+    *next = arch_phys_to_virt(*entry & PTE_ADDR_MASK);
+    return 0;
+}
+
+static int s2_map_one(struct domain *d, uint64_t ipa, paddr_t pa, uint64_t left, uint64_t attrs,
+                      uint64_t *mapped)
+{
+    uint64_t *table = arch_phys_to_virt(d->p2m_root);
+    static const unsigned shifts[] = {L1_SHIFT, L2_SHIFT, L3_SHIFT};
+
+    for (unsigned lvl = 0; lvl < ARRAY_SIZE(shifts); lvl++) {
+        uint64_t sz = 1ull << shifts[lvl];
+        uint64_t *e = &table[(ipa >> shifts[lvl]) % PT_ENTRIES];
+        bool leaf_ok = IS_ALIGNED(ipa | pa, sz) && left >= sz;
+        if (leaf_ok || lvl == ARRAY_SIZE(shifts) - 1) {
+            if (*e & PTE_VALID) {
+                return -EEXIST;
+            }
+            *e = pa | attrs | (lvl == 2 ? PTE_TABLE : PTE_BLOCK);
+            *mapped = sz;
+            return 0;
+        }
+        int rc = s2_next(d, e, &table);
+        if (rc) {
+            return rc;
+        }
+    }
+    return -EINVAL;
+}
+
+int arch_p2m_map(struct domain *d, uint64_t ipa, paddr_t pa, uint64_t size, unsigned perms)
+{
+    uint64_t attrs = s2_leaf_attrs(perms);
+
+    if (!IS_ALIGNED(ipa | pa | size, FRAME_SIZE) || ipa + size > (1ull << S2_IPA_BITS) ||
+        ipa + size < ipa) {
+        return -EINVAL;
+    }
+    while (size > 0) {
+        uint64_t done;
+        int rc = s2_map_one(d, ipa, pa, size, attrs, &done);
+        if (rc) {
+            return rc;
+        }
+        ipa += done;
+        pa += done;
+        size -= done;
+    }
+    dsb_ish();
+    return 0;
+}
+
+int arch_p2m_translate(const struct domain *d, uint64_t ipa, bool write, paddr_t *pa)
+{
+    static const unsigned shifts[] = {L1_SHIFT, L2_SHIFT, L3_SHIFT};
+    const uint64_t *table;
+
+    if (!d->p2m_root || ipa >= (1ull << S2_IPA_BITS)) {
+        return -EFAULT;
+    }
+    table = arch_phys_to_virt(d->p2m_root);
+    for (unsigned lvl = 0; lvl < ARRAY_SIZE(shifts); lvl++) {
+        uint64_t e = table[(ipa >> shifts[lvl]) % PT_ENTRIES];
+        bool leaf = lvl == 2 || !(e & PTE_TABLE);
+        if (!(e & PTE_VALID)) {
+            return -EFAULT;
+        }
+        if (!leaf) {
+            table = arch_phys_to_virt(e & PTE_ADDR_MASK);
+            continue;
+        }
+        if (!(e & S2AP_R) || (write && !(e & S2AP_W))) {
+            return -EFAULT;
+        }
+        uint64_t sz = 1ull << shifts[lvl];
+        *pa = ((e & PTE_ADDR_MASK) & ~(sz - 1)) | (ipa & (sz - 1));
+        return 0;
+    }
+    return -EFAULT;
+}
+
+void arch_p2m_destroy(struct domain *d)
+{
+    /* The tables are frames of the domain: they go back with frame_release_all(). Drop the
+     * domain's TLB entries so a later domain with the same VMID starts clean. */
+    if (d->p2m_root) {
+        uint64_t saved = sysreg_read(vttbr_el2);
+        sysreg_write(vttbr_el2, d->arch.vttbr);
+        isb();
+        __asm__ volatile("tlbi vmalls12e1is; dsb ish; isb" ::: "memory");
+        sysreg_write(vttbr_el2, saved);
+        isb();
+    }
+    d->p2m_root = 0;
+}
+
+void arm64_stage2_init_cpu(void)
+{
+    uint64_t ps = MMFR0_PARANGE(sysreg_read(id_aa64mmfr0_el1));
+    if (ps > 5) {
+        ps = 5;
+    }
+    sysreg_write(vtcr_el2, VTCR_RES1 | VTCR_T0SZ(64 - S2_IPA_BITS) | VTCR_SL0_L1 | VTCR_IRGN0_WBWA |
+                               VTCR_ORGN0_WBWA | VTCR_SH0_INNER | VTCR_TG0_4K |
+                               (ps << VTCR_PS_SHIFT));
+    isb();
+}

@@ -1,0 +1,224 @@
+/* Trap handling: ESR exception-class dispatch for traps from guests, and the report of a
+ * fault inside the hypervisor itself. A guest can never stop the hypervisor: what it does
+ * wrong is refused, reported, and reflected back into the guest or ends that domain. */
+#include <tessera/arch.h>
+#include <tessera/arm64/esr.h>
+#include <tessera/arm64/percpu.h>
+#include <tessera/arm64/psci.h>
+#include <tessera/arm64/sysreg.h>
+#include <tessera/arm64/vcpu.h>
+#include <tessera/console.h>
+#include <tessera/domain.h>
+#include <tessera/hypercall.h>
+#include <tessera/hypercall_dispatch.h>
+#include <tessera/lib.h>
+
+const char *esr_class_name(unsigned ec)
+{
+    switch (ec) {
+    case EC_UNKNOWN:
+        return "unknown/undefined instruction";
+    case EC_WFX:
+        return "WFI/WFE";
+    case EC_FP_ASIMD:
+        return "FP/SIMD access";
+    case EC_ILLEGAL:
+        return "illegal execution state";
+    case EC_SVC64:
+        return "SVC";
+    case EC_HVC64:
+        return "HVC";
+    case EC_SMC64:
+        return "SMC";
+    case EC_SYSREG:
+        return "system register access";
+    case EC_IABT_LOW:
+        return "instruction abort from lower EL";
+    case EC_IABT_CUR:
+        return "instruction abort from EL2";
+    case EC_PC_ALIGN:
+        return "PC alignment";
+    case EC_DABT_LOW:
+        return "data abort from lower EL";
+    case EC_DABT_CUR:
+        return "data abort from EL2";
+    case EC_SP_ALIGN:
+        return "SP alignment";
+    case EC_SERROR:
+        return "SError";
+    case EC_BRK64:
+        return "BRK";
+    default:
+        return "other";
+    }
+}
+
+static struct vcpu *trap_vcpu(void)
+{
+    return this_cpu()->vcpu;
+}
+
+/* Takes the vCPU off this pCPU for good; never returns. */
+static void trap_stop_vcpu(void) __attribute__((noreturn));
+static void trap_stop_vcpu(void)
+{
+    this_cpu()->vcpu = NULL;
+    arch_cpu_park();
+}
+
+/* Enters the guest's EL1 synchronous exception vector as if the fault had been taken there. */
+static void trap_inject_sync(struct arm64_regs *regs, uint64_t esr_el1, uint64_t far)
+{
+    uint64_t mode = regs->spsr & SPSR_MODE_MASK;
+    uint64_t offset = mode == SPSR_MODE_EL0T ? 0x400 : mode == SPSR_MODE_EL1T ? 0x000 : 0x200;
+
+    sysreg_write(esr_el1, esr_el1);
+    sysreg_write(far_el1, far);
+    sysreg_write(elr_el1, regs->elr);
+    sysreg_write(spsr_el1, regs->spsr);
+    regs->elr = sysreg_read(vbar_el1) + offset;
+    regs->spsr = SPSR_EL1H_DAIF;
+}
+
+static void trap_inject_undef(struct arm64_regs *regs, uint64_t esr)
+{
+    trap_inject_sync(regs, ((uint64_t)EC_UNKNOWN << ESR_EC_SHIFT) | (esr & ESR_IL), 0);
+}
+
+/* Reflecting a fault into the guest sends it to its vector table; a fault there again would
+ * loop forever, so a fault inside the vector table ends the domain instead. */
+static bool trap_in_guest_vectors(const struct arm64_regs *regs)
+{
+    uint64_t vbar = sysreg_read(vbar_el1);
+    return regs->elr >= vbar && regs->elr - vbar < 0x800;
+}
+
+static void trap_abort(struct vcpu *v, struct arm64_regs *regs, uint64_t esr, unsigned ec)
+{
+    uint64_t far = sysreg_read(far_el2);
+    uint64_t ipa = ((sysreg_read(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+    bool from_el0 = (regs->spsr & SPSR_MODE_MASK) == SPSR_MODE_EL0T;
+    bool instr = ec == EC_IABT_LOW;
+    unsigned new_ec =
+        instr ? (from_el0 ? EC_IABT_LOW : EC_IABT_CUR) : (from_el0 ? EC_DABT_LOW : EC_DABT_CUR);
+
+    if (trap_in_guest_vectors(regs)) {
+        char why[128];
+        lib_snprintf(why, sizeof(why), "%s ipa=0x%llx pc=0x%llx inside its exception vectors",
+                     instr ? "instruction-abort" : "data-abort", (unsigned long long)ipa,
+                     (unsigned long long)regs->elr);
+        dom_crash(v->dom, why);
+        trap_stop_vcpu();
+    }
+    hyp_printf("dom %s fault %s ipa=0x%llx va=0x%llx pc=0x%llx esr=0x%llx: no memory there, "
+               "external abort injected",
+               v->dom->name, instr ? "instruction-abort" : "data-abort", (unsigned long long)ipa,
+               (unsigned long long)far, (unsigned long long)regs->elr, (unsigned long long)esr);
+    trap_inject_sync(regs, ((uint64_t)new_ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXT_ABORT, far);
+}
+
+static void trap_hvc(struct vcpu *v, struct arm64_regs *regs, uint64_t esr)
+{
+    uint32_t fn = (uint32_t)regs->x[0];
+    uint32_t owner = (fn >> HC_SMCCC_OWNER_SHIFT) & HC_SMCCC_OWNER_MASK;
+    bool resume = true;
+
+    if ((esr & 0xffff) != 0) {
+        regs->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED; /* only HVC #0 is the ABI */
+    } else if (owner == HC_OWNER_VENDOR_HYP && (fn & HC_SMCCC_FAST)) {
+        resume = hc_dispatch(v, regs->x) == HC_RESUME;
+    } else if (arm64_psci_is_call(fn)) {
+        resume = arm64_psci_guest(v, regs->x);
+    } else if (fn == SMCCC_VERSION) {
+        regs->x[0] = 0x10001; /* SMCCC 1.1 */
+    } else {
+        regs->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
+    }
+    if (!resume) {
+        trap_stop_vcpu();
+    }
+}
+
+void arm64_trap_guest_sync(struct arm64_regs *regs)
+{
+    struct vcpu *v = trap_vcpu();
+    uint64_t esr = sysreg_read(esr_el2);
+    unsigned ec = ESR_EC(esr);
+    char why[96];
+
+    switch (ec) {
+    case EC_HVC64:
+        trap_hvc(v, regs, esr);
+        return;
+    case EC_SMC64:
+        regs->elr += 4; /* a trapped SMC reports the SMC itself */
+        if (!arm64_psci_guest(v, regs->x)) {
+            trap_stop_vcpu();
+        }
+        return;
+    case EC_DABT_LOW:
+    case EC_IABT_LOW:
+        trap_abort(v, regs, esr, ec);
+        return;
+    case EC_SYSREG:
+    case EC_UNKNOWN:
+        hyp_printf("dom %s fault %s esr=0x%llx pc=0x%llx: undefined instruction injected",
+                   v->dom->name, esr_class_name(ec), (unsigned long long)esr,
+                   (unsigned long long)regs->elr);
+        trap_inject_undef(regs, esr);
+        return;
+    default:
+        lib_snprintf(why, sizeof(why), "unhandled trap EC=0x%02x (%s) esr=0x%llx pc=0x%llx", ec,
+                     esr_class_name(ec), (unsigned long long)esr, (unsigned long long)regs->elr);
+        dom_crash(v->dom, why);
+        trap_stop_vcpu();
+    }
+}
+
+void arm64_trap_guest_irq(struct arm64_regs *regs)
+{
+    (void)regs;
+    uint64_t intid = sysreg_read(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
+    hyp_printf("cpu %u: unexpected physical interrupt %llu", arch_cpu_id(),
+               (unsigned long long)intid);
+    if (intid < 1020) {
+        sysreg_write(S3_0_C12_C12_1, intid); /* ICC_EOIR1_EL1 */
+    }
+}
+
+void arm64_trap_guest_fiq(struct arm64_regs *regs)
+{
+    (void)regs;
+    hyp_printf("cpu %u: unexpected FIQ", arch_cpu_id());
+}
+
+void arm64_trap_guest_serror(struct arm64_regs *regs)
+{
+    struct vcpu *v = trap_vcpu();
+    char why[64];
+    lib_snprintf(why, sizeof(why), "SError esr=0x%llx pc=0x%llx",
+                 (unsigned long long)sysreg_read(esr_el2), (unsigned long long)regs->elr);
+    dom_crash(v->dom, why);
+    trap_stop_vcpu();
+}
+
+void arm64_trap_guest_aarch32(struct arm64_regs *regs)
+{
+    (void)regs;
+    dom_crash(trap_vcpu()->dom, "AArch32 execution is not supported");
+    trap_stop_vcpu();
+}
+
+void arm64_trap_hyp(struct arm64_regs *regs, unsigned kind)
+{
+    static const char *const kinds[] = {"synchronous exception", "IRQ", "FIQ", "SError"};
+    uint64_t esr = sysreg_read(esr_el2);
+
+    hyp_printf("FATAL cpu %u: %s at EL2: EC=0x%02llx (%s) ESR=0x%llx FAR=0x%llx ELR=0x%llx "
+               "SPSR=0x%llx; this CPU stops",
+               arch_cpu_id(), kinds[kind & 3], (unsigned long long)ESR_EC(esr),
+               esr_class_name(ESR_EC(esr)), (unsigned long long)esr,
+               (unsigned long long)sysreg_read(far_el2), (unsigned long long)regs->elr,
+               (unsigned long long)regs->spsr);
+    arch_cpu_halt();
+}

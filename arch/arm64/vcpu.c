@@ -1,0 +1,97 @@
+/* arm64 vCPUs: initial EL1 state, loading a vCPU onto a pCPU, and the park loop of a pCPU
+ * with nothing to run. */
+#include <tessera/arch.h>
+#include <tessera/arm64/percpu.h>
+#include <tessera/arm64/smp.h>
+#include <tessera/arm64/sysreg.h>
+#include <tessera/arm64/vcpu.h>
+#include <tessera/console.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/lib.h>
+
+/* Stage 2 on, physical interrupts and SErrors to EL2, SMC trapped (PSCI emulation), EL1 is
+ * AArch64, barriers and TLB maintenance broadcast inner shareable. */
+#define VCPU_HCR                                                                                   \
+    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TSC | HCR_RW)
+
+void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
+{
+    lib_memset(&v->arch, 0, sizeof(v->arch));
+    v->arch.regs.x[0] = arg0;
+    v->arch.regs.elr = entry;
+    v->arch.regs.spsr = SPSR_EL1H_DAIF;
+    v->arch.sctlr_el1 = SCTLR_EL1_RES1;
+    v->arch.vmpidr = (1ull << 31) | v->id; /* uniprocessor bit clear, Aff0 = vCPU id */
+    v->arch.hcr = VCPU_HCR;
+}
+
+void arm64_vcpu_run(struct vcpu *v)
+{
+    struct arm64_percpu *cpu = this_cpu();
+
+    sysreg_write(vttbr_el2, v->dom->arch.vttbr);
+    sysreg_write(hcr_el2, v->arch.hcr);
+    sysreg_write(vpidr_el2, sysreg_read(midr_el1));
+    sysreg_write(vmpidr_el2, v->arch.vmpidr);
+    sysreg_write(cptr_el2, CPTR_EL2_RES1);
+    sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+    sysreg_write(cntvoff_el2, 0);
+    isb();
+    if (!v->entered) {
+        /* A VMID may have belonged to an earlier domain: start with no stale entries. */
+        __asm__ volatile("tlbi vmalls12e1; dsb nsh" ::: "memory");
+        sysreg_write(sctlr_el1, v->arch.sctlr_el1);
+        v->entered = true;
+        v->dom->state = DOM_RUNNING;
+        hyp_printf("dom %s vcpu %u entry pc=0x%llx", v->dom->name, v->id,
+                   (unsigned long long)v->arch.regs.elr);
+    }
+    cpu->vcpu = v;
+    cpu->regs = &v->arch.regs;
+    arm64_return_to_guest();
+}
+
+int arch_vcpu_start(struct vcpu *v)
+{
+    struct arm64_percpu *cpu;
+
+    if (v->pcpu >= arm64_smp_cpus()) {
+        return -EINVAL;
+    }
+    cpu = arm64_percpu_ptrs[v->pcpu];
+    struct vcpu *expected = NULL;
+    if (!__atomic_compare_exchange_n(&cpu->next, &expected, v, false, __ATOMIC_RELEASE,
+                                     __ATOMIC_RELAXED)) {
+        return -EBUSY;
+    }
+    arch_send_event();
+    return 0;
+}
+
+unsigned arch_cpu_count(void)
+{
+    return arm64_smp_cpus();
+}
+
+void arch_cpu_park(void)
+{
+    static int exiting;
+    struct arm64_percpu *cpu = this_cpu();
+    int status;
+
+    cpu->vcpu = NULL;
+    for (;;) {
+        struct vcpu *v = __atomic_exchange_n(&cpu->next, NULL, __ATOMIC_ACQUIRE);
+        if (v) {
+            arm64_vcpu_run(v);
+        }
+        if (dom_all_ended(&status) && !__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL)) {
+            hyp_printf("exit status=%d", status);
+            arch_system_exit(status);
+        }
+        /* WFE, not a spin: under QEMU's round-robin icount a waiting CPU then costs a few
+         * instructions per round instead of a whole time slice. */
+        arch_wait_event();
+    }
+}

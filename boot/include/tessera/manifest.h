@@ -1,0 +1,54 @@
+/* The scenario manifest (docs/manifest.md): the `hypervisor` node of a scenario, or
+ * /chosen/hypervisor of a boot DTB, parsed and validated into a plain fleet description.
+ * The same code runs in the hypervisor and on the host (tessera). */
+#ifndef TESSERA_MANIFEST_H
+#define TESSERA_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MF_MAX_DOMAINS    16
+#define MF_MAX_VCPUS      8
+#define MF_NAME_MAX       32
+#define MF_MAX_MEMORY_KIB (64ull << 20) /* 64 GiB */
+
+struct mf_module {
+    bool present;
+    bool placed;   /* reg present: the boot loader put the image in RAM */
+    uint64_t addr; /* reg: physical address and size (2 + 2 cells) */
+    uint64_t size;
+    const char *image;    /* image file (host side); NULL if absent */
+    const char *bootargs; /* NULL if absent */
+};
+
+struct mf_domain {
+    char name[MF_NAME_MAX];
+    int node; /* offset of the domain's node in the fdt */
+    uint32_t domid;
+    uint64_t memory_kib;
+    unsigned cpus;
+    unsigned affinity[MF_MAX_VCPUS];
+    struct mf_module kernel;
+};
+
+struct mf_fleet {
+    char scheduler[16];
+    struct mf_domain dom[MF_MAX_DOMAINS];
+    unsigned count;
+};
+
+/* Where the manifest comes from: a boot DTB must say where each image was loaded (reg);
+ * a scenario on the host names image files instead. */
+enum mf_source { MF_BOOT_DTB, MF_SCENARIO };
+
+/* Parses the hypervisor node at offset node. Returns 0, or -EINVAL with err naming the node
+ * and property at fault ("/chosen/hypervisor/rt: memory-kib: must be a multiple of 4"). */
+int mf_parse(const void *fdt, int node, enum mf_source src, struct mf_fleet *out, char *err,
+             size_t errlen);
+/* Checks the fleet against the machine: pCPU ids < pcpus, duplicate domids, one vCPU per pCPU
+ * under the null scheduler. Same error convention. */
+int mf_validate(const void *fdt, const struct mf_fleet *f, unsigned pcpus, char *err,
+                size_t errlen);
+
+#endif

@@ -1,0 +1,99 @@
+/* The arch-neutral start sequence: frame allocator (RAM, hypervisor, DTB, modules), the
+ * manifest, then the launch mode. A bad manifest stops the boot with its message. */
+#include <libfdt.h>
+#include <tessera/arch.h>
+#include <tessera/boot.h>
+#include <tessera/console.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/launch.h>
+#include <tessera/lib.h>
+#include <tessera/manifest.h>
+
+static struct mf_fleet start_fleet;
+
+static void start_scrub(paddr_t base, uint64_t size)
+{
+    lib_memset(arch_phys_to_virt(base), 0, size);
+}
+
+static void start_fail(const char *what, const char *detail) __attribute__((noreturn));
+static void start_fail(const char *what, const char *detail)
+{
+    hyp_printf("FATAL %s: %s", what, detail);
+    hyp_printf("exit status=2");
+    arch_system_exit(2);
+}
+
+static void start_frames(const struct boot_info *bi)
+{
+    const struct hostdt *hd = bi->hd;
+    char msg[96];
+    int rc;
+
+    frame_init(&hyp_frames, start_scrub);
+    for (unsigned i = 0; i < hd->mem_count; i++) {
+        rc = frame_add_ram(&hyp_frames, hd->mem[i].base, hd->mem[i].size);
+        if (rc) {
+            lib_snprintf(msg, sizeof(msg), "RAM bank 0x%llx+0x%llx refused (%d)",
+                         (unsigned long long)hd->mem[i].base, (unsigned long long)hd->mem[i].size,
+                         rc);
+            start_fail("frame allocator", msg);
+        }
+    }
+    rc = frame_claim(&hyp_frames, bi->image_base, bi->image_size, FRAME_HYP);
+    if (!rc) {
+        rc = frame_claim(&hyp_frames, (uint64_t)(uintptr_t)bi->fdt, fdt_totalsize(bi->fdt),
+                         FRAME_HYP);
+    }
+    if (rc) {
+        start_fail("frame allocator", "the hypervisor image or the DTB is not in free RAM");
+    }
+    for (unsigned i = 0; i < hd->reserved_count; i++) {
+        /* Reserved ranges outside RAM (-EINVAL) need no claim. */
+        frame_claim(&hyp_frames, hd->reserved[i].base, hd->reserved[i].size, FRAME_HYP);
+    }
+}
+
+static void start_modules(const struct mf_fleet *f)
+{
+    char msg[160];
+
+    for (unsigned i = 0; i < f->count; i++) {
+        const struct mf_module *m = &f->dom[i].kernel;
+        int rc = frame_claim(&hyp_frames, m->addr, m->size, FRAME_MODULE);
+        if (rc) {
+            lib_snprintf(msg, sizeof(msg),
+                         "%s: kernel module at 0x%llx+0x%llx is not in free RAM (%d): it "
+                         "overlaps the hypervisor, the DTB or another module",
+                         f->dom[i].name, (unsigned long long)m->addr, (unsigned long long)m->size,
+                         rc);
+            start_fail("manifest", msg);
+        }
+    }
+}
+
+void boot_start(const struct boot_info *bi)
+{
+    char err[192];
+    int rc;
+
+    start_frames(bi);
+    if (bi->hd->hypervisor_node < 0) {
+        start_fail("manifest", "no /chosen/hypervisor node: nothing to launch");
+    }
+    rc = mf_parse(bi->fdt, bi->hd->hypervisor_node, MF_BOOT_DTB, &start_fleet, err, sizeof(err));
+    if (!rc) {
+        rc = mf_validate(bi->fdt, &start_fleet, arch_cpu_count(), err, sizeof(err));
+    }
+    if (rc) {
+        start_fail("manifest", err);
+    }
+    start_modules(&start_fleet);
+    rc = launch_hyperlaunch(&start_fleet);
+    if (rc) {
+        lib_snprintf(err, sizeof(err), "hyperlaunch failed (%d)", rc);
+        start_fail("launch", err);
+    }
+    arch_cpu_park();
+}

@@ -1,0 +1,98 @@
+/* Hypercall dispatch (docs/hypercalls.md). Every guest pointer is an IPA, translated through
+ * the caller's stage-2 one page at a time: a bad pointer is the caller's -EFAULT, never a
+ * hypervisor fault. */
+#include <tessera/arch.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/hypercall.h>
+#include <tessera/hypercall_dispatch.h>
+#include <tessera/lib.h>
+
+/* Copies len bytes from the guest's IPA space; -EFAULT if any byte is not readable. */
+static int hc_copy_from_guest(struct domain *d, void *dst, uint64_t ipa, size_t len)
+{
+    uint8_t *out = dst;
+
+    if (ipa + len < ipa) {
+        return -EFAULT;
+    }
+    while (len > 0) {
+        size_t chunk = MIN(len, FRAME_SIZE - (ipa & (FRAME_SIZE - 1)));
+        paddr_t pa;
+        int rc = arch_p2m_translate(d, ipa, false, &pa);
+        if (rc) {
+            return rc;
+        }
+        lib_memcpy(out, arch_phys_to_virt(pa), chunk);
+        out += chunk;
+        ipa += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+static int64_t hc_console_write(struct vcpu *v, uint64_t ipa, uint64_t len, uint64_t *written)
+{
+    char buf[256];
+    uint64_t done = 0;
+
+    if (len > HC_CONSOLE_WRITE_MAX) {
+        return -EINVAL;
+    }
+    while (done < len) {
+        size_t chunk = MIN(len - done, sizeof(buf));
+        int rc = hc_copy_from_guest(v->dom, buf, ipa + done, chunk);
+        if (rc) {
+            *written = done;
+            return rc;
+        }
+        console_feed(&v->dom->console, v->dom->name, buf, chunk);
+        done += chunk;
+    }
+    *written = done;
+    return 0;
+}
+
+static int64_t hc_ready(struct vcpu *v, uint64_t code)
+{
+    struct domain *d = v->dom;
+
+    console_flush(&d->console, d->name);
+    if (d->state != DOM_RUNNING) {
+        return -EINVAL;
+    }
+    if (code) {
+        hyp_printf("dom %s ready code=%llu", d->name, (unsigned long long)code);
+    } else {
+        hyp_printf("dom %s ready", d->name);
+    }
+    return 0;
+}
+
+enum hc_result hc_dispatch(struct vcpu *v, uint64_t *regs)
+{
+    uint32_t fn = (uint32_t)regs[0];
+
+    switch (fn) {
+    case HC_VERSION:
+        regs[0] = 0;
+        regs[1] = HC_ABI_VERSION;
+        return HC_RESUME;
+    case HC_CONSOLE_WRITE:
+        regs[0] = (uint64_t)hc_console_write(v, regs[1], regs[2], &regs[1]);
+        return HC_RESUME;
+    case HC_READY:
+        regs[0] = (uint64_t)hc_ready(v, regs[1]);
+        return HC_RESUME;
+    case HC_SHUTDOWN:
+        if (regs[1] > HC_SHUTDOWN_CRASH) {
+            regs[0] = (uint64_t)-EINVAL;
+            return HC_RESUME;
+        }
+        dom_shutdown(v->dom, (unsigned)regs[1]);
+        return HC_STOP_VCPU;
+    default:
+        regs[0] = (uint64_t)-ENOSYS;
+        return HC_RESUME;
+    }
+}

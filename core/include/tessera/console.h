@@ -1,0 +1,27 @@
+/* The hypervisor console: whole timestamped lines "[S.NNNNNNNNN] NAME: TEXT" (docs/console.md),
+ * never interleaved, for the hypervisor's own messages and each domain's output. */
+#ifndef TESSERA_CONSOLE_H
+#define TESSERA_CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONSOLE_LINE_MAX 240
+
+/* A domain's line buffer: output is held until a newline or until the line is full. */
+struct console_line {
+    char text[CONSOLE_LINE_MAX];
+    size_t len;
+    unsigned splits; /* the current line was split this many times */
+};
+
+/* Prints one hypervisor line (a trailing newline in fmt is optional). */
+void hyp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Feeds n bytes of a domain's output; complete lines are emitted under the domain's name. */
+void console_feed(struct console_line *cl, const char *name, const char *buf, size_t n);
+/* Emits what is buffered, if anything (a domain that ends without a final newline). */
+void console_flush(struct console_line *cl, const char *name);
+/* Formats ticks of the platform counter as "S.NNNNNNNNN"; returns the length. */
+int console_format_time(char *buf, size_t size, uint64_t ticks, uint64_t hz);
+
+#endif

@@ -1,0 +1,80 @@
+/* faults: provokes what a buggy or hostile guest does, and checks that the hypervisor refuses
+ * each thing the documented way without stopping. Prints PASS/FAIL per check. */
+#include <guest/kit.h>
+#include <tessera/errno.h>
+#include <tessera/hypercall.h>
+
+#define UNMAPPED_IPA       0x10000000ull /* below domain RAM, nothing mapped there */
+#define ESR_EC(esr)        (((esr) >> 26) & 0x3f)
+#define EC_DABT_CUR        0x25
+#define FSC_SYNC_EXT_ABORT 0x10
+
+static unsigned faults_failed;
+static volatile uint64_t abort_esr, abort_far;
+static volatile unsigned abort_count;
+
+static void check(bool ok, const char *what)
+{
+    kit_printf("faults: %s: %s\n", ok ? "PASS" : "FAIL", what);
+    faults_failed += !ok;
+}
+
+/* Records the injected abort and skips the faulting load. */
+static bool on_abort(uint64_t esr, uint64_t far, uint64_t elr, uint64_t *resume)
+{
+    abort_esr = esr;
+    abort_far = far;
+    abort_count++;
+    *resume = elr + 4;
+    return true;
+}
+
+static void check_console_pointers(void)
+{
+    extern char __guest_end[];
+    uint64_t ram_end = 0x40000000ull + 2048 * 1024;
+    static const char ok[] = "faults: a good console_write still works\n";
+
+    check(kit_console_write((const void *)UNMAPPED_IPA, 16) == -EFAULT,
+          "console_write from unmapped IPA returns -EFAULT");
+    check(kit_console_write((const void *)(ram_end - 8), 64) == -EFAULT,
+          "console_write running off the end of RAM returns -EFAULT");
+    check(kit_console_write((const void *)~0ull, 2) == -EFAULT,
+          "console_write wrapping the address space returns -EFAULT");
+    check(kit_console_write(__guest_end, HC_CONSOLE_WRITE_MAX + 1) == -EINVAL,
+          "console_write longer than the maximum returns -EINVAL");
+    check(kit_console_write(ok, sizeof(ok) - 1) == 0, "console_write of a good buffer returns 0");
+}
+
+static void check_hypercalls(void)
+{
+    check(kit_hvc(HC_ID(0x7fff), 0, 0, 0).status == -ENOSYS,
+          "unknown Tessera hypercall returns -ENOSYS");
+    check(kit_hvc(HC_SHUTDOWN, 99, 0, 0).status == -EINVAL,
+          "shutdown with a bad reason returns -EINVAL");
+    check(kit_hvc(0xc2000000u, 0, 0, 0).status == SMCCC_NOT_SUPPORTED,
+          "call to another SMCCC service returns NOT_SUPPORTED");
+}
+
+static void check_unmapped_access(void)
+{
+    kit_set_fault_handler(on_abort);
+    uint64_t v = *(volatile uint64_t *)UNMAPPED_IPA;
+    (void)v;
+    kit_set_fault_handler(0);
+    check(abort_count == 1, "load from unmapped IPA raises one exception in the guest");
+    check(ESR_EC(abort_esr) == EC_DABT_CUR && (abort_esr & 0x3f) == FSC_SYNC_EXT_ABORT,
+          "it is a synchronous external data abort");
+    check(abort_far == UNMAPPED_IPA, "FAR_EL1 holds the faulting address");
+}
+
+int guest_main(uint64_t dtb)
+{
+    (void)dtb;
+    check_console_pointers();
+    check_hypercalls();
+    check_unmapped_access();
+    kit_printf("faults: %s (%u failed)\n", faults_failed ? "FAIL" : "PASS", faults_failed);
+    kit_ready(faults_failed);
+    return faults_failed ? 1 : 0;
+}

@@ -1,0 +1,37 @@
+/* Bare-metal guest kit: hypercall wrappers, console output, the virtual counter and a hook
+ * for synchronous exceptions. A guest provides guest_main(); the kit provides everything else. */
+#ifndef GUEST_KIT_H
+#define GUEST_KIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Results of a hypercall: status (x0) and the result registers x1-x3. */
+struct hc_ret {
+    int64_t status;
+    uint64_t r1, r2, r3;
+};
+
+struct hc_ret kit_hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+/* console_write hypercall on a buffer: returns the status (0 or a negative errno). */
+int64_t kit_console_write(const void *buf, uint64_t len);
+int kit_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kit_ready(uint64_t code);
+void kit_shutdown(unsigned reason) __attribute__((noreturn));
+
+/* Virtual counter now, and at the guest's first instruction. */
+uint64_t kit_counter(void);
+uint64_t kit_counter_hz(void);
+extern uint64_t kit_start_ticks;
+
+/* A handler for synchronous exceptions: return true and set *resume to continue at another
+ * address; false ends the guest with a crash report. */
+typedef bool (*kit_fault_fn)(uint64_t esr, uint64_t far, uint64_t elr, uint64_t *resume);
+void kit_set_fault_handler(kit_fault_fn fn);
+
+/* The guest's own code: dtb is x0 at entry (0 when the domain has no device tree). Returning
+ * powers the domain off with reason poweroff if ret == 0, crash otherwise. */
+int guest_main(uint64_t dtb);
+
+#endif

@@ -1,0 +1,105 @@
+/* Guest kit runtime: hypercalls (HVC #0, SMCCC), console printf, counter, exceptions. */
+#include <guest/kit.h>
+#include <stdarg.h>
+#include <tessera/hypercall.h>
+#include <tessera/lib.h>
+
+uint64_t kit_start_ticks;
+static kit_fault_fn kit_fault_handler;
+
+struct hc_ret kit_hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    register uint64_t x0 __asm__("x0") = fn;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2;
+    register uint64_t x3 __asm__("x3") = a3;
+    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+    return (struct hc_ret){(int64_t)x0, x1, x2, x3};
+}
+
+int64_t kit_console_write(const void *buf, uint64_t len)
+{
+    return kit_hvc(HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)buf, len, 0).status;
+}
+
+int kit_printf(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = lib_vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        return n;
+    }
+    size_t len = MIN((size_t)n, sizeof(buf) - 1);
+    kit_console_write(buf, len);
+    if ((size_t)n >= sizeof(buf)) {
+        static const char cut[] = " [truncated]\n";
+        kit_console_write(cut, sizeof(cut) - 1);
+    }
+    return n;
+}
+
+void kit_ready(uint64_t code)
+{
+    kit_hvc(HC_READY, code, 0, 0);
+}
+
+void kit_shutdown(unsigned reason)
+{
+    for (;;) {
+        kit_hvc(HC_SHUTDOWN, reason, 0, 0);
+    }
+}
+
+uint64_t kit_counter(void)
+{
+    uint64_t v;
+    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+    return v;
+}
+
+uint64_t kit_counter_hz(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+    return v;
+}
+
+void kit_set_fault_handler(kit_fault_fn fn)
+{
+    kit_fault_handler = fn;
+}
+
+uint64_t kit_sync_exception(uint64_t esr, uint64_t far, uint64_t elr)
+{
+    uint64_t resume;
+    if (kit_fault_handler && kit_fault_handler(esr, far, elr, &resume)) {
+        return resume;
+    }
+    kit_printf("unexpected exception esr=0x%llx far=0x%llx elr=0x%llx\n", (unsigned long long)esr,
+               (unsigned long long)far, (unsigned long long)elr);
+    kit_shutdown(HC_SHUTDOWN_CRASH);
+}
+
+void kit_unexpected_exception(uint64_t esr, uint64_t far, uint64_t elr)
+{
+    kit_printf("unexpected exception (not EL1h sync) esr=0x%llx far=0x%llx elr=0x%llx\n",
+               (unsigned long long)esr, (unsigned long long)far, (unsigned long long)elr);
+    kit_shutdown(HC_SHUTDOWN_CRASH);
+}
+
+void lib_abort(const char *why)
+{
+    kit_printf("abort: %s\n", why);
+    kit_shutdown(HC_SHUTDOWN_CRASH);
+}
+
+void kit_main(uint64_t dtb)
+{
+    int rc = guest_main(dtb);
+    kit_shutdown(rc == 0 ? HC_SHUTDOWN_POWEROFF : HC_SHUTDOWN_CRASH);
+}

@@ -1,0 +1,74 @@
+/* Console: the timestamp prefix, whole lines per domain, splitting of over-long lines and the
+ * hypervisor's own lines, checked on the hosted arch's captured serial output. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <tessera/arch_host.h>
+#include <tessera/console.h>
+
+static void reset(void)
+{
+    arch_host_serial_reset();
+    arch_host_set_counter(0, 62500000);
+}
+
+TestSuite(console, .init = reset);
+
+Test(console, formats_time_exactly)
+{
+    char buf[32];
+    console_format_time(buf, sizeof(buf), 62500000ull * 3 + 1, 62500000);
+    cr_assert_str_eq(buf, "3.000000016");
+    console_format_time(buf, sizeof(buf), 24000000ull * 5 + 12, 24000000);
+    cr_assert_str_eq(buf, "5.000000500");
+    console_format_time(buf, sizeof(buf), 0, 24000000);
+    cr_assert_str_eq(buf, "0.000000000");
+}
+
+Test(console, hyp_lines_carry_time_and_name)
+{
+    arch_host_set_counter(625, 62500000);
+    hyp_printf("init done");
+    hyp_printf("dom %s created id=%d\n", "rt", 1);
+    cr_assert_str_eq(arch_host_serial(), "[0.000010000] hyp: init done\n"
+                                         "[0.000010000] hyp: dom rt created id=1\n");
+}
+
+Test(console, domain_output_is_emitted_by_whole_lines)
+{
+    struct console_line cl = {0};
+    console_feed(&cl, "rt", "hel", 3);
+    cr_assert_str_eq(arch_host_serial(), "");
+    arch_host_set_counter(62500000, 62500000);
+    console_feed(&cl, "rt", "lo\r\nwor", 7);
+    cr_assert_str_eq(arch_host_serial(), "[1.000000000] rt: hello\n");
+    console_flush(&cl, "rt");
+    cr_assert_str_eq(arch_host_serial(), "[1.000000000] rt: hello\n[1.000000000] rt: wor\n");
+    console_flush(&cl, "rt");
+    cr_assert_str_eq(arch_host_serial(), "[1.000000000] rt: hello\n[1.000000000] rt: wor\n");
+}
+
+Test(console, long_lines_are_split_never_dropped)
+{
+    struct console_line cl = {0};
+    char big[CONSOLE_LINE_MAX * 2 + 10];
+    memset(big, 'x', sizeof(big));
+    console_feed(&cl, "d", big, sizeof(big));
+    console_feed(&cl, "d", "\n", 1);
+    const char *out = arch_host_serial();
+    size_t xs = 0;
+    for (const char *p = out; *p; p++) {
+        xs += *p == 'x';
+    }
+    cr_assert_eq(xs, sizeof(big), "every byte reaches the serial line");
+    cr_assert(strstr(out, "] d: + x"), "continuations are marked: %s", out);
+    cr_assert_eq(strncmp(out, "[0.000000000] d: xxx", 20), 0);
+}
+
+Test(console, interleaved_domains_keep_their_lines)
+{
+    struct console_line a = {0}, b = {0};
+    console_feed(&a, "a", "one ", 4);
+    console_feed(&b, "b", "two\n", 4);
+    console_feed(&a, "a", "three\n", 6);
+    cr_assert_str_eq(arch_host_serial(), "[0.000000000] b: two\n[0.000000000] a: one three\n");
+}
