@@ -56,15 +56,16 @@ void arch_system_exit(int status)
  * reach) and stop. */
 static void setup_wrong_el(const void *dtb, uint64_t el)
 {
-    static const char msg[] = "tessera: entered at EL1/EL3, not EL2: the hypervisor needs EL2 "
+    static char msg[] = "tessera: entered at ELx, not EL2: the hypervisor needs EL2 "
                               "(QEMU: -M virt,virtualization=on; boards: boot from EL2 "
                               "firmware); halting\n";
     char err[8];
+
+    msg[sizeof("tessera: entered at EL") - 1] = (char)('0' + el);
     if (hostdt_parse(dtb, &setup_hd, err, sizeof(err)) == 0 || setup_hd.uart.found) {
         pl011_init(setup_hd.uart.base);
         pl011_write(msg, sizeof(msg) - 1);
     }
-    (void)el;
     arch_cpu_halt();
 }
 

@@ -15,7 +15,7 @@ static volatile unsigned abort_count;
 
 static void check(bool ok, const char *what)
 {
-    kit_printf("faults: %s: %s\n", ok ? "PASS" : "FAIL", what);
+    kit_printf("%s: %s\n", ok ? "PASS" : "FAIL", what);
     faults_failed += !ok;
 }
 
@@ -33,7 +33,7 @@ static void check_console_pointers(void)
 {
     extern char __guest_end[];
     uint64_t ram_end = 0x40000000ull + 2048 * 1024;
-    static const char ok[] = "faults: a good console_write still works\n";
+    static const char ok[] = "a good console_write still works\n";
 
     check(kit_console_write((const void *)UNMAPPED_IPA, 16) == -EFAULT,
           "console_write from unmapped IPA returns -EFAULT");
@@ -74,7 +74,7 @@ int guest_main(uint64_t dtb)
     check_console_pointers();
     check_hypercalls();
     check_unmapped_access();
-    kit_printf("faults: %s (%u failed)\n", faults_failed ? "FAIL" : "PASS", faults_failed);
+    kit_printf("verdict: %s (%u failed)\n", faults_failed ? "FAIL" : "PASS", faults_failed);
     kit_ready(faults_failed);
     return faults_failed ? 1 : 0;
 }

@@ -11,6 +11,6 @@ int guest_main(uint64_t dtb)
                (unsigned long long)(v.r1 >> 16), (unsigned long long)(v.r1 & 0xffff),
                (unsigned long long)dtb, (unsigned long long)kit_start_ticks);
     kit_ready(0);
-    kit_printf("hello: PASS\n");
+    kit_printf("verdict: PASS\n");
     return 0;
 }

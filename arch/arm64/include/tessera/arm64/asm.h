@@ -15,7 +15,12 @@
 
 #ifdef __ASSEMBLER__
 /* PC-relative address of a symbol anywhere in the image (+-4 GiB). */
-.macro adr_l reg, sym adrp    \reg, \sym add     \reg, \reg, : lo12 :\sym.endm
+// clang-format off
+.macro adr_l reg, sym
+    adrp    \reg, \sym
+    add     \reg, \reg, :lo12:\sym
+.endm
+// clang-format on
 #endif
 
 #endif
