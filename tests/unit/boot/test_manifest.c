@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <tessera/errno.h>
 #include <tessera/manifest.h>
 
@@ -110,7 +111,8 @@ Test(manifest, refuses_bad_input_naming_node_and_property)
     expect_error(HV_OPEN "};", MF_BOOT_DTB, "/hypervisor: no domains");
     expect_error("hypervisor { compatible = \"xen,hypervisor\"; };", MF_BOOT_DTB,
                  "/hypervisor: compatible: must be \"tessera,hypervisor\"");
-    expect_error(HV_OPEN DOM("a", "domid = <1 2>;") "};", MF_BOOT_DTB, "");
+    expect_error(HV_OPEN DOM("a", "cpus = <1 2>;") "};", MF_BOOT_DTB,
+                 "/hypervisor/a: cpus: must be one 32-bit cell, not 8 bytes");
 }
 
 Test(manifest, validate_refuses_duplicates_and_bad_affinity)
