@@ -1,0 +1,555 @@
+/* Parser of the hypervisor's console lines (docs/console.md): "[S.NNNNNNNNN] NAME: TEXT" lines
+ * become milestones of the hypervisor and of each domain. Malformed lines are counted, never
+ * allowed to change a recorded time. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tessera/harness/consolelog.h>
+
+#define CLOG_NS_PER_S           1000000000ll
+#define CLOG_MAX_SECONDS_DIGITS 9
+
+/* ---- tokens ---- */
+
+/* Matches the literal lit at *p and advances past it. */
+static bool clog_lit(const char **p, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (strncmp(*p, lit, n) != 0) {
+        return false;
+    }
+    *p += n;
+    return true;
+}
+
+static bool clog_is_digit(char ch)
+{
+    return ch >= '0' && ch <= '9';
+}
+
+/* An unsigned decimal: at least one digit, no sign or space, no overflow. */
+static bool clog_u64(const char **p, uint64_t *v)
+{
+    const char *s = *p;
+    uint64_t x = 0;
+
+    if (!clog_is_digit(*s)) {
+        return false;
+    }
+    for (; clog_is_digit(*s); s++) {
+        unsigned d = (unsigned)(*s - '0');
+        if (x > (UINT64_MAX - d) / 10) {
+            return false;
+        }
+        x = x * 10 + d;
+    }
+    *p = s;
+    *v = x;
+    return true;
+}
+
+static int clog_hex_digit(char ch)
+{
+    if (clog_is_digit(ch)) {
+        return ch - '0';
+    }
+    if (ch >= 'a' && ch <= 'f') {
+        return ch - 'a' + 10;
+    }
+    if (ch >= 'A' && ch <= 'F') {
+        return ch - 'A' + 10;
+    }
+    return -1;
+}
+
+/* "0x" and 1 to 16 hex digits. */
+static bool clog_hex(const char **p, uint64_t *v)
+{
+    const char *s = *p;
+    uint64_t x = 0;
+    int n = 0, d;
+
+    if (!clog_lit(&s, "0x")) {
+        return false;
+    }
+    for (; (d = clog_hex_digit(*s)) >= 0; s++, n++) {
+        x = (x << 4) | (uint64_t)d;
+    }
+    if (n == 0 || n > 16) {
+        return false;
+    }
+    *p = s;
+    *v = x;
+    return true;
+}
+
+/* An optionally negative decimal that fits an int. */
+static bool clog_int(const char **p, int *v)
+{
+    const char *s = *p;
+    bool neg = clog_lit(&s, "-");
+    uint64_t x;
+
+    if (!clog_u64(&s, &x) || x > (neg ? 2147483648ull : 2147483647ull)) {
+        return false;
+    }
+    *p = s;
+    *v = neg ? (int)(-(int64_t)x) : (int)x;
+    return true;
+}
+
+/* A word: up to the next space or the end, non-empty, copied into buf (fails if too long). */
+static bool clog_word(const char **p, char *buf, size_t len)
+{
+    size_t n = strcspn(*p, " ");
+
+    if (n == 0 || n >= len) {
+        return false;
+    }
+    memcpy(buf, *p, n);
+    buf[n] = '\0';
+    *p += n;
+    return true;
+}
+
+/* The end of a milestone's fields: the end of the line, or a space before extra fields that a
+ * later hypervisor may add. */
+static bool clog_end(const char *p)
+{
+    return *p == '\0' || *p == ' ';
+}
+
+/* ---- domains and tails ---- */
+
+static void clog_tail_push(struct clog_tail *t, const char *line)
+{
+    char *copy = strdup(line);
+    if (!copy) {
+        return; /* the tail is diagnostic only; the line itself is already in console.log */
+    }
+    free(t->line[t->next]);
+    t->line[t->next] = copy;
+    t->next = (t->next + 1) % CLOG_TAIL;
+    if (t->count < CLOG_TAIL) {
+        t->count++;
+    }
+}
+
+static void clog_tail_free(struct clog_tail *t)
+{
+    for (unsigned i = 0; i < CLOG_TAIL; i++) {
+        free(t->line[i]);
+    }
+    memset(t, 0, sizeof(*t));
+}
+
+unsigned clog_tail_lines(const struct clog_tail *t, const char *out[CLOG_TAIL])
+{
+    unsigned first = (t->next + CLOG_TAIL - t->count) % CLOG_TAIL;
+    for (unsigned i = 0; i < t->count; i++) {
+        out[i] = t->line[(first + i) % CLOG_TAIL];
+    }
+    return t->count;
+}
+
+void clog_init(struct clog *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->entry_ns = CLOG_NONE;
+    c->init_done_ns = CLOG_NONE;
+    c->exit_ns = CLOG_NONE;
+    c->last_ns = CLOG_NONE;
+}
+
+void clog_free(struct clog *c)
+{
+    for (size_t i = 0; i < c->ndom; i++) {
+        clog_tail_free(&c->dom[i].tail);
+    }
+    free(c->dom);
+    free(c->first_malformed);
+    clog_tail_free(&c->hyp_tail);
+    clog_tail_free(&c->other_tail);
+    clog_init(c);
+}
+
+long clog_find(const struct clog *c, const char *name)
+{
+    for (size_t i = 0; i < c->ndom; i++) {
+        if (strcmp(c->dom[i].name, name) == 0) {
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
+static bool clog_valid_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 0 && n < CLOG_NAME_MAX && strcmp(name, "hyp") != 0 && !strpbrk(name, ": ");
+}
+
+/* Index of the domain called name, added if new. Returns -ENOMEM or -EINVAL on failure. */
+static long clog_get(struct clog *c, const char *name)
+{
+    long i = clog_find(c, name);
+    struct clog_domain *d;
+
+    if (i >= 0) {
+        return i;
+    }
+    if (!clog_valid_name(name)) {
+        return -EINVAL;
+    }
+    if (c->ndom == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 4;
+        struct clog_domain *bigger = realloc(c->dom, cap * sizeof(*bigger));
+        if (!bigger) {
+            return -ENOMEM;
+        }
+        c->dom = bigger;
+        c->cap = cap;
+    }
+    d = &c->dom[c->ndom];
+    memset(d, 0, sizeof(*d));
+    strcpy(d->name, name);
+    d->id = CLOG_NONE;
+    d->created_ns = d->first_instr_ns = d->first_output_ns = CLOG_NONE;
+    d->ready_ns = d->shutdown_ns = CLOG_NONE;
+    return (long)c->ndom++;
+}
+
+long clog_declare(struct clog *c, const char *name)
+{
+    long i = clog_get(c, name);
+    if (i >= 0) {
+        c->dom[i].declared = true;
+    }
+    return i;
+}
+
+unsigned clog_ready_count(const struct clog *c)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < c->ndom; i++) {
+        n += c->dom[i].declared && c->dom[i].ready_ns != CLOG_NONE;
+    }
+    return n;
+}
+
+/* Sets *slot to ns unless a time was already recorded; returns whether this was the first. */
+static bool clog_first(int64_t *slot, int64_t ns)
+{
+    if (*slot != CLOG_NONE) {
+        return false;
+    }
+    *slot = ns;
+    return true;
+}
+
+/* ---- the line prefix ---- */
+
+/* "[S.NNNNNNNNN] NAME: TEXT" (TEXT may be empty, "NAME:" alone is accepted). */
+static bool clog_prefix(const char *line, int64_t *ns, char *name, const char **text)
+{
+    const char *p = line, *s;
+    uint64_t sec, frac;
+
+    if (!clog_lit(&p, "[")) {
+        return false;
+    }
+    s = p;
+    if (!clog_u64(&p, &sec) || p - s > CLOG_MAX_SECONDS_DIGITS || !clog_lit(&p, ".")) {
+        return false;
+    }
+    s = p;
+    if (!clog_u64(&p, &frac) || p - s != 9 || !clog_lit(&p, "] ")) {
+        return false;
+    }
+    s = p + strcspn(p, ": ");
+    if (*s != ':' || s == p || s - p >= CLOG_NAME_MAX) {
+        return false;
+    }
+    memcpy(name, p, (size_t)(s - p));
+    name[s - p] = '\0';
+    p = s + 1;
+    if (*p != '\0' && !clog_lit(&p, " ")) {
+        return false;
+    }
+    *ns = (int64_t)sec * CLOG_NS_PER_S + (int64_t)frac;
+    *text = p;
+    return true;
+}
+
+/* ---- hypervisor milestones ---- */
+
+/* "entry el=2 counter_hz=HZ entry_ticks=T cpus=N" */
+static enum clog_event clog_entry(struct clog *c, const char *p)
+{
+    uint64_t el, hz, ticks, cpus;
+
+    if (!clog_lit(&p, "el=") || !clog_u64(&p, &el) || !clog_lit(&p, " counter_hz=") ||
+        !clog_u64(&p, &hz) || !clog_lit(&p, " entry_ticks=") || !clog_u64(&p, &ticks) ||
+        !clog_lit(&p, " cpus=") || !clog_u64(&p, &cpus) || !clog_end(p) || hz == 0 ||
+        cpus > 0xffffffffu) {
+        return CLOG_EV_MALFORMED;
+    }
+    if (c->have_entry) {
+        return CLOG_EV_OTHER;
+    }
+    c->have_entry = true;
+    c->counter_hz = hz;
+    c->entry_ticks = ticks;
+    c->entry_ns = (int64_t)((unsigned __int128)ticks * CLOG_NS_PER_S / hz);
+    c->cpus = (unsigned)cpus;
+    return CLOG_EV_ENTRY;
+}
+
+/* "exit status=S" */
+static enum clog_event clog_exit(struct clog *c, int64_t ns, const char *p)
+{
+    int status;
+
+    if (!clog_lit(&p, "status=") || !clog_int(&p, &status) || !clog_end(p)) {
+        return CLOG_EV_MALFORMED;
+    }
+    c->have_exit = true;
+    c->exit_status = status;
+    c->exit_ns = ns;
+    return CLOG_EV_EXIT;
+}
+
+/* After "dom NAME ": "created id=ID" */
+static enum clog_event clog_created(struct clog_domain *d, int64_t ns, const char *p)
+{
+    uint64_t id;
+
+    if (!clog_lit(&p, "id=") || !clog_u64(&p, &id) || !clog_end(p) || id > INT32_MAX) {
+        return CLOG_EV_MALFORMED;
+    }
+    if (!clog_first(&d->created_ns, ns)) {
+        return CLOG_EV_OTHER;
+    }
+    d->id = (int64_t)id;
+    return CLOG_EV_CREATED;
+}
+
+/* After "dom NAME ": "vcpu V entry pc=0xPC" */
+static enum clog_event clog_vcpu(struct clog_domain *d, int64_t ns, const char *p)
+{
+    uint64_t vcpu, pc;
+
+    if (!clog_u64(&p, &vcpu) || !clog_lit(&p, " entry pc=") || !clog_hex(&p, &pc) || !clog_end(p)) {
+        return CLOG_EV_MALFORMED;
+    }
+    if (vcpu != 0 || !clog_first(&d->first_instr_ns, ns)) {
+        return CLOG_EV_OTHER;
+    }
+    return CLOG_EV_FIRST_INSTR;
+}
+
+/* After "dom NAME ": "shutdown reason=R" */
+static enum clog_event clog_shutdown(struct clog_domain *d, int64_t ns, const char *p)
+{
+    static const char *const reasons[] = {"poweroff", "reboot", "crash"};
+    char reason[CLOG_REASON_MAX];
+
+    if (!clog_lit(&p, "reason=") || !clog_word(&p, reason, sizeof(reason)) || !clog_end(p)) {
+        return CLOG_EV_MALFORMED;
+    }
+    for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+        if (strcmp(reason, reasons[i]) == 0) {
+            strcpy(d->shutdown_reason, reason);
+            d->shutdown_ns = ns;
+            return CLOG_EV_SHUTDOWN;
+        }
+    }
+    return CLOG_EV_MALFORMED;
+}
+
+static enum clog_event clog_dom_verb(struct clog_domain *d, int64_t ns, const char *p)
+{
+    char verb[16];
+
+    if (!clog_word(&p, verb, sizeof(verb))) {
+        return CLOG_EV_OTHER; /* a verb this parser does not know */
+    }
+    clog_lit(&p, " ");
+    if (strcmp(verb, "created") == 0) {
+        return clog_created(d, ns, p);
+    }
+    if (strcmp(verb, "vcpu") == 0) {
+        return clog_vcpu(d, ns, p);
+    }
+    if (strcmp(verb, "shutdown") == 0) {
+        return clog_shutdown(d, ns, p);
+    }
+    if (strcmp(verb, "ready") == 0) {
+        return clog_first(&d->ready_ns, ns) ? CLOG_EV_READY : CLOG_EV_OTHER;
+    }
+    if (strcmp(verb, "fault") == 0) {
+        d->faults++;
+        return CLOG_EV_FAULT;
+    }
+    return CLOG_EV_OTHER;
+}
+
+/* "dom NAME VERB ...": the line also goes into the domain's tail. */
+static int clog_dom(struct clog *c, int64_t ns, const char *p, const char *line,
+                    struct clog_note *n)
+{
+    char name[CLOG_NAME_MAX];
+    long i;
+
+    if (!clog_word(&p, name, sizeof(name)) || !clog_lit(&p, " ")) {
+        n->ev = CLOG_EV_MALFORMED;
+        return 0;
+    }
+    i = clog_get(c, name);
+    if (i == -ENOMEM) {
+        return -ENOMEM;
+    }
+    if (i < 0) {
+        n->ev = CLOG_EV_MALFORMED;
+        return 0;
+    }
+    n->dom = i;
+    n->ev = clog_dom_verb(&c->dom[i], ns, p);
+    clog_tail_push(&c->dom[i].tail, line);
+    return 0;
+}
+
+static int clog_hyp(struct clog *c, int64_t ns, const char *p, const char *line,
+                    struct clog_note *n)
+{
+    clog_tail_push(&c->hyp_tail, line);
+    if (clog_lit(&p, "dom ")) {
+        return clog_dom(c, ns, p, line, n);
+    }
+    if (clog_lit(&p, "entry ")) {
+        n->ev = clog_entry(c, p);
+    } else if (clog_lit(&p, "exit ")) {
+        n->ev = clog_exit(c, ns, p);
+    } else if (strcmp(p, "init done") == 0) {
+        n->ev = clog_first(&c->init_done_ns, ns) ? CLOG_EV_INIT_DONE : CLOG_EV_OTHER;
+    }
+    return 0;
+}
+
+/* A line of a domain's own output. */
+static int clog_guest(struct clog *c, int64_t ns, const char *name, const char *line,
+                      struct clog_note *n)
+{
+    long i = clog_get(c, name);
+
+    if (i == -ENOMEM) {
+        return -ENOMEM;
+    }
+    if (i < 0) {
+        n->ev = CLOG_EV_MALFORMED;
+        return 0;
+    }
+    n->dom = i;
+    c->dom[i].lines++;
+    clog_tail_push(&c->dom[i].tail, line);
+    if (clog_first(&c->dom[i].first_output_ns, ns)) {
+        n->ev = CLOG_EV_FIRST_OUTPUT;
+    }
+    return 0;
+}
+
+static void clog_malformed(struct clog *c, const char *line)
+{
+    c->malformed++;
+    if (!c->first_malformed) {
+        c->first_malformed = strdup(line);
+    }
+}
+
+int clog_feed(struct clog *c, const char *line, struct clog_note *n)
+{
+    char name[CLOG_NAME_MAX];
+    const char *text;
+    int64_t ns;
+    int rc;
+
+    c->lines++;
+    n->ev = CLOG_EV_OTHER;
+    n->ns = CLOG_NONE;
+    n->dom = -1;
+    if (!clog_prefix(line, &ns, name, &text)) {
+        clog_tail_push(&c->other_tail, line);
+        n->ev = CLOG_EV_MALFORMED;
+        clog_malformed(c, line);
+        return 0;
+    }
+    n->ns = ns;
+    c->last_ns = ns;
+    if (strcmp(name, "hyp") == 0) {
+        rc = clog_hyp(c, ns, text, line, n);
+    } else {
+        rc = clog_guest(c, ns, name, line, n);
+    }
+    if (n->ev == CLOG_EV_MALFORMED) {
+        clog_malformed(c, line);
+    }
+    return rc;
+}
+
+static const char *clog_event_text(enum clog_event ev)
+{
+    switch (ev) {
+    case CLOG_EV_CREATED:
+        return "created";
+    case CLOG_EV_FIRST_INSTR:
+        return "first instruction";
+    case CLOG_EV_FIRST_OUTPUT:
+        return "first output";
+    case CLOG_EV_READY:
+        return "ready";
+    case CLOG_EV_SHUTDOWN:
+        return "shutdown";
+    case CLOG_EV_FAULT:
+        return "fault";
+    default:
+        return NULL;
+    }
+}
+
+static bool clog_describe_hyp(const struct clog *c, const struct clog_note *n, char *buf,
+                              size_t len)
+{
+    switch (n->ev) {
+    case CLOG_EV_ENTRY:
+        snprintf(buf, len, "hypervisor entry (counter %llu Hz, %u CPUs)",
+                 (unsigned long long)c->counter_hz, c->cpus);
+        return true;
+    case CLOG_EV_INIT_DONE:
+        snprintf(buf, len, "hypervisor init done");
+        return true;
+    case CLOG_EV_EXIT:
+        snprintf(buf, len, "hypervisor exit status=%d", c->exit_status);
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool clog_describe(const struct clog *c, const struct clog_note *n, char *buf, size_t len)
+{
+    const char *what = clog_event_text(n->ev);
+    const struct clog_domain *d;
+
+    if (!what || n->dom < 0) {
+        return clog_describe_hyp(c, n, buf, len);
+    }
+    d = &c->dom[n->dom];
+    if (n->ev == CLOG_EV_SHUTDOWN) {
+        snprintf(buf, len, "%s shutdown (%s)", d->name, d->shutdown_reason);
+    } else {
+        snprintf(buf, len, "%s %s", d->name, what);
+    }
+    return true;
+}

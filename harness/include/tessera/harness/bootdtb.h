@@ -1,0 +1,54 @@
+/* The boot DTB builder: machine DTB + scenario -> the DTB the hypervisor boots with. A pure
+ * function over in-memory buffers; image files are found through a resolver callback. */
+#ifndef TESSERA_HARNESS_BOOTDTB_H
+#define TESSERA_HARNESS_BOOTDTB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tessera/harness/error.h>
+
+#define BOOTDTB_MODULE_OFFSET (256ull << 20) /* guest modules start at RAM base + 256 MiB */
+#define BOOTDTB_MODULE_ALIGN  (2ull << 20)   /* each module 2 MiB aligned (stage-2 blocks) */
+
+/* Finds the host file of image (the node's `image` string). On success *path is a new string
+ * (the builder frees it) and *size its length in bytes. */
+typedef int (*bootdtb_resolve_fn)(void *ctx, const char *image, char **path, uint64_t *size,
+                                  struct herr *e);
+
+/* One image placed in guest-module RAM, for QEMU's loader. */
+struct bootdtb_module {
+    char *node;  /* its node in the boot DTB, e.g. /chosen/hypervisor/hello/kernel */
+    char *image; /* the `image` property */
+    char *path;  /* the host file */
+    uint64_t addr;
+    uint64_t size;
+};
+
+struct bootdtb_params {
+    const void *machine; /* DTB dumped by QEMU */
+    size_t machine_len;
+    const void *scenario; /* the compiled scenario */
+    size_t scenario_len;
+    const char *bootargs; /* /chosen/bootargs of the result */
+    bootdtb_resolve_fn resolve;
+    void *resolve_ctx;
+};
+
+struct bootdtb {
+    void *fdt; /* the packed boot DTB */
+    size_t size;
+    struct bootdtb_module *mods; /* in manifest (depth-first) order */
+    size_t nmods;
+    uint64_t ram_base; /* the first memory bank of the machine */
+    uint64_t ram_size;
+};
+
+/* Builds the boot DTB: the machine DTB without /chosen rng-seed and kaslr-seed, the scenario's
+ * /hypervisor copied to /chosen/hypervisor (properties and subnodes in order), a 2+2-cell `reg`
+ * added to every node with an `image`, and /chosen/bootargs set. Returns 0 or a negative errno
+ * with e naming the node, image and sizes at fault; *out is then left empty. */
+int bootdtb_build(const struct bootdtb_params *p, struct bootdtb *out, struct herr *e);
+void bootdtb_free(struct bootdtb *b);
+
+#endif

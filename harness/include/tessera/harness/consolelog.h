@@ -1,0 +1,95 @@
+/* Parser of the hypervisor's console lines (docs/console.md) into boot milestones: one line at a
+ * time, timestamps from the line prefix only (never a host clock). */
+#ifndef TESSERA_HARNESS_CONSOLELOG_H
+#define TESSERA_HARNESS_CONSOLELOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLOG_NONE       (-1) /* a time or id that was never seen */
+#define CLOG_NAME_MAX   64
+#define CLOG_TAIL       3 /* last lines kept per domain, for timeout reports */
+#define CLOG_REASON_MAX 16
+
+/* Last lines of one source, oldest first through clog_tail(). */
+struct clog_tail {
+    char *line[CLOG_TAIL];
+    unsigned next;
+    unsigned count;
+};
+
+struct clog_domain {
+    char name[CLOG_NAME_MAX];
+    bool declared; /* named by the manifest (clog_declare), not only by the console */
+    int64_t id;    /* from "created id=", CLOG_NONE if not seen */
+    int64_t created_ns;
+    int64_t first_instr_ns;  /* vCPU 0 entered */
+    int64_t first_output_ns; /* first line with the domain's name */
+    int64_t ready_ns;
+    int64_t shutdown_ns;
+    char shutdown_reason[CLOG_REASON_MAX]; /* "poweroff", "reboot", "crash"; "" if none */
+    unsigned faults;
+    unsigned long lines;   /* lines with the domain's name */
+    struct clog_tail tail; /* its own lines and the hypervisor's "dom NAME ..." lines */
+};
+
+struct clog {
+    bool have_entry;
+    uint64_t counter_hz;
+    uint64_t entry_ticks;
+    int64_t entry_ns;
+    unsigned cpus;
+    int64_t init_done_ns;
+    bool have_exit;
+    int exit_status; /* from "exit status=S" */
+    int64_t exit_ns;
+    int64_t last_ns; /* timestamp of the latest well-formed line */
+    unsigned long lines;
+    unsigned long malformed; /* no valid prefix, or a milestone line that breaks its format */
+    char *first_malformed;   /* the first such line, for the report; NULL if none */
+    struct clog_domain *dom;
+    size_t ndom;
+    size_t cap;
+    struct clog_tail hyp_tail;
+    struct clog_tail other_tail; /* lines without a valid prefix */
+};
+
+enum clog_event {
+    CLOG_EV_OTHER,
+    CLOG_EV_MALFORMED,
+    CLOG_EV_ENTRY,
+    CLOG_EV_INIT_DONE,
+    CLOG_EV_CREATED,
+    CLOG_EV_FIRST_INSTR,
+    CLOG_EV_FIRST_OUTPUT,
+    CLOG_EV_READY,
+    CLOG_EV_SHUTDOWN,
+    CLOG_EV_FAULT,
+    CLOG_EV_EXIT,
+};
+
+/* What one line meant: the event, its time and the domain it concerns (index, or -1). */
+struct clog_note {
+    enum clog_event ev;
+    int64_t ns;
+    long dom;
+};
+
+void clog_init(struct clog *c);
+void clog_free(struct clog *c);
+/* Declares a manifest domain, so it is listed even if the console never names it.
+ * Returns its index, or -ENOMEM / -EINVAL (name empty, too long, or "hyp"). */
+long clog_declare(struct clog *c, const char *name);
+/* Index of the domain called name, or -1. */
+long clog_find(const struct clog *c, const char *name);
+/* Parses one console line (no newline) and records what it says. Returns -ENOMEM or 0. */
+int clog_feed(struct clog *c, const char *line, struct clog_note *note);
+/* One-line description of a milestone note ("hello ready"); returns false for other events. */
+bool clog_describe(const struct clog *c, const struct clog_note *n, char *buf, size_t len);
+/* The lines kept in t, oldest first; returns how many (at most CLOG_TAIL). */
+unsigned clog_tail_lines(const struct clog_tail *t, const char *out[CLOG_TAIL]);
+/* Number of declared domains that have ready_ns. */
+unsigned clog_ready_count(const struct clog *c);
+
+#endif

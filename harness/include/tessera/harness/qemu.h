@@ -1,0 +1,32 @@
+/* QEMU command lines for the virt machine: dumping its DTB, and booting the hypervisor with
+ * the boot DTB and the guest images under icount and semihosting. */
+#ifndef TESSERA_HARNESS_QEMU_H
+#define TESSERA_HARNESS_QEMU_H
+
+#include <stddef.h>
+
+#include <tessera/harness/bootdtb.h>
+#include <tessera/harness/error.h>
+#include <tessera/harness/strvec.h>
+
+#define QEMU_DEFAULT "qemu-system-aarch64"
+
+struct qemu_machine {
+    const char *qemu; /* program, searched in PATH */
+    unsigned smp;
+    unsigned memory_mib;
+};
+
+/* argv that makes QEMU write the machine's DTB to out and exit. */
+int qemu_dumpdtb_argv(const struct qemu_machine *m, const char *out, struct strvec *argv);
+/* argv that boots hyp with dtb and loads every module at its address. */
+int qemu_boot_argv(const struct qemu_machine *m, const char *hyp, const char *dtb,
+                   const struct bootdtb_module *mods, size_t nmods, struct strvec *argv);
+/* Runs the dumpdtb command line; on failure e holds QEMU's stderr. */
+int qemu_dumpdtb(const struct qemu_machine *m, const char *out, struct herr *e);
+/* The first line of `qemu --version` (new string). */
+int qemu_version(const char *qemu, char **line, struct herr *e);
+/* A value for a QEMU -device option: commas doubled, as QEMU's option parser requires. */
+char *qemu_escape(const char *value);
+
+#endif

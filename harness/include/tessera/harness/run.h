@@ -1,0 +1,29 @@
+/* `tessera run`: one boot of a scenario in one launch mode, with its results in a directory. */
+#ifndef TESSERA_HARNESS_RUN_H
+#define TESSERA_HARNESS_RUN_H
+
+#include <stdbool.h>
+
+/* Exit statuses of the tessera command. */
+#define RUN_EXIT_PASS  0
+#define RUN_EXIT_FAIL  1 /* the run happened and an expectation failed */
+#define RUN_EXIT_USAGE 2 /* bad command line, scenario or setup: nothing was measured */
+
+struct run_opts {
+    const char *scenario;
+    const char *mode;
+    const char *out;        /* NULL: tessera-out/SCENARIO-MODE */
+    const char *qemu;       /* NULL: qemu-system-aarch64 from PATH */
+    const char *images;     /* NULL: the build's image directory */
+    const char *hypervisor; /* NULL: IMAGES/tessera.bin */
+    unsigned smp;           /* 0: /experiment/cpus */
+    unsigned timeout_ms;    /* 0: /experiment/timeout-ms */
+    bool quiet;
+};
+
+/* Returns RUN_EXIT_USAGE with a message on stderr if mode cannot be run by this build. */
+int run_check_mode(const char *mode);
+/* Runs the command; returns one of the RUN_EXIT_* statuses. */
+int run_command(const struct run_opts *o);
+
+#endif

@@ -1,0 +1,189 @@
+/* The `tessera` command: subcommand dispatch and command-line parsing (getopt_long). Each
+ * subcommand's work lives in its own file (run.c). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tessera/harness/run.h>
+
+#ifndef TESSERA_COMMIT
+#define TESSERA_COMMIT "unknown"
+#endif
+
+static void main_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: tessera COMMAND [ARGS]\n"
+            "\n"
+            "Boots Tessera scenarios on QEMU and measures them.\n"
+            "\n"
+            "commands:\n"
+            "  run SCENARIO --mode MODE [OPTIONS]   boot once; exit 0 only if every expectation "
+            "held\n"
+            "  check SCENARIO                       validate, print the resolved fleet (not "
+            "implemented yet)\n"
+            "  compare SCENARIO [--out DIR]         every mode side by side (not implemented "
+            "yet)\n"
+            "  trace DUMP ...                       convert a trace dump (not implemented yet)\n"
+            "\n"
+            "options:\n"
+            "  -h, --help      this help; `tessera run --help` lists the options of run\n"
+            "  --version       print the source commit this tessera was built from\n"
+            "\n"
+            "exit status: 0 pass, 1 the run failed an expectation, 2 usage or setup error\n");
+}
+
+static void main_run_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: tessera run SCENARIO --mode MODE [OPTIONS]\n"
+            "\n"
+            "Compiles SCENARIO (a .dts manifest) with dtc, builds the boot DTB from QEMU's virt\n"
+            "machine DTB, boots the hypervisor under QEMU (icount: one instruction per ns) and\n"
+            "parses its console. Writes to DIR: scenario.dtb, machine.dtb, boot.dtb, "
+            "console.log,\n"
+            "summary.json and report.md.\n"
+            "\n"
+            "options:\n"
+            "  -m, --mode MODE       launch mode: hyperlaunch (dom0 and bootdomain come later);\n"
+            "                        it must be listed in the scenario's /experiment/modes\n"
+            "  -o, --out DIR         results directory (default tessera-out/SCENARIO-MODE)\n"
+            "      --qemu PATH       QEMU program (default qemu-system-aarch64 from PATH)\n"
+            "      --images DIR      where guest images are looked up after the scenario's\n"
+            "                        directory, and tessera.bin (default %s)\n"
+            "      --hypervisor FILE hypervisor image (default IMAGES/tessera.bin)\n"
+            "      --smp N           number of pCPUs (default /experiment/cpus)\n"
+            "      --timeout-ms N    wall-clock limit (default /experiment/timeout-ms, else "
+            "30000)\n"
+            "  -q, --quiet           no progress lines on stderr\n"
+            "  -h, --help            this help\n"
+            "\n"
+            "exit status: 0 if QEMU exited 0, the hypervisor printed 'exit status=0' and every\n"
+            "domain of the manifest became ready; 1 if the run failed; 2 on usage or setup "
+            "errors\n",
+            TESSERA_IMAGE_DIR);
+}
+
+/* A positive decimal that fits an unsigned int; prints an error naming the option otherwise. */
+static int main_number(const char *opt, const char *s, unsigned *out)
+{
+    char *end;
+    unsigned long v;
+
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (errno || *s < '0' || *s > '9' || *end || v == 0 || v > 0x7fffffffu) {
+        fprintf(stderr, "tessera run: %s: '%s' is not a positive number\n", opt, s);
+        return -EINVAL;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+enum {
+    MAIN_OPT_QEMU = 256,
+    MAIN_OPT_IMAGES,
+    MAIN_OPT_HYPERVISOR,
+    MAIN_OPT_SMP,
+    MAIN_OPT_TIMEOUT,
+};
+
+/* Applies one option of `run`; returns 0, 1 for --help, or -EINVAL. */
+static int main_run_option(int opt, struct run_opts *o)
+{
+    switch (opt) {
+    case 'm':
+        o->mode = optarg;
+        return 0;
+    case 'o':
+        o->out = optarg;
+        return 0;
+    case 'q':
+        o->quiet = true;
+        return 0;
+    case 'h':
+        return 1;
+    case MAIN_OPT_QEMU:
+        o->qemu = optarg;
+        return 0;
+    case MAIN_OPT_IMAGES:
+        o->images = optarg;
+        return 0;
+    case MAIN_OPT_HYPERVISOR:
+        o->hypervisor = optarg;
+        return 0;
+    case MAIN_OPT_SMP:
+        return main_number("--smp", optarg, &o->smp);
+    case MAIN_OPT_TIMEOUT:
+        return main_number("--timeout-ms", optarg, &o->timeout_ms);
+    default:
+        return -EINVAL;
+    }
+}
+
+static int main_run(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"mode", required_argument, NULL, 'm'},
+        {"out", required_argument, NULL, 'o'},
+        {"qemu", required_argument, NULL, MAIN_OPT_QEMU},
+        {"images", required_argument, NULL, MAIN_OPT_IMAGES},
+        {"hypervisor", required_argument, NULL, MAIN_OPT_HYPERVISOR},
+        {"smp", required_argument, NULL, MAIN_OPT_SMP},
+        {"timeout-ms", required_argument, NULL, MAIN_OPT_TIMEOUT},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct run_opts o = {0};
+    int opt, rc;
+
+    while ((opt = getopt_long(argc, argv, "m:o:qh", longopts, NULL)) != -1) {
+        if ((rc = main_run_option(opt, &o)) != 0) {
+            if (rc > 0) {
+                main_run_usage(stdout);
+                return RUN_EXIT_PASS;
+            }
+            fprintf(stderr, "try 'tessera run --help'\n");
+            return RUN_EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc || !o.mode) {
+        fprintf(stderr, "tessera run: %s\n",
+                optind >= argc      ? "missing SCENARIO"
+                : optind + 1 < argc ? "exactly one SCENARIO, please"
+                                    : "missing --mode MODE");
+        fprintf(stderr, "try 'tessera run --help'\n");
+        return RUN_EXIT_USAGE;
+    }
+    o.scenario = argv[optind];
+    return run_command(&o);
+}
+
+int main(int argc, char **argv)
+{
+    static const char *const later[] = {"check", "compare", "trace", NULL};
+    const char *cmd = argc > 1 ? argv[1] : NULL;
+
+    if (!cmd || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        main_usage(cmd ? stdout : stderr);
+        return cmd ? RUN_EXIT_PASS : RUN_EXIT_USAGE;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("tessera %s\n", TESSERA_COMMIT);
+        return RUN_EXIT_PASS;
+    }
+    if (strcmp(cmd, "run") == 0) {
+        return main_run(argc - 1, argv + 1);
+    }
+    for (size_t i = 0; later[i]; i++) {
+        if (strcmp(cmd, later[i]) == 0) {
+            fprintf(stderr, "tessera: '%s' is not implemented yet\n", cmd);
+            return RUN_EXIT_USAGE;
+        }
+    }
+    fprintf(stderr, "tessera: unknown command '%s'; try 'tessera --help'\n", cmd);
+    return RUN_EXIT_USAGE;
+}

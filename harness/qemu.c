@@ -1,0 +1,152 @@
+/* QEMU command lines for the virt machine (see QEMU-FACTS.md): dumping the machine DTB, and the
+ * boot under icount (deterministic time) with semihosting (the hypervisor's exit status). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tessera/harness/proc.h>
+#include <tessera/harness/qemu.h>
+
+#define QEMU_MACHINE "virt,virtualization=on,gic-version=3"
+#define QEMU_CPU     "cortex-a57"
+
+char *qemu_escape(const char *value)
+{
+    size_t commas = 0;
+    char *out, *p;
+
+    for (const char *s = value; *s; s++) {
+        commas += *s == ',';
+    }
+    out = malloc(strlen(value) + commas + 1);
+    if (!out) {
+        return NULL;
+    }
+    p = out;
+    for (const char *s = value; *s; s++) {
+        *p++ = *s;
+        if (*s == ',') {
+            *p++ = ',';
+        }
+    }
+    *p = '\0';
+    return out;
+}
+
+/* -cpu, -smp and -m, shared by both command lines. */
+static int qemu_cpu_mem(const struct qemu_machine *m, struct strvec *argv)
+{
+    int rc = 0;
+    rc = rc ?: strvec_push(argv, "-cpu");
+    rc = rc ?: strvec_push(argv, QEMU_CPU);
+    rc = rc ?: strvec_push(argv, "-smp");
+    rc = rc ?: strvec_pushf(argv, "%u", m->smp);
+    rc = rc ?: strvec_push(argv, "-m");
+    rc = rc ?: strvec_pushf(argv, "%uM", m->memory_mib);
+    return rc;
+}
+
+int qemu_dumpdtb_argv(const struct qemu_machine *m, const char *out, struct strvec *argv)
+{
+    char *path = qemu_escape(out);
+    int rc = path ? 0 : -ENOMEM;
+
+    rc = rc ?: strvec_push(argv, m->qemu);
+    rc = rc ?: strvec_push(argv, "-M");
+    rc = rc ?: strvec_pushf(argv, QEMU_MACHINE ",dumpdtb=%s", path);
+    rc = rc ?: qemu_cpu_mem(m, argv);
+    rc = rc ?: strvec_push(argv, "-display");
+    rc = rc ?: strvec_push(argv, "none");
+    free(path);
+    return rc;
+}
+
+static int qemu_loader(struct strvec *argv, const struct bootdtb_module *mod)
+{
+    char *file = qemu_escape(mod->path);
+    int rc = file ? 0 : -ENOMEM;
+
+    rc = rc ?: strvec_push(argv, "-device");
+    rc =
+        rc ?: strvec_pushf(argv, "loader,file=%s,addr=0x%" PRIx64 ",force-raw=on", file, mod->addr);
+    free(file);
+    return rc;
+}
+
+int qemu_boot_argv(const struct qemu_machine *m, const char *hyp, const char *dtb,
+                   const struct bootdtb_module *mods, size_t nmods, struct strvec *argv)
+{
+    static const char *const fixed[] = {"-nodefaults", "-display", "none",  "-monitor",
+                                        "none",        "-serial",  "stdio", NULL};
+    static const char *const tail[] = {"-icount",
+                                       "shift=0,sleep=off",
+                                       "-semihosting-config",
+                                       "enable=on,target=native",
+                                       "-no-reboot",
+                                       NULL};
+    int rc = 0;
+
+    rc = rc ?: strvec_push(argv, m->qemu);
+    rc = rc ?: strvec_push(argv, "-M");
+    rc = rc ?: strvec_push(argv, QEMU_MACHINE);
+    rc = rc ?: qemu_cpu_mem(m, argv);
+    for (size_t i = 0; fixed[i] && !rc; i++) {
+        rc = strvec_push(argv, fixed[i]);
+    }
+    rc = rc ?: strvec_push(argv, "-kernel");
+    rc = rc ?: strvec_push(argv, hyp);
+    rc = rc ?: strvec_push(argv, "-dtb");
+    rc = rc ?: strvec_push(argv, dtb);
+    for (size_t i = 0; i < nmods && !rc; i++) {
+        rc = qemu_loader(argv, &mods[i]);
+    }
+    for (size_t i = 0; tail[i] && !rc; i++) {
+        rc = strvec_push(argv, tail[i]);
+    }
+    return rc;
+}
+
+int qemu_dumpdtb(const struct qemu_machine *m, const char *out, struct herr *e)
+{
+    struct strvec argv = STRVEC_INIT;
+    struct proc_buf so = {0}, se = {0};
+    char how[128];
+    int status, rc;
+
+    if ((rc = qemu_dumpdtb_argv(m, out, &argv))) {
+        return herr_set(e, rc, "out of memory");
+    }
+    rc = proc_capture(argv.v, &so, &se, &status, e);
+    if (rc == 0 && status != 0) {
+        proc_describe(status, how, sizeof(how));
+        rc = herr_set(e, -EIO, "%s could not dump the machine DTB (it %s):\n%s", m->qemu, how,
+                      se.data ? se.data : "(no message)");
+    }
+    strvec_free(&argv);
+    proc_buf_free(&so);
+    proc_buf_free(&se);
+    return rc;
+}
+
+int qemu_version(const char *qemu, char **line, struct herr *e)
+{
+    char *argv[] = {(char *)qemu, "--version", NULL};
+    struct proc_buf so = {0}, se = {0};
+    int status, rc;
+
+    rc = proc_capture(argv, &so, &se, &status, e);
+    if (rc == 0 && (status != 0 || !so.data)) {
+        char how[128];
+        proc_describe(status, how, sizeof(how));
+        rc = herr_set(e, -EIO, "`%s --version` %s%s%s", qemu, status ? how : "printed nothing",
+                      se.data ? ": " : "", se.data ? se.data : "");
+    }
+    if (rc == 0) {
+        *line = strndup(so.data, strcspn(so.data, "\n"));
+        rc = *line ? 0 : herr_set(e, -ENOMEM, "out of memory");
+    }
+    proc_buf_free(&so);
+    proc_buf_free(&se);
+    return rc;
+}

@@ -1,0 +1,365 @@
+/* `tessera run`: compile the scenario, dump the machine DTB, build the boot DTB, boot QEMU and
+ * watch its console, then write summary.json, report.md and a short summary. Each stage either
+ * succeeds or explains what is wrong (exit 2); a run that happened but failed exits 1. */
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <tessera/harness/bootdtb.h>
+#include <tessera/harness/consolelog.h>
+#include <tessera/harness/fileio.h>
+#include <tessera/harness/images.h>
+#include <tessera/harness/qemu.h>
+#include <tessera/harness/run.h>
+#include <tessera/harness/scenario.h>
+#include <tessera/harness/summary.h>
+#include <tessera/harness/verdict.h>
+#include <tessera/harness/watch.h>
+
+#ifndef TESSERA_IMAGE_DIR
+#define TESSERA_IMAGE_DIR "image"
+#endif
+#ifndef TESSERA_COMMIT
+#define TESSERA_COMMIT "unknown"
+#endif
+
+#define RUN_BOOTARGS "semihosting"
+#define RUN_TIMING   "icount"
+
+struct run_ctx {
+    const struct run_opts *o;
+    char label[160];
+    char *scenario_name, *scenario_dir, *out_dir, *images_dir, *hyp_path;
+    char *scenario_dtb, *machine_dtb, *boot_dtb, *console_log;
+    void *scn, *machine;
+    size_t scn_len, machine_len;
+    struct scenario_experiment exp;
+    struct scenario_domains doms;
+    struct qemu_machine qm;
+    struct bootdtb boot;
+    struct strvec argv;
+    char *qemu_version;
+    struct clog log;
+    struct watch_result wr;
+    struct herr err;
+};
+
+int run_check_mode(const char *mode)
+{
+    static const char *const later[] = {"dom0", "bootdomain", NULL};
+
+    if (strcmp(mode, "hyperlaunch") == 0) {
+        return 0;
+    }
+    for (size_t i = 0; later[i]; i++) {
+        if (strcmp(mode, later[i]) == 0) {
+            fprintf(stderr, "tessera: mode '%s' is not implemented yet (only hyperlaunch is)\n",
+                    mode);
+            return RUN_EXIT_USAGE;
+        }
+    }
+    fprintf(stderr, "tessera: unknown mode '%s' (modes: dom0, hyperlaunch, bootdomain)\n", mode);
+    return RUN_EXIT_USAGE;
+}
+
+static char *run_out_path(struct run_ctx *c, const char *name)
+{
+    return fileio_join(c->out_dir, name);
+}
+
+/* Output, scenario and image paths, and the output directory. */
+static int run_paths(struct run_ctx *c)
+{
+    const struct run_opts *o = c->o;
+
+    c->scenario_name = fileio_stem(o->scenario, ".dts");
+    c->scenario_dir = fileio_dirname(o->scenario);
+    if (o->out) {
+        c->out_dir = strdup(o->out);
+    } else if (asprintf(&c->out_dir, "tessera-out/%s-%s", c->scenario_name, o->mode) < 0) {
+        c->out_dir = NULL;
+    }
+    c->images_dir = strdup(o->images ? o->images : TESSERA_IMAGE_DIR);
+    c->hyp_path = o->hypervisor ? strdup(o->hypervisor) : fileio_join(c->images_dir, "tessera.bin");
+    if (!c->scenario_name || !c->scenario_dir || !c->out_dir || !c->images_dir || !c->hyp_path ||
+        !(c->scenario_dtb = run_out_path(c, "scenario.dtb")) ||
+        !(c->machine_dtb = run_out_path(c, "machine.dtb")) ||
+        !(c->boot_dtb = run_out_path(c, "boot.dtb")) ||
+        !(c->console_log = run_out_path(c, "console.log"))) {
+        return herr_set(&c->err, -ENOMEM, "out of memory");
+    }
+    snprintf(c->label, sizeof(c->label), "%s/%s", c->scenario_name, o->mode);
+    if (!fileio_is_file(o->scenario)) {
+        return herr_set(&c->err, -ENOENT, "scenario %s: no such file", o->scenario);
+    }
+    return fileio_mkdirs(c->out_dir, &c->err);
+}
+
+static int run_check_experiment(struct run_ctx *c)
+{
+    char *modes;
+
+    if (strcmp(c->exp.platform, "qemu-virt") != 0) {
+        return herr_set(&c->err, -ENOTSUP,
+                        "%s: /experiment/platform '%s' is not supported yet (only qemu-virt)",
+                        c->o->scenario, c->exp.platform);
+    }
+    if (scenario_allows_mode(&c->exp, c->o->mode)) {
+        return 0;
+    }
+    modes = strvec_join(&c->exp.modes, ", ");
+    herr_set(&c->err, -EINVAL, "%s: mode '%s' is not in /experiment/modes (%s)", c->o->scenario,
+             c->o->mode, modes ? modes : "?");
+    free(modes);
+    return -EINVAL;
+}
+
+/* Compiles and reads the scenario: /experiment, /hypervisor and its domains. */
+static int run_scenario(struct run_ctx *c)
+{
+    int rc;
+
+    if ((rc = scenario_compile("dtc", c->o->scenario, c->scenario_dtb, &c->err)) ||
+        (rc = fileio_read(c->scenario_dtb, &c->scn, &c->scn_len, &c->err))) {
+        return rc;
+    }
+    if ((rc = scenario_experiment(c->scn, &c->exp, &c->err))) {
+        return herr_prefix(&c->err, rc, "%s", c->o->scenario);
+    }
+    if ((rc = run_check_experiment(c))) {
+        return rc;
+    }
+    if ((rc = scenario_domains(c->scn, &c->doms, &c->err)) < 0) {
+        return herr_prefix(&c->err, rc, "%s", c->o->scenario);
+    }
+    return 0;
+}
+
+/* The machine: CPUs and memory, the hypervisor image, and QEMU's own DTB for them. */
+static int run_machine(struct run_ctx *c)
+{
+    int rc;
+
+    c->qm.qemu = c->o->qemu ? c->o->qemu : QEMU_DEFAULT;
+    c->qm.smp = c->o->smp ? c->o->smp : c->exp.cpus;
+    c->qm.memory_mib = c->exp.memory_mib;
+    if (!fileio_is_file(c->hyp_path)) {
+        return herr_set(&c->err, -ENOENT,
+                        "hypervisor image %s not found; build it with `cmake --build BUILD_DIR "
+                        "--target image` (it lands in BUILD_DIR/image/tessera.bin), or pass "
+                        "--hypervisor FILE or --images DIR",
+                        c->hyp_path);
+    }
+    if ((rc = qemu_version(c->qm.qemu, &c->qemu_version, &c->err)) ||
+        (rc = qemu_dumpdtb(&c->qm, c->machine_dtb, &c->err))) {
+        return rc;
+    }
+    return fileio_read(c->machine_dtb, &c->machine, &c->machine_len, &c->err);
+}
+
+static int run_bootdtb(struct run_ctx *c)
+{
+    struct images_ctx ic = {c->scenario_dir, c->images_dir};
+    struct bootdtb_params p = {
+        .machine = c->machine,
+        .machine_len = c->machine_len,
+        .scenario = c->scn,
+        .scenario_len = c->scn_len,
+        .bootargs = RUN_BOOTARGS,
+        .resolve = images_resolve,
+        .resolve_ctx = &ic,
+    };
+    int rc = bootdtb_build(&p, &c->boot, &c->err);
+
+    if (rc) {
+        return herr_prefix(&c->err, rc, "%s", c->o->scenario);
+    }
+    return fileio_write(c->boot_dtb, c->boot.fdt, c->boot.size, &c->err);
+}
+
+/* Boots QEMU and watches it; the manifest's domains are declared to the console parser. */
+static int run_qemu(struct run_ctx *c)
+{
+    struct watch_params wp = {
+        .console_path = c->console_log,
+        .timeout_ms = c->o->timeout_ms ? c->o->timeout_ms : c->exp.timeout_ms,
+        .quiet = c->o->quiet,
+        .label = c->label,
+        .log = &c->log,
+    };
+
+    for (size_t i = 0; i < c->doms.n; i++) {
+        if (clog_declare(&c->log, c->doms.v[i].name) < 0) {
+            return herr_set(&c->err, -EINVAL, "%s: domain name '%s' cannot appear on the console",
+                            c->o->scenario, c->doms.v[i].name);
+        }
+    }
+    if (qemu_boot_argv(&c->qm, c->hyp_path, c->boot_dtb, c->boot.mods, c->boot.nmods, &c->argv)) {
+        return herr_set(&c->err, -ENOMEM, "out of memory");
+    }
+    wp.argv = c->argv.v;
+    if (!c->o->quiet) {
+        fprintf(stderr, "tessera: %s: booting (%u CPUs, %u MiB, %zu modules, limit %u ms)\n",
+                c->label, c->qm.smp, c->qm.memory_mib, c->boot.nmods, wp.timeout_ms);
+    }
+    return watch_run(&wp, &c->wr, &c->err);
+}
+
+static void run_print_tail(const struct clog_tail *t, const char *empty)
+{
+    const char *lines[CLOG_TAIL];
+    unsigned n = clog_tail_lines(t, lines);
+
+    if (n == 0) {
+        fprintf(stderr, "    %s\n", empty);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        fprintf(stderr, "    %s\n", lines[i]);
+    }
+}
+
+/* After a timeout: which domains never became ready, and what they said last. */
+static void run_report_timeout(struct run_ctx *c, uint32_t timeout_ms)
+{
+    fprintf(stderr, "tessera: %s: timeout: QEMU was still running after %u ms and was killed\n",
+            c->label, timeout_ms);
+    for (size_t i = 0; i < c->log.ndom; i++) {
+        const struct clog_domain *d = &c->log.dom[i];
+        if (d->ready_ns != CLOG_NONE) {
+            continue;
+        }
+        fprintf(stderr, "tessera: domain '%s' never became ready; its last console lines:\n",
+                d->name);
+        run_print_tail(&d->tail, "(none)");
+    }
+    fprintf(stderr, "tessera: the hypervisor's last console lines:\n");
+    run_print_tail(&c->log.hyp_tail, "(none)");
+}
+
+/* QEMU's end, when it is not a clean exit 0: how it ended and what it said on stderr. */
+static void run_report_qemu(struct run_ctx *c)
+{
+    int st = c->wr.status;
+    char how[128];
+
+    if (c->wr.timed_out) {
+        run_report_timeout(c, c->o->timeout_ms ? c->o->timeout_ms : c->exp.timeout_ms);
+    } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        proc_describe(st, how, sizeof(how));
+        fprintf(stderr, "tessera: %s: QEMU %s\n", c->label, how);
+    } else {
+        return;
+    }
+    if (c->wr.err.len > 0) {
+        fprintf(stderr, "tessera: QEMU's stderr:\n%s%s", c->wr.err.data,
+                c->wr.err.data[c->wr.err.len - 1] == '\n' ? "" : "\n");
+    }
+    if (c->wr.err.dropped > 0) {
+        fprintf(stderr, "tessera: (%zu more bytes of QEMU's stderr not kept)\n", c->wr.err.dropped);
+    }
+}
+
+static int run_write_report(struct run_ctx *c, const struct summary_input *si)
+{
+    char *path = run_out_path(c, "report.md");
+    FILE *f = path ? fopen(path, "w") : NULL;
+    int rc = 0;
+
+    if (!f) {
+        rc = herr_set(&c->err, -EIO, "cannot create %s/report.md", c->out_dir);
+    } else {
+        summary_markdown(si, f);
+        if (fclose(f) != 0) {
+            rc = herr_set(&c->err, -EIO, "cannot write %s", path);
+        }
+    }
+    free(path);
+    return rc;
+}
+
+/* Verdict, summary.json, report.md and the human summary. Returns the exit status. */
+static int run_results(struct run_ctx *c)
+{
+    struct strvec reasons = STRVEC_INIT;
+    struct verdict_input vi = {&c->log, c->wr.status, c->wr.timed_out,
+                               c->o->timeout_ms ? c->o->timeout_ms : c->exp.timeout_ms};
+    bool exited = !c->wr.timed_out && WIFEXITED(c->wr.status);
+    struct summary_input si = {
+        .scenario = c->scenario_name,
+        .scenario_file = c->o->scenario,
+        .mode = c->o->mode,
+        .platform = c->exp.platform,
+        .timing = RUN_TIMING,
+        .commit = TESSERA_COMMIT,
+        .qemu_version = c->qemu_version,
+        .flags = &c->argv,
+        .log = &c->log,
+        .domains = &c->doms,
+        .qemu_exited = exited,
+        .qemu_exit_status = exited ? WEXITSTATUS(c->wr.status) : -1,
+        .reasons = &reasons,
+    };
+    char *summary_path = run_out_path(c, "summary.json");
+    int rc;
+
+    si.pass = verdict_decide(&vi, &reasons);
+    run_report_qemu(c);
+    rc = summary_path ? summary_write(&si, summary_path, &c->err) : -ENOMEM;
+    rc = rc ?: run_write_report(c, &si);
+    if (rc == 0) {
+        summary_human(&si, c->out_dir, stdout);
+    }
+    free(summary_path);
+    strvec_free(&reasons);
+    if (rc) {
+        fprintf(stderr, "tessera: %s\n", c->err.msg);
+        return RUN_EXIT_USAGE;
+    }
+    return si.pass ? RUN_EXIT_PASS : RUN_EXIT_FAIL;
+}
+
+static void run_free(struct run_ctx *c)
+{
+    char *strings[] = {c->scenario_name, c->scenario_dir, c->out_dir,     c->images_dir,
+                       c->hyp_path,      c->scenario_dtb, c->machine_dtb, c->boot_dtb,
+                       c->console_log,   c->qemu_version};
+
+    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+        free(strings[i]);
+    }
+    free(c->scn);
+    free(c->machine);
+    scenario_experiment_free(&c->exp);
+    scenario_domains_free(&c->doms);
+    bootdtb_free(&c->boot);
+    strvec_free(&c->argv);
+    clog_free(&c->log);
+    watch_result_free(&c->wr);
+}
+
+int run_command(const struct run_opts *o)
+{
+    struct run_ctx c = {.o = o};
+    int rc, status;
+
+    if ((rc = run_check_mode(o->mode))) {
+        return rc;
+    }
+    clog_init(&c.log);
+    rc = run_paths(&c);
+    rc = rc ?: run_scenario(&c);
+    rc = rc ?: run_machine(&c);
+    rc = rc ?: run_bootdtb(&c);
+    rc = rc ?: run_qemu(&c);
+    if (rc) {
+        fprintf(stderr, "tessera: %s\n", c.err.msg);
+        status = RUN_EXIT_USAGE;
+    } else {
+        status = run_results(&c);
+    }
+    run_free(&c);
+    return status;
+}

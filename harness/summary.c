@@ -1,0 +1,284 @@
+/* The results of one run: summary.json (DESIGN §4.5, jansson), report.md and the human summary.
+ * Domains come from the manifest, times from the console; unknown times are null. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tessera/harness/fileio.h>
+#include <tessera/harness/summary.h>
+
+/* Sets key to value (a new reference, may be NULL after an allocation failure); false if either
+ * the object or the value is missing, so a chain of sets fails as a whole. */
+static bool summary_set(json_t *obj, const char *key, json_t *value)
+{
+    if (!obj || !value) {
+        json_decref(value);
+        return false;
+    }
+    return json_object_set_new(obj, key, value) == 0;
+}
+
+static json_t *summary_ns(int64_t ns)
+{
+    return ns == CLOG_NONE ? json_null() : json_integer(ns);
+}
+
+static json_t *summary_str(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static const struct clog_domain *summary_find(const struct clog *log, const char *name)
+{
+    long i = clog_find(log, name);
+    return i < 0 ? NULL : &log->dom[i];
+}
+
+/* The domain's state at the end of the run, or NULL if it was never created. */
+static const char *summary_state(const struct clog_domain *d)
+{
+    if (!d) {
+        return NULL;
+    }
+    if (d->shutdown_ns != CLOG_NONE) {
+        return strcmp(d->shutdown_reason, "crash") == 0 ? "crashed" : "shutdown";
+    }
+    if (d->first_instr_ns != CLOG_NONE) {
+        return "running";
+    }
+    return d->created_ns != CLOG_NONE ? "constructing" : NULL;
+}
+
+static json_t *summary_domain(const struct scenario_domain *sd, const struct clog_domain *d)
+{
+    json_t *j = json_object();
+
+    if (summary_set(j, "id", sd->id < 0 ? json_null() : json_integer(sd->id)) &&
+        summary_set(j, "name", json_string(sd->name)) &&
+        summary_set(j, "created_ns", summary_ns(d ? d->created_ns : CLOG_NONE)) &&
+        summary_set(j, "first_instr_ns", summary_ns(d ? d->first_instr_ns : CLOG_NONE)) &&
+        summary_set(j, "first_output_ns", summary_ns(d ? d->first_output_ns : CLOG_NONE)) &&
+        summary_set(j, "ready_ns", summary_ns(d ? d->ready_ns : CLOG_NONE)) &&
+        summary_set(j, "state", summary_str(summary_state(d))) &&
+        summary_set(j, "shutdown_reason", summary_str(d ? d->shutdown_reason : NULL)) &&
+        summary_set(j, "faults", json_integer(d ? d->faults : 0))) {
+        return j;
+    }
+    json_decref(j);
+    return NULL;
+}
+
+/* Latest ready_ns of the manifest domains if all became ready, else CLOG_NONE. */
+static int64_t summary_all_ready(const struct summary_input *in)
+{
+    int64_t all = CLOG_NONE;
+
+    for (size_t i = 0; i < in->domains->n; i++) {
+        const struct clog_domain *d = summary_find(in->log, in->domains->v[i].name);
+        if (!d || d->ready_ns == CLOG_NONE) {
+            return CLOG_NONE;
+        }
+        all = d->ready_ns > all ? d->ready_ns : all;
+    }
+    return all;
+}
+
+static json_t *summary_domains(const struct summary_input *in)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; a && i < in->domains->n; i++) {
+        const struct scenario_domain *sd = &in->domains->v[i];
+        if (json_array_append_new(a, summary_domain(sd, summary_find(in->log, sd->name)))) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static json_t *summary_strings(const struct strvec *sv)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; a && i < sv->n; i++) {
+        if (json_array_append_new(a, json_string(sv->v[i]))) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static json_t *summary_hypervisor(const struct clog *log)
+{
+    json_t *j = json_object();
+
+    if (summary_set(j, "entry_ns", summary_ns(log->entry_ns)) &&
+        summary_set(j, "init_done_ns", summary_ns(log->init_done_ns)) &&
+        summary_set(j, "exit_status",
+                    log->have_exit ? json_integer(log->exit_status) : json_null())) {
+        return j;
+    }
+    json_decref(j);
+    return NULL;
+}
+
+static json_t *summary_console(const struct clog *log)
+{
+    json_t *j = json_object();
+
+    if (summary_set(j, "lines", json_integer((json_int_t)log->lines)) &&
+        summary_set(j, "malformed", json_integer((json_int_t)log->malformed))) {
+        return j;
+    }
+    json_decref(j);
+    return NULL;
+}
+
+static json_t *summary_provenance(const struct summary_input *in)
+{
+    json_t *p = json_object();
+
+    if (summary_set(p, "commit", json_string(in->commit)) &&
+        summary_set(p, "qemu_version", json_string(in->qemu_version)) &&
+        summary_set(p, "flags", summary_strings(in->flags))) {
+        return p;
+    }
+    json_decref(p);
+    return NULL;
+}
+
+/* scenario, mode, platform, timing, counter_hz and provenance. */
+static bool summary_header(json_t *j, const struct summary_input *in)
+{
+    const struct clog *log = in->log;
+
+    return summary_set(j, "scenario", json_string(in->scenario)) &&
+           summary_set(j, "scenario_file", json_string(in->scenario_file)) &&
+           summary_set(j, "mode", json_string(in->mode)) &&
+           summary_set(j, "platform", json_string(in->platform)) &&
+           summary_set(j, "timing", json_string(in->timing)) &&
+           summary_set(j, "counter_hz",
+                       log->have_entry ? json_integer((json_int_t)log->counter_hz) : json_null()) &&
+           summary_set(j, "provenance", summary_provenance(in));
+}
+
+/* Measurements, then the outcome. */
+static bool summary_body(json_t *j, const struct summary_input *in)
+{
+    return summary_set(j, "hypervisor", summary_hypervisor(in->log)) &&
+           summary_set(j, "domains", summary_domains(in)) &&
+           summary_set(j, "all_ready_ns", summary_ns(summary_all_ready(in))) &&
+           summary_set(j, "isolation", json_null()) && summary_set(j, "latency", json_null()) &&
+           summary_set(j, "trace", json_null()) &&
+           summary_set(j, "console", summary_console(in->log)) &&
+           summary_set(j, "exit_status",
+                       in->qemu_exited ? json_integer(in->qemu_exit_status) : json_null()) &&
+           summary_set(j, "verdict", json_string(in->pass ? "pass" : "fail")) &&
+           summary_set(j, "reasons", summary_strings(in->reasons));
+}
+
+json_t *summary_json(const struct summary_input *in)
+{
+    json_t *j = json_object();
+
+    if (summary_header(j, in) && summary_body(j, in)) {
+        return j;
+    }
+    json_decref(j);
+    return NULL;
+}
+
+int summary_write(const struct summary_input *in, const char *path, struct herr *e)
+{
+    json_t *j = summary_json(in);
+    char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+    char *line = NULL;
+    int rc;
+
+    json_decref(j);
+    if (!text || asprintf(&line, "%s\n", text) < 0) {
+        free(text);
+        return herr_set(e, -ENOMEM, "out of memory building %s", path);
+    }
+    rc = fileio_write(path, line, strlen(line), e);
+    free(text);
+    free(line);
+    return rc;
+}
+
+/* ns as milliseconds with 3 decimals into buf, or "-" when unknown. */
+static const char *summary_ms(int64_t ns, char *buf, size_t len)
+{
+    if (ns == CLOG_NONE) {
+        snprintf(buf, len, "-");
+    } else {
+        snprintf(buf, len, "%" PRId64 ".%03" PRId64, ns / 1000000, ns / 1000 % 1000);
+    }
+    return buf;
+}
+
+static void summary_md_domain(const struct scenario_domain *sd, const struct clog_domain *d,
+                              FILE *out)
+{
+    char c[32], fi[32], fo[32], r[32];
+    const char *state = summary_state(d);
+
+    fprintf(out, "| %s | %" PRId64 " | %s | %s | %s | %s | %s%s%s%s |\n", sd->name, sd->id,
+            summary_ms(d ? d->created_ns : CLOG_NONE, c, sizeof(c)),
+            summary_ms(d ? d->first_instr_ns : CLOG_NONE, fi, sizeof(fi)),
+            summary_ms(d ? d->first_output_ns : CLOG_NONE, fo, sizeof(fo)),
+            summary_ms(d ? d->ready_ns : CLOG_NONE, r, sizeof(r)), state ? state : "not created",
+            d && d->shutdown_reason[0] ? " (" : "", d ? d->shutdown_reason : "",
+            d && d->shutdown_reason[0] ? ")" : "");
+}
+
+void summary_markdown(const struct summary_input *in, FILE *out)
+{
+    char a[32], b[32];
+
+    fprintf(out, "# %s / %s: %s\n\n", in->scenario, in->mode, in->pass ? "pass" : "fail");
+    fprintf(out, "Platform %s, timing %s, %s, commit %s.\n\n", in->platform, in->timing,
+            in->qemu_version, in->commit);
+    fprintf(out, "Hypervisor entry %s ms, init done %s ms.\n\n",
+            summary_ms(in->log->entry_ns, a, sizeof(a)),
+            summary_ms(in->log->init_done_ns, b, sizeof(b)));
+    fprintf(out, "| domain | id | created (ms) | first instruction (ms) | first output (ms) "
+                 "| ready (ms) | state |\n|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < in->domains->n; i++) {
+        summary_md_domain(&in->domains->v[i], summary_find(in->log, in->domains->v[i].name), out);
+    }
+    fprintf(out, "\nAll ready: %s ms.\n", summary_ms(summary_all_ready(in), a, sizeof(a)));
+    for (size_t i = 0; i < in->reasons->n; i++) {
+        fprintf(out, "%s- %s\n", i == 0 ? "\nReasons:\n\n" : "", in->reasons->v[i]);
+    }
+}
+
+void summary_human(const struct summary_input *in, const char *out_dir, FILE *out)
+{
+    char a[32], b[32], c[32], d[32];
+
+    fprintf(out, "%s/%s: %s\n", in->scenario, in->mode, in->pass ? "pass" : "FAIL");
+    fprintf(out, "  hypervisor  entry %s ms, init done %s ms\n",
+            summary_ms(in->log->entry_ns, a, sizeof(a)),
+            summary_ms(in->log->init_done_ns, b, sizeof(b)));
+    for (size_t i = 0; i < in->domains->n; i++) {
+        const struct clog_domain *dd = summary_find(in->log, in->domains->v[i].name);
+        const char *state = summary_state(dd);
+        fprintf(out,
+                "  %-10s  created %s, first instr %s, first output %s, ready %s ms; %s%s%s%s\n",
+                in->domains->v[i].name, summary_ms(dd ? dd->created_ns : CLOG_NONE, a, 32),
+                summary_ms(dd ? dd->first_instr_ns : CLOG_NONE, b, 32),
+                summary_ms(dd ? dd->first_output_ns : CLOG_NONE, c, 32),
+                summary_ms(dd ? dd->ready_ns : CLOG_NONE, d, 32), state ? state : "not created",
+                dd && dd->shutdown_reason[0] ? " (" : "", dd ? dd->shutdown_reason : "",
+                dd && dd->shutdown_reason[0] ? ")" : "");
+    }
+    fprintf(out, "  all ready   %s ms\n", summary_ms(summary_all_ready(in), a, sizeof(a)));
+    for (size_t i = 0; i < in->reasons->n; i++) {
+        fprintf(out, "  reason: %s\n", in->reasons->v[i]);
+    }
+    fprintf(out, "  results in %s\n", out_dir);
+}

@@ -1,0 +1,70 @@
+/* QEMU command lines: the machine, icount and semihosting flags, the loader devices (with commas
+ * in paths escaped), and the dumpdtb variant. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tessera/harness/qemu.h>
+
+static struct qemu_machine m = {"qemu-system-aarch64", 2, 1024};
+
+static char *joined(const struct strvec *sv)
+{
+    char *s = strvec_join(sv, " ");
+    cr_assert_not_null(s);
+    return s;
+}
+
+Test(qemu, boot_command_line)
+{
+    struct bootdtb_module mods[2] = {
+        {.path = "img/hello.bin", .addr = 0x50000000},
+        {.path = "odd,name.bin", .addr = 0x50200000},
+    };
+    struct strvec argv = STRVEC_INIT;
+    char *s;
+
+    cr_assert_eq(qemu_boot_argv(&m, "hyp.bin", "out/boot.dtb", mods, 2, &argv), 0);
+    s = joined(&argv);
+    cr_assert_str_eq(s, "qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu "
+                        "cortex-a57 -smp 2 -m 1024M -nodefaults -display none -monitor none "
+                        "-serial stdio -kernel hyp.bin -dtb out/boot.dtb -device "
+                        "loader,file=img/hello.bin,addr=0x50000000,force-raw=on -device "
+                        "loader,file=odd,,name.bin,addr=0x50200000,force-raw=on -icount "
+                        "shift=0,sleep=off -semihosting-config enable=on,target=native "
+                        "-no-reboot");
+    cr_assert_null(argv.v[argv.n]);
+    free(s);
+    strvec_free(&argv);
+}
+
+Test(qemu, dumpdtb_command_line)
+{
+    struct strvec argv = STRVEC_INIT;
+    char *s;
+
+    cr_assert_eq(qemu_dumpdtb_argv(&m, "out,1/machine.dtb", &argv), 0);
+    s = joined(&argv);
+    cr_assert_str_eq(s, "qemu-system-aarch64 -M "
+                        "virt,virtualization=on,gic-version=3,dumpdtb=out,,1/machine.dtb -cpu "
+                        "cortex-a57 -smp 2 -m 1024M -display none");
+    free(s);
+    strvec_free(&argv);
+}
+
+Test(qemu, escape_doubles_commas)
+{
+    char *s = qemu_escape(",a,,b,");
+    cr_assert_str_eq(s, ",,a,,,,b,,");
+    free(s);
+}
+
+Test(qemu, version_of_a_missing_program_is_an_error)
+{
+    struct herr e;
+    char *line = NULL;
+
+    cr_assert_lt(qemu_version("/nonexistent/qemu", &line, &e), 0);
+    cr_assert_not_null(strstr(e.msg, "/nonexistent/qemu"), "%s", e.msg);
+    cr_assert_null(line);
+}

@@ -1,0 +1,344 @@
+/* summary.json (DESIGN §4.5), the verdict and its reasons, and the Markdown report, from console
+ * logs fed line by line. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <tessera/harness/summary.h>
+#include <tessera/harness/verdict.h>
+
+#include "helpers.h"
+
+static struct clog log;
+static struct scenario_domain doms_v[] = {{"hello", 1}, {"idle", 2}};
+static struct scenario_domains doms = {doms_v, 2};
+static struct strvec flags = STRVEC_INIT, reasons = STRVEC_INIT;
+
+static void setup(void)
+{
+    clog_init(&log);
+    clog_declare(&log, "hello");
+    clog_declare(&log, "idle");
+    strvec_push(&flags, "qemu-system-aarch64");
+    strvec_push(&flags, "-icount");
+}
+
+static void teardown(void)
+{
+    clog_free(&log);
+    strvec_free(&flags);
+    strvec_free(&reasons);
+}
+
+TestSuite(summary, .init = setup, .fini = teardown);
+TestSuite(verdict, .init = setup, .fini = teardown);
+
+static void feed(const char *line)
+{
+    struct clog_note n;
+    cr_assert_eq(clog_feed(&log, line, &n), 0);
+}
+
+static void feed_all(const char *const *lines)
+{
+    for (; *lines; lines++) {
+        feed(*lines);
+    }
+}
+
+static const char *const both_ready[] = {
+    "[0.000001000] hyp: entry el=2 counter_hz=62500000 entry_ticks=0 cpus=1",
+    "[0.000100000] hyp: init done",
+    "[0.000200000] hyp: dom hello created id=1",
+    "[0.000210000] hyp: dom idle created id=2",
+    "[0.000300000] hyp: dom hello vcpu 0 entry pc=0x50000000",
+    "[0.000400000] hello: hi",
+    "[0.000500000] hyp: dom hello ready",
+    "[0.000510000] hyp: dom idle vcpu 0 entry pc=0x50200000",
+    "[0.000600000] hyp: dom idle ready",
+    "[0.000700000] hyp: dom hello shutdown reason=poweroff",
+    "[0.000800000] hyp: dom idle shutdown reason=crash",
+    "[0.000900000] hyp: exit status=1",
+    NULL,
+};
+
+static struct summary_input input(bool pass)
+{
+    struct summary_input in = {
+        .scenario = "two",
+        .scenario_file = "scenarios/two.dts",
+        .mode = "hyperlaunch",
+        .platform = "qemu-virt",
+        .timing = "icount",
+        .commit = "abc1234-dirty",
+        .qemu_version = "QEMU emulator version 7.2.22",
+        .flags = &flags,
+        .log = &log,
+        .domains = &doms,
+        .qemu_exited = true,
+        .qemu_exit_status = 1,
+        .pass = pass,
+        .reasons = &reasons,
+    };
+    return in;
+}
+
+static json_int_t int_at(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    cr_assert(json_is_integer(v), "%s is not an integer", key);
+    return json_integer_value(v);
+}
+
+static const char *str_at(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    cr_assert(json_is_string(v), "%s is not a string", key);
+    return json_string_value(v);
+}
+
+Test(summary, has_every_contract_field)
+{
+    static const char *const keys[] = {"scenario",     "mode",       "platform",   "timing",
+                                       "counter_hz",   "provenance", "hypervisor", "domains",
+                                       "all_ready_ns", "isolation",  "latency",    "trace",
+                                       "exit_status",  "verdict",    "reasons",    NULL};
+    struct summary_input in = input(false);
+    json_t *j;
+
+    feed_all(both_ready);
+    strvec_push(&reasons, "QEMU exited with status 1");
+    j = summary_json(&in);
+    cr_assert_not_null(j);
+    for (size_t i = 0; keys[i]; i++) {
+        cr_assert_not_null(json_object_get(j, keys[i]), "missing %s", keys[i]);
+    }
+    cr_assert_str_eq(str_at(j, "scenario"), "two");
+    cr_assert_str_eq(str_at(j, "mode"), "hyperlaunch");
+    cr_assert_str_eq(str_at(j, "platform"), "qemu-virt");
+    cr_assert_str_eq(str_at(j, "timing"), "icount");
+    cr_assert_eq(int_at(j, "counter_hz"), 62500000);
+    cr_assert(json_is_null(json_object_get(j, "isolation")));
+    cr_assert(json_is_null(json_object_get(j, "latency")));
+    cr_assert(json_is_null(json_object_get(j, "trace")));
+    cr_assert_eq(int_at(j, "exit_status"), 1);
+    cr_assert_str_eq(str_at(j, "verdict"), "fail");
+    cr_assert_eq(json_array_size(json_object_get(j, "reasons")), 1);
+    json_decref(j);
+}
+
+Test(summary, provenance_and_hypervisor)
+{
+    struct summary_input in = input(true);
+    json_t *j, *p, *h;
+
+    feed_all(both_ready);
+    j = summary_json(&in);
+    p = json_object_get(j, "provenance");
+    cr_assert_str_eq(str_at(p, "commit"), "abc1234-dirty");
+    cr_assert_str_eq(str_at(p, "qemu_version"), "QEMU emulator version 7.2.22");
+    cr_assert_eq(json_array_size(json_object_get(p, "flags")), 2);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(p, "flags"), 1)), "-icount");
+    h = json_object_get(j, "hypervisor");
+    cr_assert_eq(int_at(h, "entry_ns"), 0, "from entry_ticks=0, not the line's prefix");
+    cr_assert_eq(int_at(h, "init_done_ns"), 100000);
+    cr_assert_eq(int_at(h, "exit_status"), 1);
+    json_decref(j);
+}
+
+Test(summary, domains_in_manifest_order_with_times)
+{
+    struct summary_input in = input(true);
+    json_t *j, *a, *d;
+
+    feed_all(both_ready);
+    j = summary_json(&in);
+    a = json_object_get(j, "domains");
+    cr_assert_eq(json_array_size(a), 2);
+    d = json_array_get(a, 0);
+    cr_assert_eq(int_at(d, "id"), 1);
+    cr_assert_str_eq(str_at(d, "name"), "hello");
+    cr_assert_eq(int_at(d, "created_ns"), 200000);
+    cr_assert_eq(int_at(d, "first_instr_ns"), 300000);
+    cr_assert_eq(int_at(d, "first_output_ns"), 400000);
+    cr_assert_eq(int_at(d, "ready_ns"), 500000);
+    cr_assert_str_eq(str_at(d, "state"), "shutdown");
+    cr_assert_str_eq(str_at(d, "shutdown_reason"), "poweroff");
+    d = json_array_get(a, 1);
+    cr_assert_str_eq(str_at(d, "name"), "idle");
+    cr_assert(json_is_null(json_object_get(d, "first_output_ns")), "idle never printed");
+    cr_assert_str_eq(str_at(d, "state"), "crashed");
+    cr_assert_str_eq(str_at(d, "shutdown_reason"), "crash");
+    cr_assert_eq(int_at(j, "all_ready_ns"), 600000, "the last domain's ready time");
+    json_decref(j);
+}
+
+Test(summary, unknown_times_are_null)
+{
+    struct summary_input in = input(false);
+    json_t *j, *d;
+
+    feed("[0.000200000] hyp: dom hello created id=1");
+    in.qemu_exited = false;
+    j = summary_json(&in);
+    cr_assert(json_is_null(json_object_get(j, "counter_hz")));
+    cr_assert(json_is_null(json_object_get(json_object_get(j, "hypervisor"), "entry_ns")));
+    cr_assert(json_is_null(json_object_get(json_object_get(j, "hypervisor"), "exit_status")));
+    cr_assert(json_is_null(json_object_get(j, "all_ready_ns")));
+    cr_assert(json_is_null(json_object_get(j, "exit_status")));
+    d = json_array_get(json_object_get(j, "domains"), 0);
+    cr_assert_eq(int_at(d, "created_ns"), 200000);
+    cr_assert(json_is_null(json_object_get(d, "first_instr_ns")));
+    cr_assert(json_is_null(json_object_get(d, "ready_ns")));
+    cr_assert_str_eq(str_at(d, "state"), "constructing");
+    cr_assert(json_is_null(json_object_get(d, "shutdown_reason")));
+    d = json_array_get(json_object_get(j, "domains"), 1);
+    cr_assert(json_is_null(json_object_get(d, "state")), "never created");
+    cr_assert(json_is_null(json_object_get(d, "created_ns")));
+    json_decref(j);
+}
+
+Test(summary, writes_a_file_jansson_reads_back)
+{
+    struct summary_input in = input(true);
+    char *dir = th_tmpdir(), path[256];
+    struct herr e;
+    json_error_t je;
+    json_t *j;
+
+    feed_all(both_ready);
+    snprintf(path, sizeof(path), "%s/summary.json", dir);
+    cr_assert_eq(summary_write(&in, path, &e), 0, "%s", e.msg);
+    j = json_load_file(path, 0, &je);
+    cr_assert_not_null(j, "%s", je.text);
+    cr_assert_str_eq(str_at(j, "verdict"), "pass");
+    json_decref(j);
+    th_rmtree(dir);
+    free(dir);
+}
+
+Test(summary, markdown_has_a_row_per_domain)
+{
+    struct summary_input in = input(true);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    feed_all(both_ready);
+    summary_markdown(&in, f);
+    fclose(f);
+    cr_assert_not_null(strstr(text, "# two / hyperlaunch: pass"), "%s", text);
+    cr_assert_not_null(strstr(text, "| hello | 1 | 0.200 | 0.300 | 0.400 | 0.500 | shutdown "
+                                    "(poweroff) |"),
+                       "%s", text);
+    cr_assert_not_null(strstr(text, "| idle | 2 | 0.210 | 0.510 | - | 0.600 | crashed (crash) |"),
+                       "%s", text);
+    free(text);
+}
+
+Test(summary, human_summary_in_milliseconds)
+{
+    struct summary_input in = input(true);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    feed_all(both_ready);
+    summary_human(&in, "out/dir", f);
+    fclose(f);
+    cr_assert_not_null(strstr(text, "two/hyperlaunch: pass"), "%s", text);
+    cr_assert_not_null(strstr(text, "init done 0.100 ms"), "%s", text);
+    cr_assert_not_null(strstr(text, "all ready   0.600 ms"), "%s", text);
+    cr_assert_not_null(strstr(text, "results in out/dir"), "%s", text);
+    free(text);
+}
+
+static const char *const clean[] = {
+    "[0.000001000] hyp: entry el=2 counter_hz=62500000 entry_ticks=0 cpus=1",
+    "[0.000500000] hyp: dom hello ready",
+    "[0.000600000] hyp: dom idle ready",
+    "[0.000900000] hyp: exit status=0",
+    NULL,
+};
+
+static bool decide(int status, bool timed_out)
+{
+    struct verdict_input vi = {&log, status, timed_out, 30000};
+    return verdict_decide(&vi, &reasons);
+}
+
+static bool has_reason(const char *text)
+{
+    for (size_t i = 0; i < reasons.n; i++) {
+        if (strstr(reasons.v[i], text)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Test(verdict, passes_a_clean_run)
+{
+    feed_all(clean);
+    cr_assert(decide(0, false));
+    cr_assert_eq(reasons.n, 0);
+}
+
+Test(verdict, fails_on_qemu_status)
+{
+    feed_all(clean);
+    cr_assert_not(decide(3 << 8, false));
+    cr_assert(has_reason("QEMU exited with status 3"));
+}
+
+Test(verdict, fails_on_qemu_signal)
+{
+    feed_all(clean);
+    cr_assert_not(decide(SIGSEGV, false));
+    cr_assert(has_reason("killed by signal 11"));
+}
+
+Test(verdict, fails_on_timeout)
+{
+    feed_all(clean);
+    cr_assert_not(decide(SIGTERM, true));
+    cr_assert(has_reason("timeout"));
+    cr_assert(has_reason("30000 ms"));
+}
+
+Test(verdict, fails_without_exit_line)
+{
+    feed("[0.000001000] hyp: entry el=2 counter_hz=62500000 entry_ticks=0 cpus=1");
+    feed("[0.000500000] hyp: dom hello ready");
+    feed("[0.000600000] hyp: dom idle ready");
+    cr_assert_not(decide(0, false));
+    cr_assert(has_reason("no 'exit status=' line"));
+}
+
+Test(verdict, fails_on_hypervisor_exit_status)
+{
+    feed_all(clean);
+    feed("[0.000900001] hyp: exit status=2");
+    cr_assert_not(decide(0, false));
+    cr_assert(has_reason("exit status=2"));
+}
+
+Test(verdict, fails_when_a_domain_is_not_ready)
+{
+    feed("[0.000001000] hyp: entry el=2 counter_hz=62500000 entry_ticks=0 cpus=1");
+    feed("[0.000500000] hyp: dom hello ready");
+    feed("[0.000900000] hyp: exit status=0");
+    cr_assert_not(decide(0, false));
+    cr_assert(has_reason("domain 'idle' never became ready"));
+    cr_assert_not(has_reason("'hello'"));
+}
+
+Test(verdict, fails_on_a_domain_the_manifest_does_not_declare)
+{
+    feed_all(clean);
+    feed("[0.000950000] ghost: boo");
+    cr_assert_not(decide(0, false));
+    cr_assert(has_reason("'ghost'"));
+}
