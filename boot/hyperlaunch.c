@@ -1,47 +1,36 @@
-/* Hyperlaunch: the hypervisor builds every domain of the manifest itself and starts them,
- * with no control domain in the way. */
+/* Hyperlaunch: the hypervisor builds every domain of the manifest itself, then starts them
+ * in start-after order, with no control domain in the way. */
 #include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
+#include <tessera/domspec.h>
+#include <tessera/guest_fdt.h>
 #include <tessera/launch.h>
 #include <tessera/lib.h>
 
-static void hl_spec(const struct mf_domain *m, struct dom_spec *s)
-{
-    lib_memset(s, 0, sizeof(*s));
-    s->id = (int)m->domid;
-    lib_strlcpy(s->name, m->name, sizeof(s->name));
-    s->memory_bytes = m->memory_kib * 1024;
-    s->vcpus = m->cpus;
-    for (unsigned i = 0; i < m->cpus; i++) {
-        s->affinity[i] = m->affinity[i];
-    }
-    s->kernel_pa = m->kernel.addr;
-    s->kernel_size = m->kernel.size;
-}
+static uint8_t hl_dtb[GFDT_BUF_SIZE] __attribute__((aligned(8)));
 
-int launch_hyperlaunch(const struct mf_fleet *f)
+int launch_hyperlaunch(const struct mf_fleet *f, char *err, size_t errlen)
 {
-    struct domain *built[MF_MAX_DOMAINS];
+    unsigned order[MF_MAX_DOMAINS];
     struct dom_spec spec;
+    struct domain *d;
     int rc;
 
-    for (unsigned i = 0; i < f->count; i++) {
-        hl_spec(&f->dom[i], &spec);
-        rc = dom_create(&spec, &built[i]);
+    mf_start_order(f, order);
+    for (unsigned k = 0; k < f->count; k++) {
+        rc = domspec_build(f, order[k], &spec, hl_dtb, err, errlen);
+        if (!rc && (rc = dom_create(&spec, &d))) {
+            lib_snprintf(err, errlen, "%s: not built (%d)", spec.name, rc);
+        }
         if (rc) {
-            hyp_printf("dom %s not built (%d)", spec.name, rc);
             return rc;
         }
     }
     hyp_printf("init done");
-    for (unsigned i = 0; i < f->count; i++) {
-        for (unsigned v = 0; v < built[i]->vcpu_count; v++) {
-            rc = arch_vcpu_start(&built[i]->vcpu[v]);
-            if (rc) {
-                return rc;
-            }
-        }
+    rc = dom_start_eligible();
+    if (rc) {
+        lib_snprintf(err, errlen, "starting the domains failed (%d)", rc);
     }
-    return 0;
+    return rc;
 }

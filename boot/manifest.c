@@ -1,111 +1,15 @@
-/* Manifest parser and validator, shared by the hypervisor and the host harness. Strict: an
- * unknown property, a wrong length or an out-of-range value is refused with the node path and
- * property named, so a typo never silently changes an experiment. */
-#include <libfdt.h>
+/* Manifest parser for Tessera's own nodes (docs/manifest.md). Strict: an unknown property, a
+ * wrong length or an out-of-range value is refused with the node path and property named,
+ * so a typo never silently changes an experiment. */
 #include <tessera/errno.h>
 #include <tessera/lib.h>
 #include <tessera/manifest.h>
 
-struct mf_ctx {
-    const void *fdt;
-    char *err;
-    size_t errlen;
-};
+#include "mf_util.h"
 
-/* Writes "PATH: PROP: MESSAGE" and returns -EINVAL. */
-static int mf_fail(struct mf_ctx *c, int node, const char *prop, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int mf_fail(struct mf_ctx *c, int node, const char *prop, const char *fmt, ...)
+const char *mf_on_crash_name(enum mf_on_crash p)
 {
-    char path[128];
-    va_list ap;
-    int n;
-
-    if (fdt_get_path(c->fdt, node, path, sizeof(path)) != 0) {
-        lib_strlcpy(path, "(unknown node)", sizeof(path));
-    }
-    n = lib_snprintf(c->err, c->errlen, "%s: %s%s", path, prop ? prop : "", prop ? ": " : "");
-    if (n >= 0 && (size_t)n < c->errlen) {
-        va_start(ap, fmt);
-        lib_vsnprintf(c->err + n, c->errlen - n, fmt, ap);
-        va_end(ap);
-    }
-    return -EINVAL;
-}
-
-static bool mf_is(const char *a, const char *b)
-{
-    return lib_strcmp(a, b) == 0;
-}
-
-/* A string property: NUL-terminated and non-empty. */
-static int mf_string(struct mf_ctx *c, int node, const char *prop, const char **out)
-{
-    int len;
-    const char *s = fdt_getprop(c->fdt, node, prop, &len);
-    if (!s) {
-        *out = NULL;
-        return 0;
-    }
-    if (len < 2 || s[len - 1] != '\0' || lib_strnlen(s, len) != (size_t)len - 1) {
-        return mf_fail(c, node, prop, "must be one non-empty string");
-    }
-    *out = s;
-    return 0;
-}
-
-/* A u32 property; absent leaves *out unchanged and sets *found false. */
-static int mf_u32(struct mf_ctx *c, int node, const char *prop, uint32_t *out, bool *found)
-{
-    int len;
-    const fdt32_t *v = fdt_getprop(c->fdt, node, prop, &len);
-    *found = v != NULL;
-    if (!v) {
-        return 0;
-    }
-    if (len != 4) {
-        return mf_fail(c, node, prop, "must be one 32-bit cell, not %d bytes", len);
-    }
-    *out = fdt32_to_cpu(*v);
-    return 0;
-}
-
-static int mf_required_u32(struct mf_ctx *c, int node, const char *prop, uint32_t *out)
-{
-    bool found;
-    int rc = mf_u32(c, node, prop, out, &found);
-    if (!rc && !found) {
-        return mf_fail(c, node, prop, "missing (required)");
-    }
-    return rc;
-}
-
-static bool mf_in_list(const char *name, const char *const *list)
-{
-    for (; *list; list++) {
-        if (mf_is(name, *list)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Refuses any property of node that is not in allowed. */
-static int mf_known_props(struct mf_ctx *c, int node, const char *const *allowed)
-{
-    int off;
-    fdt_for_each_property_offset(off, c->fdt, node)
-    {
-        const char *name;
-        if (!fdt_getprop_by_offset(c->fdt, off, &name, NULL)) {
-            return mf_fail(c, node, NULL, "unreadable property");
-        }
-        if (!mf_in_list(name, allowed) && !mf_is(name, "phandle") &&
-            !mf_is(name, "linux,phandle") && !mf_is(name, "name")) {
-            return mf_fail(c, node, name, "unknown property");
-        }
-    }
-    return 0;
+    return p == MF_CRASH_RESTART ? "restart" : p == MF_CRASH_DESTROY ? "destroy" : "halt";
 }
 
 static int mf_module(struct mf_ctx *c, int node, enum mf_source src, struct mf_module *m)
@@ -123,14 +27,15 @@ static int mf_module(struct mf_ctx *c, int node, enum mf_source src, struct mf_m
     if (reg) {
         if (len != 16) {
             return mf_fail(c, node, "reg",
-                           "must be <addr-hi addr-lo size-hi size-lo>, not %d "
-                           "bytes",
-                           len);
+                           "must be <addr-hi addr-lo size-hi size-lo>, not %d bytes", len);
         }
         m->addr = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
         m->size = ((uint64_t)fdt32_to_cpu(reg[2]) << 32) | fdt32_to_cpu(reg[3]);
         if (m->size == 0) {
             return mf_fail(c, node, "reg", "module size is 0");
+        }
+        if (m->addr + m->size < m->addr) {
+            return mf_fail(c, node, "reg", "module wraps the address space");
         }
         m->placed = true;
     }
@@ -164,19 +69,60 @@ static int mf_affinity(struct mf_ctx *c, int node, struct mf_domain *d)
     return 0;
 }
 
-static int mf_domain_props(struct mf_ctx *c, int node, struct mf_domain *d)
+static int mf_functions(struct mf_ctx *c, int node, struct mf_domain *d)
 {
-    static const char *const allowed[] = {"compatible", "domid",        "memory-kib",
-                                          "cpus",       "cpu-affinity", NULL};
-    uint32_t v = 1;
+    int len, off = 0;
+    const char *list = fdt_getprop(c->fdt, node, "functions", &len);
+
+    if (!list) {
+        return 0;
+    }
+    if (len < 2 || list[len - 1] != '\0') {
+        return mf_fail(c, node, "functions", "must be a list of strings");
+    }
+    while (off < len) {
+        const char *f = list + off;
+        if (mf_is(f, "boot")) {
+            d->functions |= MF_FUNC_BOOT;
+        } else if (mf_is(f, "console")) {
+            d->functions |= MF_FUNC_CONSOLE;
+        } else {
+            return mf_fail(c, node, "functions", "'%s' is not a function (boot, console)", f);
+        }
+        off += (int)lib_strlen(f) + 1;
+    }
+    return 0;
+}
+
+static int mf_on_crash(struct mf_ctx *c, int node, struct mf_domain *d)
+{
+    const char *s;
+    int rc = mf_string(c, node, "on-crash", &s);
+
+    if (rc || !s) {
+        return rc;
+    }
+    if (mf_is(s, "halt")) {
+        d->on_crash = MF_CRASH_HALT;
+    } else if (mf_is(s, "restart")) {
+        d->on_crash = MF_CRASH_RESTART;
+    } else if (mf_is(s, "destroy")) {
+        d->on_crash = MF_CRASH_DESTROY;
+    } else {
+        return mf_fail(c, node, "on-crash", "'%s' is not a policy (halt, restart, destroy)", s);
+    }
+    return 0;
+}
+
+/* The numeric properties with their ranges. */
+static int mf_numbers(struct mf_ctx *c, int node, struct mf_domain *d)
+{
+    uint32_t v = 0;
     bool found;
     int rc;
 
-    if ((rc = mf_known_props(c, node, allowed)) ||
-        (rc = mf_required_u32(c, node, "domid", &d->domid))) {
-        return rc;
-    }
-    if ((rc = mf_required_u32(c, node, "memory-kib", &v))) {
+    if ((rc = mf_required_u32(c, node, "domid", &d->domid)) ||
+        (rc = mf_required_u32(c, node, "memory-kib", &v))) {
         return rc;
     }
     if (v == 0 || v % 4 != 0) {
@@ -191,31 +137,57 @@ static int mf_domain_props(struct mf_ctx *c, int node, struct mf_domain *d)
         return mf_fail(c, node, "cpus", "%u vCPUs: must be 1 to %u", v, MF_MAX_VCPUS);
     }
     d->cpus = v;
-    return mf_affinity(c, node, d);
+    v = 0;
+    if ((rc = mf_u32(c, node, "permissions", &v, &found))) {
+        return rc;
+    }
+    if (v & ~(MF_PERM_CONTROL | MF_PERM_HARDWARE)) {
+        return mf_fail(c, node, "permissions", "0x%x has unknown bits (1 control, 2 hardware)", v);
+    }
+    d->permissions = v;
+    v = MF_PRIORITY_DEFAULT;
+    if ((rc = mf_u32(c, node, "priority", &v, &found))) {
+        return rc;
+    }
+    if (v > 255) {
+        return mf_fail(c, node, "priority", "%u is out of range 0-255", v);
+    }
+    d->priority = v;
+    return 0;
+}
+
+static int mf_domain_props(struct mf_ctx *c, int node, struct mf_domain *d)
+{
+    static const char *const allowed[] = {"compatible",   "domid",       "memory-kib", "cpus",
+                                          "cpu-affinity", "permissions", "functions",  "priority",
+                                          "start-after",  "on-crash",    "vpl011",     NULL};
+    int rc;
+
+    if ((rc = mf_known_props(c, node, allowed)) || (rc = mf_numbers(c, node, d)) ||
+        (rc = mf_affinity(c, node, d)) || (rc = mf_functions(c, node, d)) ||
+        (rc = mf_on_crash(c, node, d)) || (rc = mf_flag(c, node, "vpl011", &d->vpl011))) {
+        return rc;
+    }
+    return 0;
 }
 
 static int mf_domain(struct mf_ctx *c, int node, enum mf_source src, struct mf_domain *d)
 {
-    const char *name = fdt_get_name(c->fdt, node, NULL);
     int sub, rc;
 
-    if (lib_strlcpy(d->name, name, sizeof(d->name)) >= sizeof(d->name)) {
-        return mf_fail(c, node, NULL, "domain name longer than %d characters", MF_NAME_MAX - 1);
-    }
-    if (mf_is(name, "hyp") || lib_strchr(name, '@') || lib_strchr(name, ':')) {
-        return mf_fail(c, node, NULL, "'%s' cannot name a domain (reserved, or has @ or :)", name);
-    }
-    d->node = node;
-    if ((rc = mf_domain_props(c, node, d))) {
+    if ((rc = mf_domain_name(c, node, d)) || (rc = mf_domain_props(c, node, d))) {
         return rc;
     }
     fdt_for_each_subnode(sub, c->fdt, node)
     {
         const char *sname = fdt_get_name(c->fdt, sub, NULL);
-        if (!mf_is(sname, "kernel")) {
-            return mf_fail(c, sub, NULL, "unknown node (expected: kernel)");
+        struct mf_module *m = mf_is(sname, "kernel")    ? &d->kernel
+                              : mf_is(sname, "ramdisk") ? &d->ramdisk
+                                                        : NULL;
+        if (!m) {
+            return mf_fail(c, sub, NULL, "unknown node (expected: kernel, ramdisk)");
         }
-        if ((rc = mf_module(c, sub, src, &d->kernel))) {
+        if ((rc = mf_module(c, sub, src, m))) {
             return rc;
         }
     }
@@ -225,9 +197,38 @@ static int mf_domain(struct mf_ctx *c, int node, enum mf_source src, struct mf_d
     return 0;
 }
 
-static bool mf_compatible(struct mf_ctx *c, int node, const char *compat)
+/* Resolves start-after phandles to fleet indexes (after every domain is known). */
+static int mf_start_after(struct mf_ctx *c, struct mf_fleet *f, unsigned i)
 {
-    return fdt_node_check_compatible(c->fdt, node, compat) == 0;
+    struct mf_domain *d = &f->dom[i];
+    int len;
+    const fdt32_t *v = fdt_getprop(c->fdt, d->node, "start-after", &len);
+
+    if (!v) {
+        return 0;
+    }
+    if (len == 0 || len % 4 || len / 4 > MF_MAX_DEPS) {
+        return mf_fail(c, d->node, "start-after", "must list 1 to %d domains (<&name ...>)",
+                       MF_MAX_DEPS);
+    }
+    for (int k = 0; k < len / 4; k++) {
+        /* Only the fleet's own nodes can be meant: compare their phandles instead of
+         * searching the whole tree (fdt_node_offset_by_phandle costs ~0.5M instructions). */
+        uint32_t ph = fdt32_to_cpu(v[k]);
+        unsigned j = 0;
+        while (j < f->count && (ph == 0 || fdt_get_phandle(c->fdt, f->dom[j].node) != ph)) {
+            j++;
+        }
+        if (j == f->count) {
+            return mf_fail(c, d->node, "start-after", "entry %d is not a domain of this fleet",
+                           k + 1);
+        }
+        if (j == i) {
+            return mf_fail(c, d->node, "start-after", "a domain cannot wait for itself");
+        }
+        d->start_after[d->start_after_count++] = j;
+    }
+    return 0;
 }
 
 int mf_parse(const void *fdt, int node, enum mf_source src, struct mf_fleet *out, char *err,
@@ -236,7 +237,7 @@ int mf_parse(const void *fdt, int node, enum mf_source src, struct mf_fleet *out
     static const char *const allowed[] = {"compatible", "scheduler", "#address-cells",
                                           "#size-cells", NULL};
     struct mf_ctx c = {fdt, err, errlen};
-    const char *sched = "null";
+    const char *sched;
     int sub, rc;
 
     lib_memset(out, 0, sizeof(*out));
@@ -247,13 +248,10 @@ int mf_parse(const void *fdt, int node, enum mf_source src, struct mf_fleet *out
         (rc = mf_string(&c, node, "scheduler", &sched))) {
         return rc;
     }
-    if (!sched) {
-        sched = "null";
-    }
-    if (!mf_is(sched, "null")) {
+    if (sched && !mf_is(sched, "null")) {
         return mf_fail(&c, node, "scheduler", "'%s' is not available (available: null)", sched);
     }
-    lib_strlcpy(out->scheduler, sched, sizeof(out->scheduler));
+    lib_strlcpy(out->scheduler, "null", sizeof(out->scheduler));
     fdt_for_each_subnode(sub, fdt, node)
     {
         if (!mf_compatible(&c, sub, "tessera,domain")) {
@@ -275,39 +273,9 @@ int mf_parse(const void *fdt, int node, enum mf_source src, struct mf_fleet *out
                        "no domains (add a node with compatible "
                        "\"tessera,domain\")");
     }
-    return 0;
-}
-
-int mf_validate(const void *fdt, const struct mf_fleet *f, unsigned pcpus, char *err, size_t errlen)
-{
-    struct mf_ctx c = {fdt, err, errlen};
-    int owner[64];
-
-    for (unsigned i = 0; i < ARRAY_SIZE(owner); i++) {
-        owner[i] = -1;
-    }
-    for (unsigned i = 0; i < f->count; i++) {
-        const struct mf_domain *d = &f->dom[i];
-        for (unsigned j = 0; j < i; j++) {
-            if (f->dom[j].domid == d->domid) {
-                return mf_fail(&c, d->node, "domid", "%u is already used by %s", d->domid,
-                               f->dom[j].name);
-            }
-        }
-        for (unsigned v = 0; v < d->cpus; v++) {
-            unsigned p = d->affinity[v];
-            if (p >= pcpus || p >= ARRAY_SIZE(owner)) {
-                return mf_fail(&c, d->node, "cpu-affinity",
-                               "vCPU %u on pCPU %u, but the machine has pCPUs 0-%u", v, p,
-                               pcpus - 1);
-            }
-            if (owner[p] >= 0) {
-                return mf_fail(&c, d->node, "cpu-affinity",
-                               "pCPU %u is already taken by %s (the null scheduler runs one "
-                               "vCPU per pCPU)",
-                               p, f->dom[owner[p]].name);
-            }
-            owner[p] = (int)i;
+    for (unsigned i = 0; i < out->count; i++) {
+        if ((rc = mf_start_after(&c, out, i))) {
+            return rc;
         }
     }
     return 0;

@@ -55,44 +55,82 @@ static void start_frames(const struct boot_info *bi)
     }
 }
 
-static void start_modules(const struct mf_fleet *f)
+static void start_claim(const char *name, const char *what, const struct mf_module *m)
 {
     char msg[160];
+    int rc = frame_claim(&hyp_frames, m->addr, m->size, FRAME_MODULE);
+
+    if (rc) {
+        lib_snprintf(msg, sizeof(msg),
+                     "%s: %s module at 0x%llx+0x%llx is not in free RAM (%d): it overlaps the "
+                     "hypervisor, the DTB or another module",
+                     name, what, (unsigned long long)m->addr, (unsigned long long)m->size, rc);
+        start_fail("manifest", msg);
+    }
+}
+
+static void start_modules(const struct mf_fleet *f)
+{
+    for (unsigned i = 0; i < f->count; i++) {
+        start_claim(f->dom[i].name, "kernel", &f->dom[i].kernel);
+        if (f->dom[i].ramdisk.present) {
+            start_claim(f->dom[i].name, "ramdisk", &f->dom[i].ramdisk);
+        }
+    }
+}
+
+/* Features the manifest can describe that this build cannot provide yet: refused by name
+ * rather than half-done. */
+static void start_refuse_missing(const struct mf_fleet *f)
+{
+    char msg[128];
 
     for (unsigned i = 0; i < f->count; i++) {
-        const struct mf_module *m = &f->dom[i].kernel;
-        int rc = frame_claim(&hyp_frames, m->addr, m->size, FRAME_MODULE);
-        if (rc) {
-            lib_snprintf(msg, sizeof(msg),
-                         "%s: kernel module at 0x%llx+0x%llx is not in free RAM (%d): it "
-                         "overlaps the hypervisor, the DTB or another module",
-                         f->dom[i].name, (unsigned long long)m->addr, (unsigned long long)m->size,
-                         rc);
+        if (f->dom[i].vpl011) {
+            lib_snprintf(msg, sizeof(msg), "%s: vpl011: the emulated PL011 is not implemented yet",
+                         f->dom[i].name);
             start_fail("manifest", msg);
         }
     }
 }
 
-void boot_start(const struct boot_info *bi)
+/* The fleet from /chosen/hypervisor, or else from Xen dom0less xen,domain nodes. */
+static void start_manifest(const struct boot_info *bi, struct mf_fleet *f)
 {
     char err[192];
     int rc;
 
-    start_frames(bi);
-    if (bi->hd->hypervisor_node < 0) {
-        start_fail("manifest", "no /chosen/hypervisor node: nothing to launch");
+    if (bi->hd->hypervisor_node >= 0) {
+        rc = mf_parse(bi->fdt, bi->hd->hypervisor_node, MF_BOOT_DTB, f, err, sizeof(err));
+    } else {
+        int chosen = fdt_path_offset(bi->fdt, "/chosen");
+        rc = chosen < 0 ? -ENOENT
+                        : mf_parse_dom0less(bi->fdt, chosen, MF_BOOT_DTB, f, err, sizeof(err));
+        if (rc == -ENOENT) {
+            start_fail("manifest", "no /chosen/hypervisor node and no xen,domain nodes: "
+                                   "nothing to launch");
+        }
+        if (!rc) {
+            hyp_printf("manifest: %u Xen dom0less domains translated", f->count);
+        }
     }
-    rc = mf_parse(bi->fdt, bi->hd->hypervisor_node, MF_BOOT_DTB, &start_fleet, err, sizeof(err));
     if (!rc) {
-        rc = mf_validate(bi->fdt, &start_fleet, arch_cpu_count(), err, sizeof(err));
+        rc = mf_validate(bi->fdt, f, arch_cpu_count(), err, sizeof(err));
     }
     if (rc) {
         start_fail("manifest", err);
     }
+    start_refuse_missing(f);
+}
+
+void boot_start(const struct boot_info *bi)
+{
+    char err[192];
+
+    start_frames(bi);
+    start_manifest(bi, &start_fleet);
     start_modules(&start_fleet);
-    rc = launch_hyperlaunch(&start_fleet);
-    if (rc) {
-        lib_snprintf(err, sizeof(err), "hyperlaunch failed (%d)", rc);
+    if (launch_hyperlaunch(&start_fleet, err, sizeof(err))) {
         start_fail("launch", err);
     }
     arch_cpu_park();

@@ -16,7 +16,8 @@ endif()
 add_library(fdt_arm64 STATIC IMPORTED GLOBAL)
 set_target_properties(fdt_arm64 PROPERTIES
     IMPORTED_LOCATION ${TESSERA_DEPS_DIR}/usr/lib/aarch64-linux-gnu/libfdt.a
-    INTERFACE_INCLUDE_DIRECTORIES ${TESSERA_DEPS_DIR}/usr/include)
+    INTERFACE_INCLUDE_DIRECTORIES ${TESSERA_DEPS_DIR}/usr/include
+    INTERFACE_LINK_LIBRARIES tlib) # libfdt.a needs memcpy, strlen, ... and the stack guard
 
 # Compiler-provided freestanding headers (stdint.h, stddef.h, stdarg.h, ...) for every target.
 include_directories(SYSTEM ${TESSERA_GCC_INCLUDE})

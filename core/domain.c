@@ -1,6 +1,7 @@
-/* Domains: creation from a spec (memory, stage-2, kernel image, vCPUs), shutdown and crash.
- * One builder for every launch path; a failed build releases everything it took. */
+/* Domain lifecycle: slots, creation through the builder, start ordering (start-after),
+ * readiness, shutdown and the on-crash policy. */
 #include <tessera/arch.h>
+#include <tessera/dom_build.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/hypercall.h>
@@ -11,12 +12,19 @@ struct frame_map hyp_frames;
 static struct domain domains[DOM_MAX];
 static struct spinlock dom_lock = SPINLOCK_INIT;
 
-/* Domain memory is aligned to 2 MiB so stage-2 can use block mappings. */
-#define DOM_MEM_ALIGN (2ull << 20)
-
 struct domain *dom_by_index(unsigned i)
 {
     return i < DOM_MAX ? &domains[i] : NULL;
+}
+
+struct domain *dom_by_id(int id)
+{
+    for (unsigned i = 0; i < DOM_MAX; i++) {
+        if (domains[i].state != DOM_FREE && domains[i].id == id) {
+            return &domains[i];
+        }
+    }
+    return NULL;
 }
 
 static struct domain *dom_slot_alloc(int id)
@@ -24,13 +32,11 @@ static struct domain *dom_slot_alloc(int id)
     struct domain *slot = NULL;
 
     spin_lock(&dom_lock);
-    for (unsigned i = 0; i < DOM_MAX; i++) {
-        if (domains[i].state != DOM_FREE && domains[i].id == id) {
-            slot = NULL;
-            break;
-        }
-        if (!slot && domains[i].state == DOM_FREE) {
-            slot = &domains[i];
+    if (!dom_by_id(id)) {
+        for (unsigned i = 0; i < DOM_MAX && !slot; i++) {
+            if (domains[i].state == DOM_FREE) {
+                slot = &domains[i];
+            }
         }
     }
     if (slot) {
@@ -42,51 +48,17 @@ static struct domain *dom_slot_alloc(int id)
     return slot;
 }
 
-static int dom_load_kernel(struct domain *d, const struct dom_spec *spec)
+static void dom_copy_policy(struct domain *d, const struct dom_spec *s)
 {
-    if (spec->kernel_size == 0) {
-        return -ENOEXEC;
+    lib_strlcpy(d->name, s->name, sizeof(d->name));
+    d->permissions = s->permissions;
+    d->functions = s->functions;
+    d->priority = s->priority;
+    d->on_crash = s->on_crash;
+    d->start_after_count = s->start_after_count;
+    for (unsigned i = 0; i < s->start_after_count; i++) {
+        d->start_after[i] = s->start_after[i];
     }
-    if (spec->kernel_size > d->mem[0].size) {
-        hyp_printf("dom %s kernel of %llu bytes does not fit its %llu bytes of memory", d->name,
-                   (unsigned long long)spec->kernel_size, (unsigned long long)d->mem[0].size);
-        return -E2BIG;
-    }
-    lib_memcpy(arch_phys_to_virt(d->mem[0].pa), arch_phys_to_virt(spec->kernel_pa),
-               spec->kernel_size);
-    return 0;
-}
-
-static int dom_build(struct domain *d, const struct dom_spec *spec)
-{
-    paddr_t pa;
-    int rc;
-
-    rc = frame_alloc(&hyp_frames, spec->memory_bytes, DOM_MEM_ALIGN, d->id, &pa);
-    if (rc) {
-        return rc;
-    }
-    d->mem[0] = (struct dom_mem){.ipa = DOM_RAM_IPA, .pa = pa, .size = spec->memory_bytes};
-    d->mem_count = 1;
-    rc = arch_p2m_init(d);
-    if (!rc) {
-        rc = arch_p2m_map(d, DOM_RAM_IPA, pa, spec->memory_bytes, P2M_RWX);
-    }
-    if (!rc) {
-        rc = dom_load_kernel(d, spec);
-    }
-    if (rc) {
-        return rc;
-    }
-    for (unsigned i = 0; i < spec->vcpus; i++) {
-        struct vcpu *v = &d->vcpu[i];
-        v->dom = d;
-        v->id = i;
-        v->pcpu = spec->affinity[i];
-        arch_vcpu_init(v, DOM_RAM_IPA, 0);
-    }
-    d->vcpu_count = spec->vcpus;
-    return 0;
 }
 
 int dom_create(const struct dom_spec *spec, struct domain **out)
@@ -94,18 +66,18 @@ int dom_create(const struct dom_spec *spec, struct domain **out)
     struct domain *d;
     int rc;
 
-    if (spec->vcpus == 0 || spec->vcpus > DOM_MAX_VCPUS || spec->memory_bytes == 0) {
+    if (spec->vcpus == 0 || spec->vcpus > DOM_MAX_VCPUS || spec->memory_bytes == 0 ||
+        spec->start_after_count > DOM_MAX_DEPS || spec->id < 0) {
         return -EINVAL;
     }
     d = dom_slot_alloc(spec->id);
     if (!d) {
         return -EEXIST;
     }
-    lib_strlcpy(d->name, spec->name, sizeof(d->name));
+    dom_copy_policy(d, spec);
     rc = dom_build(d, spec);
     if (rc) {
-        arch_p2m_destroy(d);
-        frame_release_all(&hyp_frames, d->id);
+        dom_build_undo(d);
         d->state = DOM_FREE;
         return rc;
     }
@@ -113,6 +85,50 @@ int dom_create(const struct dom_spec *spec, struct domain **out)
     hyp_printf("dom %s created id=%d", d->name, d->id);
     *out = d;
     return 0;
+}
+
+int dom_start(struct domain *d)
+{
+    if (d->state != DOM_PAUSED) {
+        return -EINVAL;
+    }
+    /* vCPU 0 boots the domain; the others wait for the guest's PSCI CPU_ON. */
+    d->state = DOM_RUNNING;
+    return arch_vcpu_start(&d->vcpu[0]);
+}
+
+/* True if every domain d waits for has declared itself ready. */
+static bool dom_deps_ready(const struct domain *d)
+{
+    for (unsigned i = 0; i < d->start_after_count; i++) {
+        const struct domain *dep = dom_by_id(d->start_after[i]);
+        if (!dep || !dep->ready) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int dom_start_eligible(void)
+{
+    int rc = 0;
+
+    for (unsigned i = 0; i < DOM_MAX && !rc; i++) {
+        struct domain *d = &domains[i];
+        if (d->state == DOM_PAUSED && dom_deps_ready(d)) {
+            rc = dom_start(d);
+        }
+    }
+    return rc;
+}
+
+void dom_set_ready(struct domain *d)
+{
+    d->ready = true;
+    int rc = dom_start_eligible();
+    if (rc) {
+        hyp_printf("starting the domains waiting for %s failed (%d)", d->name, rc);
+    }
 }
 
 static const char *dom_reason_name(unsigned reason)

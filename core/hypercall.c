@@ -66,6 +66,7 @@ static int64_t hc_ready(struct vcpu *v, uint64_t code)
     } else {
         hyp_printf("dom %s ready", d->name);
     }
+    dom_set_ready(d);
     return 0;
 }
 

@@ -205,24 +205,29 @@ int frame_claim(struct frame_map *fm, paddr_t base, uint64_t size, int owner)
     }
 }
 
-/* Whether size bytes aligned to align fit in free extent e; *at gets the lowest place. */
-static bool frame_fit_in(const struct frame_extent *e, uint64_t size, uint64_t align, paddr_t *at)
+/* Whether size bytes at an address congruent to offset modulo align fit in free extent e;
+ * *at gets the lowest such place. */
+static bool frame_fit_in(const struct frame_extent *e, uint64_t size, uint64_t align,
+                         uint64_t offset, paddr_t *at)
 {
-    if (e->owner != FRAME_FREE || e->base > UINT64_MAX - (align - 1)) {
+    if (e->owner != FRAME_FREE || e->base > UINT64_MAX - (align - 1) - offset) {
         return false;
     }
-    *at = ALIGN_UP(e->base, align);
+    *at = ALIGN_UP(e->base, align) + offset;
+    if (*at - align >= e->base && *at >= align) {
+        *at -= align; /* the previous congruent address is still inside e */
+    }
     return *at < frame_end(e) && frame_end(e) - *at >= size;
 }
-
-int frame_alloc(struct frame_map *fm, uint64_t size, uint64_t align, int owner, paddr_t *out)
+int frame_alloc_at(struct frame_map *fm, uint64_t size, uint64_t align, uint64_t offset, int owner,
+                   paddr_t *out)
 {
     struct frame_plan pl;
     int rc = -ENOMEM;
     paddr_t at;
 
     if (out == NULL || size == 0 || !frame_valid_owner(owner) || align < FRAME_SIZE ||
-        (align & (align - 1)) != 0) {
+        (align & (align - 1)) != 0 || offset >= align || !IS_ALIGNED(offset, FRAME_SIZE)) {
         return -EINVAL;
     }
     if (size > UINT64_MAX - (FRAME_SIZE - 1)) {
@@ -232,7 +237,7 @@ int frame_alloc(struct frame_map *fm, uint64_t size, uint64_t align, int owner, 
     /* A fit that would overflow the extent array may be followed by one that does not
      * (an exact fit needs no split), so keep looking. */
     for (unsigned i = 0; i < fm->count; i++) {
-        if (!frame_fit_in(&fm->ext[i], size, align, &at)) {
+        if (!frame_fit_in(&fm->ext[i], size, align, offset, &at)) {
             continue;
         }
         rc = frame_plan_set(fm, at, at + size, owner, &pl);
@@ -344,4 +349,9 @@ uint64_t frame_count(const struct frame_map *fm, int owner)
         }
     }
     return n;
+}
+
+int frame_alloc(struct frame_map *fm, uint64_t size, uint64_t align, int owner, paddr_t *out)
+{
+    return frame_alloc_at(fm, size, align, 0, owner, out);
 }

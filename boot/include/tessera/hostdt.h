@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HOSTDT_MAX_MEM 8
-#define HOSTDT_MAX_RSV 16
+#define HOSTDT_MAX_MEM  8
+#define HOSTDT_MAX_RSV  16
 #define HOSTDT_MAX_CPUS 16
 
 struct hostdt_region {
@@ -53,8 +53,8 @@ struct hostdt {
         uint32_t intid; /* SPI n -> 32 + n */
     } uart;
 
-    const char *bootargs;  /* /chosen/bootargs, NULL if absent; points into the fdt */
-    int hypervisor_node;   /* offset of /chosen/hypervisor, or -1 */
+    const char *bootargs; /* /chosen/bootargs, NULL if absent; points into the fdt */
+    int hypervisor_node;  /* offset of /chosen/hypervisor, or -1 */
 };
 
 /* Parses fdt into out. On error returns -EINVAL and writes a message naming the node and

@@ -1,6 +1,7 @@
 /* The scenario manifest (docs/manifest.md): the `hypervisor` node of a scenario, or
- * /chosen/hypervisor of a boot DTB, parsed and validated into a plain fleet description.
- * The same code runs in the hypervisor and on the host (tessera). */
+ * /chosen/hypervisor of a boot DTB, or Xen dom0less `xen,domain` nodes under /chosen, parsed
+ * and validated into a plain fleet description. The same code runs in the hypervisor and on
+ * the host (tessera check). */
 #ifndef TESSERA_MANIFEST_H
 #define TESSERA_MANIFEST_H
 
@@ -8,15 +9,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MF_MAX_DOMAINS    16
-#define MF_MAX_VCPUS      8
-#define MF_NAME_MAX       32
-#define MF_MAX_MEMORY_KIB (64ull << 20) /* 64 GiB */
+#define MF_MAX_DOMAINS      16
+#define MF_MAX_VCPUS        8
+#define MF_MAX_DEPS         4
+#define MF_NAME_MAX         32
+#define MF_MAX_MEMORY_KIB   (64ull << 20) /* 64 GiB */
+#define MF_PRIORITY_DEFAULT 128
+
+#define MF_PERM_CONTROL  (1u << 0)
+#define MF_PERM_HARDWARE (1u << 1)
+#define MF_FUNC_BOOT     (1u << 0)
+#define MF_FUNC_CONSOLE  (1u << 1)
+
+enum mf_on_crash { MF_CRASH_HALT, MF_CRASH_RESTART, MF_CRASH_DESTROY };
 
 struct mf_module {
     bool present;
     bool placed;   /* reg present: the boot loader put the image in RAM */
-    uint64_t addr; /* reg: physical address and size (2 + 2 cells) */
+    uint64_t addr; /* reg: physical address and size */
     uint64_t size;
     const char *image;    /* image file (host side); NULL if absent */
     const char *bootargs; /* NULL if absent */
@@ -29,11 +39,20 @@ struct mf_domain {
     uint64_t memory_kib;
     unsigned cpus;
     unsigned affinity[MF_MAX_VCPUS];
+    uint32_t permissions; /* MF_PERM_* */
+    uint32_t functions;   /* MF_FUNC_* */
+    unsigned priority;    /* 0 (lowest) - 255 */
+    enum mf_on_crash on_crash;
+    bool vpl011;
+    unsigned start_after[MF_MAX_DEPS]; /* indexes into the fleet */
+    unsigned start_after_count;
     struct mf_module kernel;
+    struct mf_module ramdisk;
 };
 
 struct mf_fleet {
     char scheduler[16];
+    bool dom0less; /* translated from Xen xen,domain nodes */
     struct mf_domain dom[MF_MAX_DOMAINS];
     unsigned count;
 };
@@ -46,9 +65,17 @@ enum mf_source { MF_BOOT_DTB, MF_SCENARIO };
  * and property at fault ("/chosen/hypervisor/rt: memory-kib: must be a multiple of 4"). */
 int mf_parse(const void *fdt, int node, enum mf_source src, struct mf_fleet *out, char *err,
              size_t errlen);
+/* Translates the Xen dom0less `xen,domain` children of chosen (offset of /chosen). Returns
+ * -ENOENT if there are none, else as mf_parse. pCPUs are given out in node order. */
+int mf_parse_dom0less(const void *fdt, int chosen, enum mf_source src, struct mf_fleet *out,
+                      char *err, size_t errlen);
 /* Checks the fleet against the machine: pCPU ids < pcpus, duplicate domids, one vCPU per pCPU
- * under the null scheduler. Same error convention. */
+ * under the null scheduler, start-after cycles. Same error convention. */
 int mf_validate(const void *fdt, const struct mf_fleet *f, unsigned pcpus, char *err,
                 size_t errlen);
+/* Domain indexes in an order that respects start-after (each domain after everything it waits
+ * for); requires a validated fleet. */
+void mf_start_order(const struct mf_fleet *f, unsigned order[MF_MAX_DOMAINS]);
+const char *mf_on_crash_name(enum mf_on_crash p);
 
 #endif

@@ -8,32 +8,61 @@
 #include <tessera/arch_vcpu.h>
 #include <tessera/console.h>
 #include <tessera/frame.h>
+#include <tessera/loader.h>
 
 #define DOM_NAME_MAX  32
 #define DOM_MAX       16
 #define DOM_MAX_VCPUS 8
-#define DOM_MAX_MEM   4
+#define DOM_MAX_MEM   8
+#define DOM_MAX_DEPS  4
 
 /* Guest physical layout of every domain (the QEMU virt map, so guests need no port). */
 #define DOM_RAM_IPA 0x40000000ull
 
-enum dom_state { DOM_FREE, DOM_CONSTRUCTING, DOM_PAUSED, DOM_RUNNING, DOM_SHUTDOWN, DOM_CRASHED };
+/* Domain permissions (manifest `permissions`, a bit mask) */
+#define DOM_PERM_CONTROL  (1u << 0) /* may use domctl on other domains */
+#define DOM_PERM_HARDWARE (1u << 1) /* may own passthrough devices */
+/* Domain functions (manifest `functions`) */
+#define DOM_FUNC_BOOT    (1u << 0)
+#define DOM_FUNC_CONSOLE (1u << 1)
 
-/* What to build: the part of a manifest entry the core needs. */
+enum dom_state { DOM_FREE, DOM_CONSTRUCTING, DOM_PAUSED, DOM_RUNNING, DOM_SHUTDOWN, DOM_CRASHED };
+enum dom_on_crash { DOM_CRASH_HALT, DOM_CRASH_RESTART, DOM_CRASH_DESTROY };
+
+/* A boot module: bytes the loader put in RAM (hypervisor-visible, identity mapped). */
+struct dom_module {
+    paddr_t pa;
+    uint64_t size;
+};
+
+/* What to build: everything the core needs, already resolved by the caller. */
 struct dom_spec {
     int id;
     char name[DOM_NAME_MAX];
     uint64_t memory_bytes;
     unsigned vcpus;
     unsigned affinity[DOM_MAX_VCPUS]; /* pCPU per vCPU */
-    paddr_t kernel_pa;                /* boot module holding the kernel image */
-    uint64_t kernel_size;
+    uint32_t permissions;
+    uint32_t functions;
+    unsigned priority;
+    enum dom_on_crash on_crash;
+    int start_after[DOM_MAX_DEPS]; /* domain ids that must be ready before this one starts */
+    unsigned start_after_count;
+    struct dom_module kernel;
+    struct loader_image image; /* where the kernel goes (loader_probe) */
+    struct dom_module ramdisk; /* size 0: none */
+    uint64_t ramdisk_ipa;
+    const void *dtb; /* the domain's device tree (hypervisor memory), copied in */
+    uint64_t dtb_size;
+    uint64_t dtb_ipa;
+    bool allow_map; /* modules may be handed over by stage-2 mapping instead of copied */
 };
 
 struct dom_mem {
     uint64_t ipa;
     paddr_t pa;
     uint64_t size;
+    bool module; /* frames that were a boot module, mapped in place */
 };
 
 struct vcpu {
@@ -49,8 +78,17 @@ struct domain {
     char name[DOM_NAME_MAX];
     enum dom_state state;
     unsigned shutdown_reason;
+    bool ready;
+    uint32_t permissions;
+    uint32_t functions;
+    unsigned priority;
+    enum dom_on_crash on_crash;
+    int start_after[DOM_MAX_DEPS];
+    unsigned start_after_count;
     struct dom_mem mem[DOM_MAX_MEM];
     unsigned mem_count;
+    bool kernel_mapped;
+    bool ramdisk_mapped;
     paddr_t p2m_root;
     uint16_t vmid;
     struct vcpu vcpu[DOM_MAX_VCPUS];
@@ -61,15 +99,26 @@ struct domain {
 
 extern struct frame_map hyp_frames;
 
-/* Builds a domain from spec: memory, stage-2, kernel copied in, vCPUs. On failure nothing is
- * left allocated; returns 0 or a negative errno and, in *out, the new domain. */
+/* Builds a domain from spec: memory (module frames mapped in place where allowed and
+ * aligned, the rest allocated), stage-2, kernel, ramdisk and DTB placed, vCPUs set to enter
+ * the kernel with x0 = DTB. The domain is left paused. On failure nothing is left allocated;
+ * returns 0 or a negative errno (and, on success, the domain in *out). */
 int dom_create(const struct dom_spec *spec, struct domain **out);
+/* Hands every vCPU of a paused domain to its pCPU. */
+int dom_start(struct domain *d);
+/* The domain declared itself ready: starts every paused domain whose start-after
+ * predecessors are now all ready. */
+void dom_set_ready(struct domain *d);
+/* Starts the paused domains that wait for nobody (or for domains already ready). */
+int dom_start_eligible(void);
 /* Ends a domain with reason (HC_SHUTDOWN_*): its vCPUs never run again. */
 void dom_shutdown(struct domain *d, unsigned reason);
-/* Marks a domain crashed with a message naming what it did. */
+/* Marks a domain crashed with a message naming what it did, then applies its on-crash
+ * policy. */
 void dom_crash(struct domain *d, const char *why);
 /* True once every created domain has shut down or crashed; *status is 0 if all powered off. */
 bool dom_all_ended(int *status);
 struct domain *dom_by_index(unsigned i);
+struct domain *dom_by_id(int id);
 
 #endif

@@ -45,6 +45,11 @@ int frame_claim(struct frame_map *fm, paddr_t base, uint64_t size, int owner);
 /* Finds size bytes (rounded up to frames) aligned to align (a power of two >= FRAME_SIZE),
  * lowest address first, and gives them to owner. -ENOMEM if no free run fits. */
 int frame_alloc(struct frame_map *fm, uint64_t size, uint64_t align, int owner, paddr_t *out);
+/* Like frame_alloc, but the address returned is offset (a multiple of FRAME_SIZE below align)
+ * past a multiple of align: memory whose physical and guest addresses agree modulo a block
+ * size can be mapped with blocks even when it does not start on one. */
+int frame_alloc_at(struct frame_map *fm, uint64_t size, uint64_t align, uint64_t offset, int owner,
+                   paddr_t *out);
 /* Returns a range owned by owner to the free pool, scrubbing it first.
  * -EPERM if any frame in it belongs to someone else, -EINVAL if not RAM. */
 int frame_free(struct frame_map *fm, paddr_t base, uint64_t size, int owner);

@@ -1,0 +1,17 @@
+/* From a manifest entry to a domain spec: image format and placement, the domain's guest
+ * physical layout (kernel, ramdisk, device tree) and its generated device tree. Shared by
+ * every launch mode. */
+#ifndef TESSERA_DOMSPEC_H
+#define TESSERA_DOMSPEC_H
+
+#include <stddef.h>
+#include <tessera/domain.h>
+#include <tessera/manifest.h>
+
+/* Fills s for fleet entry i; the device tree is written into dtb_buf (GFDT_BUF_SIZE bytes),
+ * which must stay valid until dom_create has run. Returns 0, or a negative errno with a
+ * message naming the domain in err. */
+int domspec_build(const struct mf_fleet *f, unsigned i, struct dom_spec *s, void *dtb_buf,
+                  char *err, size_t errlen);
+
+#endif

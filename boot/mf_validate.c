@@ -1,0 +1,114 @@
+/* Fleet-level checks of a parsed manifest against the machine: domain ids, pCPU ids and
+ * sharing under the null scheduler, and start-after ordering (no cycles). */
+#include <tessera/errno.h>
+#include <tessera/lib.h>
+#include <tessera/manifest.h>
+
+#include "mf_util.h"
+
+enum { MF_WHITE, MF_GREY, MF_BLACK };
+
+/* Depth-first visit; returns the index of a domain on a cycle, or -1. */
+static int mf_cycle_from(const struct mf_fleet *f, unsigned i, int *colour)
+{
+    colour[i] = MF_GREY;
+    for (unsigned k = 0; k < f->dom[i].start_after_count; k++) {
+        unsigned j = f->dom[i].start_after[k];
+        if (colour[j] == MF_GREY) {
+            return (int)j;
+        }
+        if (colour[j] == MF_WHITE) {
+            int c = mf_cycle_from(f, j, colour);
+            if (c >= 0) {
+                return c;
+            }
+        }
+    }
+    colour[i] = MF_BLACK;
+    return -1;
+}
+
+static int mf_check_order(struct mf_ctx *c, const struct mf_fleet *f)
+{
+    int colour[MF_MAX_DOMAINS] = {0};
+
+    for (unsigned i = 0; i < f->count; i++) {
+        int on_cycle = colour[i] == MF_WHITE ? mf_cycle_from(f, i, colour) : -1;
+        if (on_cycle >= 0) {
+            return mf_fail(c, f->dom[on_cycle].node, "start-after",
+                           "domains wait for each other in a cycle through %s",
+                           f->dom[on_cycle].name);
+        }
+    }
+    return 0;
+}
+
+static int mf_check_pcpus(struct mf_ctx *c, const struct mf_fleet *f, unsigned pcpus)
+{
+    int owner[64];
+
+    for (unsigned i = 0; i < ARRAY_SIZE(owner); i++) {
+        owner[i] = -1;
+    }
+    for (unsigned i = 0; i < f->count; i++) {
+        const struct mf_domain *d = &f->dom[i];
+        for (unsigned v = 0; v < d->cpus; v++) {
+            unsigned p = d->affinity[v];
+            if (p >= pcpus || p >= ARRAY_SIZE(owner)) {
+                return mf_fail(c, d->node, "cpu-affinity",
+                               "vCPU %u on pCPU %u, but the machine has pCPUs 0-%u", v, p,
+                               pcpus - 1);
+            }
+            if (owner[p] >= 0) {
+                return mf_fail(c, d->node, "cpu-affinity",
+                               "pCPU %u is already taken by %s (the null scheduler runs one "
+                               "vCPU per pCPU)",
+                               p, f->dom[owner[p]].name);
+            }
+            owner[p] = (int)i;
+        }
+    }
+    return 0;
+}
+
+int mf_validate(const void *fdt, const struct mf_fleet *f, unsigned pcpus, char *err, size_t errlen)
+{
+    struct mf_ctx c = {fdt, err, errlen};
+    int rc;
+
+    for (unsigned i = 0; i < f->count; i++) {
+        for (unsigned j = 0; j < i; j++) {
+            if (f->dom[j].domid == f->dom[i].domid) {
+                return mf_fail(&c, f->dom[i].node, "domid", "%u is already used by %s",
+                               f->dom[i].domid, f->dom[j].name);
+            }
+        }
+    }
+    if ((rc = mf_check_pcpus(&c, f, pcpus))) {
+        return rc;
+    }
+    return mf_check_order(&c, f);
+}
+
+void mf_start_order(const struct mf_fleet *f, unsigned order[MF_MAX_DOMAINS])
+{
+    bool placed[MF_MAX_DOMAINS] = {false};
+    unsigned n = 0;
+
+    while (n < f->count) {
+        unsigned before = n;
+        for (unsigned i = 0; i < f->count; i++) {
+            bool ready = !placed[i];
+            for (unsigned k = 0; ready && k < f->dom[i].start_after_count; k++) {
+                ready = placed[f->dom[i].start_after[k]];
+            }
+            if (ready) {
+                placed[i] = true;
+                order[n++] = i;
+            }
+        }
+        if (n == before) {
+            break; /* a cycle: mf_validate refuses such a fleet */
+        }
+    }
+}
