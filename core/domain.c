@@ -61,6 +61,77 @@ static void dom_copy_policy(struct domain *d, const struct dom_spec *s)
     }
 }
 
+/* Keeps what a restart needs: the spec, and the device tree in frames of the hypervisor. */
+static int dom_keep_spec(struct domain *d, const struct dom_spec *s)
+{
+    d->spec = *s;
+    if (s->on_crash != DOM_CRASH_RESTART || s->dtb_size == 0) {
+        return 0;
+    }
+    int rc = frame_alloc(&hyp_frames, s->dtb_size, FRAME_SIZE, FRAME_HYP, &d->spec_dtb);
+    if (rc) {
+        return rc;
+    }
+    lib_memcpy(arch_phys_to_virt(d->spec_dtb), s->dtb, s->dtb_size);
+    d->spec.dtb = arch_phys_to_virt(d->spec_dtb);
+    return 0;
+}
+
+static void dom_drop_spec(struct domain *d)
+{
+    if (d->spec_dtb) {
+        frame_free(&hyp_frames, d->spec_dtb, d->spec.dtb_size, FRAME_HYP);
+        d->spec_dtb = 0;
+    }
+}
+
+/* Releases the domain's memory (scrubbed) and stage-2; it stays listed as crashed. */
+static void dom_destroy(struct domain *d)
+{
+    uint64_t frames = frame_count(&hyp_frames, d->id);
+
+    dom_build_undo(d);
+    dom_drop_spec(d);
+    hyp_printf("dom %s destroyed, %llu frames released", d->name, (unsigned long long)frames);
+}
+
+/* Rebuilds the domain from its spec and starts it again. */
+static void dom_restart(struct domain *d)
+{
+    int rc;
+
+    d->restarts++;
+    hyp_printf("dom %s restart %u/%u", d->name, d->restarts, DOM_MAX_RESTARTS);
+    dom_build_undo(d);
+    lib_memset(d->vcpu, 0, sizeof(d->vcpu));
+    lib_memset(&d->console, 0, sizeof(d->console));
+    d->ready = false;
+    rc = dom_build(d, &d->spec);
+    if (!rc) {
+        d->state = DOM_PAUSED;
+        rc = dom_start(d);
+    }
+    if (rc) {
+        hyp_printf("dom %s restart failed (%d): halted", d->name, rc);
+        d->state = DOM_CRASHED;
+    }
+}
+
+/* What happens to a domain that crashed, by its on-crash policy. */
+static void dom_on_crash(struct domain *d)
+{
+    if (d->on_crash == DOM_CRASH_RESTART && d->restarts < DOM_MAX_RESTARTS) {
+        dom_restart(d);
+    } else if (d->on_crash == DOM_CRASH_DESTROY) {
+        dom_destroy(d);
+    } else if (d->on_crash == DOM_CRASH_RESTART) {
+        hyp_printf("dom %s crashed %u times: halted", d->name, d->restarts + 1);
+    }
+    if (d->state == DOM_DYING) {
+        d->state = DOM_CRASHED;
+    }
+}
+
 int dom_create(const struct dom_spec *spec, struct domain **out)
 {
     struct domain *d;
@@ -75,9 +146,13 @@ int dom_create(const struct dom_spec *spec, struct domain **out)
         return -EEXIST;
     }
     dom_copy_policy(d, spec);
-    rc = dom_build(d, spec);
+    rc = dom_keep_spec(d, spec);
+    if (!rc) {
+        rc = dom_build(d, spec);
+    }
     if (rc) {
         dom_build_undo(d);
+        dom_drop_spec(d);
         d->state = DOM_FREE;
         return rc;
     }
@@ -147,8 +222,13 @@ void dom_shutdown(struct domain *d, unsigned reason)
 {
     console_flush(&d->console, d->name);
     d->shutdown_reason = reason;
-    d->state = reason == HC_SHUTDOWN_CRASH ? DOM_CRASHED : DOM_SHUTDOWN;
+    /* Dying, not ended, while the on-crash policy works: no other pCPU may conclude that the
+     * whole fleet has ended in the meantime. */
+    d->state = reason == HC_SHUTDOWN_CRASH ? DOM_DYING : DOM_SHUTDOWN;
     hyp_printf("dom %s shutdown reason=%s", d->name, dom_reason_name(reason));
+    if (reason == HC_SHUTDOWN_CRASH) {
+        dom_on_crash(d);
+    }
 }
 
 void dom_crash(struct domain *d, const char *why)

@@ -10,11 +10,12 @@
 #include <tessera/frame.h>
 #include <tessera/loader.h>
 
-#define DOM_NAME_MAX  32
-#define DOM_MAX       16
-#define DOM_MAX_VCPUS 8
-#define DOM_MAX_MEM   8
-#define DOM_MAX_DEPS  4
+#define DOM_NAME_MAX     32
+#define DOM_MAX          16
+#define DOM_MAX_VCPUS    8
+#define DOM_MAX_MEM      8
+#define DOM_MAX_DEPS     4
+#define DOM_MAX_RESTARTS 3 /* a domain that crashes more often than this is halted */
 
 /* Guest physical layout of every domain (the QEMU virt map, so guests need no port). */
 #define DOM_RAM_IPA 0x40000000ull
@@ -26,7 +27,15 @@
 #define DOM_FUNC_BOOT    (1u << 0)
 #define DOM_FUNC_CONSOLE (1u << 1)
 
-enum dom_state { DOM_FREE, DOM_CONSTRUCTING, DOM_PAUSED, DOM_RUNNING, DOM_SHUTDOWN, DOM_CRASHED };
+enum dom_state {
+    DOM_FREE,
+    DOM_CONSTRUCTING,
+    DOM_PAUSED,
+    DOM_RUNNING,
+    DOM_DYING, /* crashed, its on-crash policy (restart, destroy) still at work */
+    DOM_SHUTDOWN,
+    DOM_CRASHED,
+};
 enum dom_on_crash { DOM_CRASH_HALT, DOM_CRASH_RESTART, DOM_CRASH_DESTROY };
 
 /* A boot module: bytes the loader put in RAM (hypervisor-visible, identity mapped). */
@@ -95,6 +104,11 @@ struct domain {
     unsigned vcpu_count;
     struct console_line console;
     struct arch_domain arch;
+    /* on-crash = restart: the spec to rebuild from, with its device tree kept in frames the
+     * hypervisor owns (the caller's copy does not outlive dom_create) */
+    struct dom_spec spec;
+    paddr_t spec_dtb;
+    unsigned restarts;
 };
 
 extern struct frame_map hyp_frames;

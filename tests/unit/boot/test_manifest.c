@@ -9,6 +9,8 @@
 #include <tessera/errno.h>
 #include <tessera/manifest.h>
 
+#include "dts_helper.h"
+
 static char fdt[16384];
 static struct mf_fleet fleet;
 static char err[256];
@@ -16,23 +18,7 @@ static char err[256];
 /* Compiles a DTS snippet (the body of the root node) with dtc into fdt. */
 static void compile(const char *body)
 {
-    char src[8192];
-    snprintf(src, sizeof(src), "/dts-v1/;\n/ {\n%s\n};\n", body);
-    char path[] = "/tmp/tessera-mf-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    fputs(src, f);
-    fclose(f);
-    char run[512];
-    snprintf(run, sizeof(run), "dtc -q -I dts -O dtb %s", path);
-    FILE *p = popen(run, "r");
-    cr_assert_not_null(p);
-    size_t n = fread(fdt, 1, sizeof(fdt), p);
-    int rc = pclose(p);
-    unlink(path);
-    cr_assert_eq(rc, 0, "dtc failed on:\n%s", src);
-    cr_assert(n > 0 && n < sizeof(fdt));
+    dts_compile(body, fdt, sizeof(fdt));
 }
 
 static int parse(const char *body, enum mf_source src)
@@ -140,4 +126,83 @@ Test(manifest, validate_refuses_shared_pcpu_under_null)
         0, "%s", err);
     cr_assert_eq(mf_validate(fdt, &fleet, 4, err, sizeof(err)), -EINVAL);
     cr_assert(strstr(err, "pCPU 0 is already taken by a"), "%s", err);
+}
+
+Test(manifest, policy_properties)
+{
+    cr_assert_eq(parse(HV_OPEN DOM("a", "permissions = <3>; functions = \"boot\", \"console\"; "
+                                        "priority = <7>; on-crash = \"restart\";") "};",
+                       MF_BOOT_DTB),
+                 0, "%s", err);
+    const struct mf_domain *d = &fleet.dom[0];
+    cr_assert_eq(d->permissions, MF_PERM_CONTROL | MF_PERM_HARDWARE);
+    cr_assert_eq(d->functions, MF_FUNC_BOOT | MF_FUNC_CONSOLE);
+    cr_assert_eq(d->priority, 7);
+    cr_assert_eq(d->on_crash, MF_CRASH_RESTART);
+    cr_assert_str_eq(mf_on_crash_name(d->on_crash), "restart");
+
+    cr_assert_eq(parse(HV_OPEN DOM("a", "") "};", MF_BOOT_DTB), 0, "%s", err);
+    cr_assert_eq(fleet.dom[0].priority, MF_PRIORITY_DEFAULT);
+    cr_assert_eq(fleet.dom[0].on_crash, MF_CRASH_HALT);
+
+    expect_error(HV_OPEN DOM("a", "on-crash = \"reboot\";") "};", MF_BOOT_DTB,
+                 "/hypervisor/a: on-crash: 'reboot' is not a policy");
+    expect_error(HV_OPEN DOM("a", "functions = \"dom0\";") "};", MF_BOOT_DTB,
+                 "/hypervisor/a: functions: 'dom0' is not a function");
+    expect_error(HV_OPEN DOM("a", "permissions = <4>;") "};", MF_BOOT_DTB,
+                 "/hypervisor/a: permissions: 0x4 has unknown bits");
+    expect_error(HV_OPEN DOM("a", "priority = <256>;") "};", MF_BOOT_DTB,
+                 "/hypervisor/a: priority: 256 is out of range");
+    expect_error(HV_OPEN DOM("a", "vpl011 = <1>;") "};", MF_BOOT_DTB,
+                 "/hypervisor/a: vpl011: takes no value");
+}
+
+#define DOM2(name, id, cpu, extra)                                                                 \
+    name ": " name " { compatible = \"tessera,domain\"; domid = <" #id ">; memory-kib = <2048>; "  \
+         "cpu-affinity = <" #cpu ">; " extra " kernel { reg = <0 0x50000000 0 0x1000>; }; };\n"
+
+Test(manifest, start_after_orders_the_fleet)
+{
+    cr_assert_eq(parse(HV_OPEN DOM2("c", 3, 2, "start-after = <&b>;") DOM2("a", 1, 0, "")
+                           DOM2("b", 2, 1, "start-after = <&a>;") "};",
+                       MF_BOOT_DTB),
+                 0, "%s", err);
+    cr_assert_eq(mf_validate(fdt, &fleet, 4, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(fleet.dom[0].start_after_count, 1);
+    cr_assert_eq(fleet.dom[0].start_after[0], 2, "c waits for b (index 2)");
+    unsigned order[MF_MAX_DOMAINS];
+    mf_start_order(&fleet, order);
+    cr_assert_eq(order[0], 1, "a first");
+    cr_assert_eq(order[1], 2, "then b");
+    cr_assert_eq(order[2], 0, "then c");
+}
+
+Test(manifest, start_after_cycles_and_strays_are_refused)
+{
+    cr_assert_eq(parse(HV_OPEN DOM2("a", 1, 0, "start-after = <&b>;")
+                           DOM2("b", 2, 1, "start-after = <&a>;") "};",
+                       MF_BOOT_DTB),
+                 0, "%s", err);
+    cr_assert_eq(mf_validate(fdt, &fleet, 4, err, sizeof(err)), -EINVAL);
+    cr_assert(strstr(err, "start-after: domains wait for each other in a cycle"), "%s", err);
+
+    expect_error(HV_OPEN DOM2("a", 1, 0, "start-after = <&a>;") "};", MF_BOOT_DTB,
+                 "a domain cannot wait for itself");
+    expect_error("other: other { };\n" HV_OPEN DOM2("a", 1, 0, "start-after = <&other>;") "};",
+                 MF_BOOT_DTB, "/hypervisor/a: start-after: entry 1 is not a domain of this fleet");
+}
+
+Test(manifest, ramdisk_module)
+{
+    cr_assert_eq(parse(HV_OPEN "a { compatible = \"tessera,domain\"; domid = <1>; memory-kib = "
+                               "<8192>; kernel { reg = <0 0x50000000 0 0x1000>; }; ramdisk { reg "
+                               "= <0 0x50200000 0 0x3000>; }; }; };",
+                       MF_BOOT_DTB),
+                 0, "%s", err);
+    cr_assert(fleet.dom[0].ramdisk.present);
+    cr_assert_eq(fleet.dom[0].ramdisk.addr, 0x50200000);
+    cr_assert_eq(fleet.dom[0].ramdisk.size, 0x3000);
+    expect_error(HV_OPEN "a { compatible = \"tessera,domain\"; domid = <1>; memory-kib = <8>; "
+                         "kernel { reg = <0 1 0 1>; }; dtb { reg = <0 1 0 1>; }; }; };",
+                 MF_BOOT_DTB, "/hypervisor/a/dtb: unknown node (expected: kernel, ramdisk)");
 }
