@@ -42,6 +42,7 @@ coverage: setup
 
 bench: build
 	sh bench/first-instruction.sh $(TESSERA)
+	sh bench/hyperlaunch.sh $(TESSERA)
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i

@@ -14,7 +14,7 @@ static struct mf_fleet start_fleet;
 
 static void start_scrub(paddr_t base, uint64_t size)
 {
-    lib_memset(arch_phys_to_virt(base), 0, size);
+    arch_zero(arch_phys_to_virt(base), size);
 }
 
 static void start_fail(const char *what, const char *detail) __attribute__((noreturn));

@@ -36,7 +36,8 @@ static bool build_can_map(const struct dom_spec *s, const struct dom_module *m, 
 
 /* Maps a module in place at ipa: its frames become the domain's. The bytes after the module
  * in its last frame are zeroed, since the guest may take them for bss. */
-static int build_map_module(struct domain *d, const struct dom_module *m, uint64_t ipa)
+static int build_map_module(struct domain *d, const struct dom_module *m, uint64_t ipa,
+                            uint64_t ram_size)
 {
     uint64_t size = ALIGN_UP(m->size, FRAME_SIZE);
     int rc = frame_transfer(&hyp_frames, m->pa, size, FRAME_MODULE, d->id);
@@ -45,7 +46,17 @@ static int build_map_module(struct domain *d, const struct dom_module *m, uint64
         return rc;
     }
     lib_memset((uint8_t *)arch_phys_to_virt(m->pa) + m->size, 0, size - m->size);
-    return build_add_piece(d, ipa, m->pa, size, true);
+    rc = build_add_piece(d, ipa, m->pa, size, true);
+    /* Take the free frames after the module up to its 2 MiB boundary as well (when they are
+     * free and the domain's RAM reaches that far): the whole block then maps with one
+     * descriptor instead of hundreds of pages. */
+    uint64_t tail = ALIGN_UP(m->pa + size, BUILD_BLOCK) - (m->pa + size);
+    if (!rc && tail && IS_ALIGNED(ipa - m->pa, BUILD_BLOCK) &&
+        ipa + size + tail <= DOM_RAM_IPA + ram_size &&
+        frame_claim(&hyp_frames, m->pa + size, tail, d->id) == 0) {
+        rc = build_add_piece(d, ipa + size, m->pa + size, tail, false);
+    }
+    return rc;
 }
 
 /* Allocates frames for [ipa, ipa + size) so that PA and IPA agree modulo 2 MiB, letting
@@ -137,17 +148,25 @@ static int build_memory(struct domain *d, const struct dom_spec *s)
 
     d->kernel_mapped = build_kernel_mappable(s);
     if (d->kernel_mapped) {
-        rc = build_map_module(d, &s->kernel, s->image.seg[0].ipa);
+        rc = build_map_module(d, &s->kernel, s->image.seg[0].ipa, s->memory_bytes);
     }
     d->ramdisk_mapped = !rc && build_can_map(s, &s->ramdisk, s->ramdisk_ipa);
     if (d->ramdisk_mapped) {
-        rc = build_map_module(d, &s->ramdisk, s->ramdisk_ipa);
+        rc = build_map_module(d, &s->ramdisk, s->ramdisk_ipa, s->memory_bytes);
     }
     if (!rc) {
         rc = build_fill(d, s->memory_bytes);
     }
-    for (unsigned i = 0; !rc && i < d->mem_count; i++) {
-        rc = arch_p2m_map(d, d->mem[i].ipa, d->mem[i].pa, d->mem[i].size, P2M_RWX);
+    /* Map runs of pieces contiguous in both IPA and PA together, so blocks span them. */
+    for (unsigned i = 0; !rc && i < d->mem_count;) {
+        uint64_t size = d->mem[i].size;
+        unsigned j = i + 1;
+        while (j < d->mem_count && d->mem[j].ipa == d->mem[i].ipa + size &&
+               d->mem[j].pa == d->mem[i].pa + size) {
+            size += d->mem[j++].size;
+        }
+        rc = arch_p2m_map(d, d->mem[i].ipa, d->mem[i].pa, size, P2M_RWX);
+        i = j;
     }
     return rc;
 }

@@ -136,6 +136,7 @@ int dom_create(const struct dom_spec *spec, struct domain **out)
 {
     struct domain *d;
     int rc;
+    uint64_t t0 = arch_counter();
 
     if (spec->vcpus == 0 || spec->vcpus > DOM_MAX_VCPUS || spec->memory_bytes == 0 ||
         spec->start_after_count > DOM_MAX_DEPS || spec->id < 0) {
@@ -157,7 +158,8 @@ int dom_create(const struct dom_spec *spec, struct domain **out)
         return rc;
     }
     d->state = DOM_PAUSED;
-    hyp_printf("dom %s created id=%d", d->name, d->id);
+    hyp_printf("dom %s created id=%d build_ns=%llu", d->name, d->id,
+               (unsigned long long)((arch_counter() - t0) * 1000000000ull / arch_counter_hz()));
     *out = d;
     return 0;
 }

@@ -13,7 +13,7 @@ static int s2_table_alloc(struct domain *d, paddr_t *pa)
 {
     int rc = frame_alloc(&hyp_frames, FRAME_SIZE, FRAME_SIZE, d->id, pa);
     if (!rc) {
-        lib_memset(arch_phys_to_virt(*pa), 0, FRAME_SIZE);
+        arch_zero(arch_phys_to_virt(*pa), FRAME_SIZE);
     }
     return rc;
 }

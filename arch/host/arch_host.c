@@ -61,3 +61,13 @@ void arch_host_serial_reset(void)
     host_serial_len = 0;
     host_serial[0] = '\0';
 }
+
+void *arch_phys_to_virt(paddr_t pa)
+{
+    return (void *)(uintptr_t)pa;
+}
+
+void arch_zero(void *p, size_t n)
+{
+    memset(p, 0, n);
+}

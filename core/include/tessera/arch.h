@@ -23,6 +23,8 @@ void arch_send_event(void);
 
 /* Hypervisor address of physical memory (the hypervisor maps RAM one to one). */
 void *arch_phys_to_virt(paddr_t pa);
+/* Zeroes n bytes as fast as the machine can (scrubbing, fresh tables). */
+void arch_zero(void *p, size_t n);
 
 /* Second-stage translation of a domain. Permissions for arch_p2m_map: */
 #define P2M_R   (1u << 0)
