@@ -158,9 +158,10 @@ static int mf_numbers(struct mf_ctx *c, int node, struct mf_domain *d)
 
 static int mf_domain_props(struct mf_ctx *c, int node, struct mf_domain *d)
 {
-    static const char *const allowed[] = {"compatible",   "domid",       "memory-kib", "cpus",
-                                          "cpu-affinity", "permissions", "functions",  "priority",
-                                          "start-after",  "on-crash",    "vpl011",     NULL};
+    static const char *const allowed[] = {
+        "compatible",  "domid",          "memory-kib", "cpus",        "cpu-affinity",
+        "permissions", "functions",      "priority",   "start-after", "on-crash",
+        "vpl011",      "event-channels", NULL};
     int rc;
 
     if ((rc = mf_known_props(c, node, allowed)) || (rc = mf_numbers(c, node, d)) ||
@@ -197,6 +198,49 @@ static int mf_domain(struct mf_ctx *c, int node, enum mf_source src, struct mf_d
     return 0;
 }
 
+/* The fleet index of the domain node with phandle ph, or f->count if none. */
+static unsigned mf_domain_by_phandle(struct mf_ctx *c, const struct mf_fleet *f, uint32_t ph)
+{
+    /* Only the fleet's own nodes can be meant: compare their phandles instead of searching
+     * the whole tree (fdt_node_offset_by_phandle costs ~0.5M instructions). */
+    unsigned j = 0;
+    while (j < f->count && (ph == 0 || fdt_get_phandle(c->fdt, f->dom[j].node) != ph)) {
+        j++;
+    }
+    return j;
+}
+
+/* Resolves event-channels = <port &peer peer-port>, ... (after every domain is known). */
+static int mf_links(struct mf_ctx *c, struct mf_fleet *f, unsigned i)
+{
+    struct mf_domain *d = &f->dom[i];
+    int len;
+    const fdt32_t *v = fdt_getprop(c->fdt, d->node, "event-channels", &len);
+
+    if (!v) {
+        return 0;
+    }
+    if (len == 0 || len % 12 || len / 12 > MF_MAX_LINKS) {
+        return mf_fail(c, d->node, "event-channels",
+                       "must list 1 to %d links <port &domain peer-port>", MF_MAX_LINKS);
+    }
+    for (int k = 0; k < len / 12; k++) {
+        struct mf_link *l = &d->links[d->link_count++];
+        l->port = fdt32_to_cpu(v[3 * k]);
+        l->peer = mf_domain_by_phandle(c, f, fdt32_to_cpu(v[3 * k + 1]));
+        l->peer_port = fdt32_to_cpu(v[3 * k + 2]);
+        if (l->peer == f->count || l->peer == i) {
+            return mf_fail(c, d->node, "event-channels",
+                           "link %d does not name another domain of this fleet", k + 1);
+        }
+        if (l->port >= MF_EVTCHN_PORTS || l->peer_port >= MF_EVTCHN_PORTS) {
+            return mf_fail(c, d->node, "event-channels", "link %d: ports are 0 to %d", k + 1,
+                           MF_EVTCHN_PORTS - 1);
+        }
+    }
+    return 0;
+}
+
 /* Resolves start-after phandles to fleet indexes (after every domain is known). */
 static int mf_start_after(struct mf_ctx *c, struct mf_fleet *f, unsigned i)
 {
@@ -212,13 +256,7 @@ static int mf_start_after(struct mf_ctx *c, struct mf_fleet *f, unsigned i)
                        MF_MAX_DEPS);
     }
     for (int k = 0; k < len / 4; k++) {
-        /* Only the fleet's own nodes can be meant: compare their phandles instead of
-         * searching the whole tree (fdt_node_offset_by_phandle costs ~0.5M instructions). */
-        uint32_t ph = fdt32_to_cpu(v[k]);
-        unsigned j = 0;
-        while (j < f->count && (ph == 0 || fdt_get_phandle(c->fdt, f->dom[j].node) != ph)) {
-            j++;
-        }
+        unsigned j = mf_domain_by_phandle(c, f, fdt32_to_cpu(v[k]));
         if (j == f->count) {
             return mf_fail(c, d->node, "start-after", "entry %d is not a domain of this fleet",
                            k + 1);
@@ -274,7 +312,7 @@ int mf_parse(const void *fdt, int node, enum mf_source src, struct mf_fleet *out
                        "\"tessera,domain\")");
     }
     for (unsigned i = 0; i < out->count; i++) {
-        if ((rc = mf_start_after(&c, out, i))) {
+        if ((rc = mf_start_after(&c, out, i)) || (rc = mf_links(&c, out, i))) {
             return rc;
         }
     }

@@ -71,6 +71,29 @@ static int mf_check_pcpus(struct mf_ctx *c, const struct mf_fleet *f, unsigned p
     return 0;
 }
 
+/* Every port is linked at most once, counting both ends of every link. */
+static int mf_check_links(struct mf_ctx *c, const struct mf_fleet *f)
+{
+    uint32_t used[MF_MAX_DOMAINS] = {0};
+
+    for (unsigned i = 0; i < f->count; i++) {
+        for (unsigned k = 0; k < f->dom[i].link_count; k++) {
+            const struct mf_link *l = &f->dom[i].links[k];
+            if ((used[i] >> l->port) & 1) {
+                return mf_fail(c, f->dom[i].node, "event-channels", "port %u of %s is linked twice",
+                               l->port, f->dom[i].name);
+            }
+            used[i] |= 1u << l->port;
+            if ((used[l->peer] >> l->peer_port) & 1) {
+                return mf_fail(c, f->dom[i].node, "event-channels", "port %u of %s is linked twice",
+                               l->peer_port, f->dom[l->peer].name);
+            }
+            used[l->peer] |= 1u << l->peer_port;
+        }
+    }
+    return 0;
+}
+
 int mf_validate(const void *fdt, const struct mf_fleet *f, unsigned pcpus, char *err, size_t errlen)
 {
     struct mf_ctx c = {fdt, err, errlen};
@@ -85,6 +108,9 @@ int mf_validate(const void *fdt, const struct mf_fleet *f, unsigned pcpus, char 
         }
     }
     if ((rc = mf_check_pcpus(&c, f, pcpus))) {
+        return rc;
+    }
+    if ((rc = mf_check_links(&c, f))) {
         return rc;
     }
     return mf_check_order(&c, f);

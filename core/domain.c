@@ -105,6 +105,7 @@ static void dom_restart(struct domain *d)
     dom_build_undo(d);
     lib_memset(d->vcpu, 0, sizeof(d->vcpu));
     lib_memset(&d->console, 0, sizeof(d->console));
+    d->evtchn.pending = 0;
     d->ready = false;
     rc = dom_build(d, &d->spec);
     if (!rc) {

@@ -4,6 +4,7 @@
 #include <tessera/arch.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
+#include <tessera/evtchn.h>
 #include <tessera/hypercall.h>
 #include <tessera/hypercall_dispatch.h>
 #include <tessera/lib.h>
@@ -92,6 +93,14 @@ enum hc_result hc_dispatch(struct vcpu *v, uint64_t *regs)
         }
         dom_shutdown(v->dom, (unsigned)regs[1]);
         return HC_STOP_VCPU;
+    case HC_EVTCHN_SEND:
+        regs[0] = (uint64_t)(int64_t)evtchn_send(
+            v->dom, regs[1] < HC_EVTCHN_PORTS ? (unsigned)regs[1] : HC_EVTCHN_PORTS);
+        return HC_RESUME;
+    case HC_EVTCHN_PENDING:
+        regs[0] = 0;
+        regs[1] = evtchn_take_pending(v->dom);
+        return HC_RESUME;
     default:
         regs[0] = (uint64_t)-ENOSYS;
         return HC_RESUME;

@@ -15,6 +15,8 @@
 #define MF_NAME_MAX         32
 #define MF_MAX_MEMORY_KIB   (64ull << 20) /* 64 GiB */
 #define MF_PRIORITY_DEFAULT 128
+#define MF_EVTCHN_PORTS     32 /* ports per domain (HC_EVTCHN_PORTS) */
+#define MF_MAX_LINKS        8  /* event-channel links a domain may declare */
 
 #define MF_PERM_CONTROL  (1u << 0)
 #define MF_PERM_HARDWARE (1u << 1)
@@ -22,6 +24,13 @@
 #define MF_FUNC_CONSOLE  (1u << 1)
 
 enum mf_on_crash { MF_CRASH_HALT, MF_CRASH_RESTART, MF_CRASH_DESTROY };
+
+/* A static event-channel link: local port <-> port of another domain of the fleet. */
+struct mf_link {
+    unsigned port;
+    unsigned peer; /* fleet index */
+    unsigned peer_port;
+};
 
 struct mf_module {
     bool present;
@@ -46,6 +55,8 @@ struct mf_domain {
     bool vpl011;
     unsigned start_after[MF_MAX_DEPS]; /* indexes into the fleet */
     unsigned start_after_count;
+    struct mf_link links[MF_MAX_LINKS];
+    unsigned link_count;
     struct mf_module kernel;
     struct mf_module ramdisk;
 };

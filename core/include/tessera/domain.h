@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <tessera/arch_vcpu.h>
 #include <tessera/console.h>
+#include <tessera/evtchn.h>
 #include <tessera/frame.h>
 #include <tessera/loader.h>
 
@@ -103,6 +104,7 @@ struct domain {
     struct vcpu vcpu[DOM_MAX_VCPUS];
     unsigned vcpu_count;
     struct console_line console;
+    struct evtchn_table evtchn;
     struct arch_domain arch;
     /* on-crash = restart: the spec to rebuild from, with its device tree kept in frames the
      * hypervisor owns (the caller's copy does not outlive dom_create) */

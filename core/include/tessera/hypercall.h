@@ -22,8 +22,14 @@
 #define HC_READY HC_ID(0x02)
 /* x1 = reason (HC_SHUTDOWN_*); does not return on success */
 #define HC_SHUTDOWN HC_ID(0x03)
+/* x1 = local event-channel port: raises the event on the linked port of the peer domain */
+#define HC_EVTCHN_SEND HC_ID(0x04)
+/* x1 <- the bit mask of this domain's ports with a pending event; clears them */
+#define HC_EVTCHN_PENDING HC_ID(0x05)
 
-#define HC_ABI_VERSION       ((1u << 16) | 0u)
+#define HC_EVTCHN_PORTS 32u
+
+#define HC_ABI_VERSION       ((1u << 16) | 1u)
 #define HC_CONSOLE_WRITE_MAX 4096u
 
 #define HC_SHUTDOWN_POWEROFF 0u

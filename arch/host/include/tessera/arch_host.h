@@ -8,5 +8,7 @@ void arch_host_set_counter(uint64_t ticks, uint64_t hz);
 /* Everything written to the serial line since the last reset, NUL-terminated. */
 const char *arch_host_serial(void);
 void arch_host_serial_reset(void);
+/* Number of pCPUs arch_cpu_count() reports (4 by default). */
+void arch_host_set_cpus(unsigned n);
 
 #endif

@@ -1,0 +1,219 @@
+/* The core on the hosted arch: domain construction (modules mapped in place or copied, memory
+ * accounting, failure leaves nothing behind), hypercalls with hostile pointers, start-after,
+ * event channels and the on-crash policies. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tessera/arch.h>
+#include <tessera/arch_host.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/evtchn.h>
+#include <tessera/hypercall.h>
+#include <tessera/hypercall_dispatch.h>
+
+#define MIB      (1ull << 20)
+#define RAM_SIZE (64 * MIB)
+
+static uint8_t *ram;
+static paddr_t module_pa;
+static const char dtb[] = "not really a device tree, but bytes to place";
+
+static void setup(void)
+{
+    ram = aligned_alloc(2 * MIB, RAM_SIZE);
+    cr_assert_not_null(ram);
+    memset(ram, 0, RAM_SIZE);
+    frame_init(&hyp_frames, NULL);
+    cr_assert_eq(frame_add_ram(&hyp_frames, (paddr_t)(uintptr_t)ram, RAM_SIZE), 0);
+    /* a 12 KiB raw kernel, 2 MiB-aligned, as the harness places modules */
+    module_pa = (paddr_t)(uintptr_t)ram + 32 * MIB;
+    memset(ram + 32 * MIB, 0x5a, 12 * 1024);
+    cr_assert_eq(frame_claim(&hyp_frames, module_pa, 12 * 1024, FRAME_MODULE), 0);
+    arch_host_serial_reset();
+    arch_host_set_counter(0, 62500000);
+}
+
+static void teardown(void)
+{
+    free(ram);
+}
+
+TestSuite(domain, .init = setup, .fini = teardown);
+
+static struct dom_spec spec(int id, const char *name, uint64_t mem, unsigned pcpu)
+{
+    struct dom_spec s = {.id = id, .memory_bytes = mem, .vcpus = 1, .allow_map = true};
+    strcpy(s.name, name);
+    s.affinity[0] = pcpu;
+    s.kernel = (struct dom_module){module_pa, 12 * 1024};
+    s.image.format = LOADER_RAW;
+    s.image.entry = DOM_RAM_IPA;
+    s.image.nseg = 1;
+    s.image.seg[0] = (struct loader_segment){0, 12 * 1024, DOM_RAM_IPA, 12 * 1024};
+    s.image.lowest = DOM_RAM_IPA;
+    s.image.highest = DOM_RAM_IPA + 12 * 1024;
+    s.dtb = dtb;
+    s.dtb_size = sizeof(dtb);
+    s.dtb_ipa = DOM_RAM_IPA + mem - 64 * 1024;
+    return s;
+}
+
+static uint8_t *guest(const struct domain *d, uint64_t ipa)
+{
+    paddr_t pa;
+    cr_assert_eq(arch_p2m_translate(d, ipa, false, &pa), 0, "IPA 0x%llx unmapped",
+                 (unsigned long long)ipa);
+    return (uint8_t *)(uintptr_t)pa;
+}
+
+Test(domain, kernel_module_is_mapped_in_place)
+{
+    struct dom_spec s = spec(1, "rt", 4 * MIB, 0);
+    struct domain *d;
+    cr_assert_eq(dom_create(&s, &d), 0);
+    cr_assert(d->kernel_mapped);
+    cr_assert_eq((paddr_t)(uintptr_t)guest(d, DOM_RAM_IPA), module_pa, "no copy");
+    cr_assert_eq(frame_owner(&hyp_frames, module_pa), 1, "the module's frames are the domain's");
+    cr_assert_eq(guest(d, DOM_RAM_IPA + 12 * 1024)[0], 0, "bytes past the image are zero");
+    cr_assert_eq(memcmp(guest(d, s.dtb_ipa), dtb, sizeof(dtb)), 0, "device tree placed");
+    cr_assert_eq(d->vcpu[0].arch.entry, DOM_RAM_IPA);
+    cr_assert_eq(d->vcpu[0].arch.arg0, s.dtb_ipa, "x0 = device tree");
+    cr_assert_eq(d->state, DOM_PAUSED);
+    cr_assert(strstr(arch_host_serial(), "hyp: dom rt kernel raw mapped 12288 bytes"));
+    cr_assert(strstr(arch_host_serial(), "hyp: dom rt created id=1"));
+}
+
+Test(domain, restartable_domain_gets_a_copy)
+{
+    struct dom_spec s = spec(1, "rt", 4 * MIB, 0);
+    s.allow_map = false;
+    struct domain *d;
+    cr_assert_eq(dom_create(&s, &d), 0);
+    cr_assert_not(d->kernel_mapped);
+    cr_assert_neq((paddr_t)(uintptr_t)guest(d, DOM_RAM_IPA), module_pa);
+    cr_assert_eq(guest(d, DOM_RAM_IPA)[100], 0x5a, "the image was copied");
+    cr_assert_eq(frame_owner(&hyp_frames, module_pa), FRAME_MODULE, "the module stays intact");
+}
+
+Test(domain, failed_build_leaves_nothing_behind)
+{
+    struct dom_spec s = spec(1, "huge", 128 * MIB, 0);
+    s.dtb_ipa = DOM_RAM_IPA + 64 * 1024;
+    struct domain *d;
+    cr_assert_eq(dom_create(&s, &d), -ENOMEM);
+    cr_assert_eq(frame_count(&hyp_frames, 1), 0);
+    cr_assert_eq(frame_owner(&hyp_frames, module_pa), FRAME_MODULE, "module handed back");
+    cr_assert_null(dom_by_id(1));
+    s = spec(1, "fits", 4 * MIB, 0);
+    cr_assert_eq(dom_create(&s, &d), 0, "the slot and the module are usable again");
+}
+
+Test(domain, duplicate_id_is_refused)
+{
+    struct dom_spec s = spec(1, "a", 4 * MIB, 0);
+    struct domain *d;
+    cr_assert_eq(dom_create(&s, &d), 0);
+    s.allow_map = false;
+    cr_assert_eq(dom_create(&s, &d), -EEXIST);
+}
+
+static uint64_t hc(struct domain *d, uint64_t fn, uint64_t a1, uint64_t a2, uint64_t *r1)
+{
+    uint64_t regs[7] = {fn, a1, a2};
+    cr_assert_eq(hc_dispatch(&d->vcpu[0], regs), HC_RESUME);
+    if (r1) {
+        *r1 = regs[1];
+    }
+    return regs[0];
+}
+
+Test(domain, console_write_checks_every_guest_pointer)
+{
+    struct dom_spec s = spec(1, "rt", 4 * MIB, 0);
+    struct domain *d;
+    uint64_t done;
+    cr_assert_eq(dom_create(&s, &d), 0);
+    memcpy(guest(d, DOM_RAM_IPA + MIB), "hello\n", 6);
+    cr_assert_eq(hc(d, HC_CONSOLE_WRITE, DOM_RAM_IPA + MIB, 6, &done), 0);
+    cr_assert_eq(done, 6);
+    cr_assert(strstr(arch_host_serial(), "] rt: hello\n"));
+    cr_assert_eq((int64_t)hc(d, HC_CONSOLE_WRITE, 0x1000, 4, NULL), -EFAULT, "unmapped");
+    cr_assert_eq((int64_t)hc(d, HC_CONSOLE_WRITE, DOM_RAM_IPA + 4 * MIB - 2, 8, &done), -EFAULT,
+                 "runs off the end of RAM");
+    cr_assert_eq(done, 0, "a chunk with a bad page is not consumed");
+    cr_assert_eq((int64_t)hc(d, HC_CONSOLE_WRITE, ~0ull - 1, 8, NULL), -EFAULT, "wraps");
+    cr_assert_eq((int64_t)hc(d, HC_CONSOLE_WRITE, DOM_RAM_IPA, HC_CONSOLE_WRITE_MAX + 1, NULL),
+                 -EINVAL);
+    cr_assert_eq((int64_t)hc(d, HC_ID(0x7ff), 0, 0, NULL), -ENOSYS);
+}
+
+Test(domain, start_after_waits_for_ready)
+{
+    struct dom_spec a = spec(1, "a", 4 * MIB, 0), b = spec(2, "b", 4 * MIB, 1);
+    b.allow_map = false;
+    b.start_after[0] = 1;
+    b.start_after_count = 1;
+    struct domain *da, *db;
+    cr_assert_eq(dom_create(&a, &da), 0);
+    cr_assert_eq(dom_create(&b, &db), 0);
+    cr_assert_eq(dom_start_eligible(), 0);
+    cr_assert_eq(da->vcpu[0].arch.started, 1);
+    cr_assert_eq(db->vcpu[0].arch.started, 0, "b waits for a");
+    cr_assert_eq(hc(da, HC_READY, 0, 0, NULL), 0);
+    cr_assert_eq(db->vcpu[0].arch.started, 1, "a's ready starts b");
+    cr_assert_eq(da->vcpu[0].arch.started, 1, "a is not started twice");
+}
+
+Test(domain, event_channels)
+{
+    struct dom_spec a = spec(1, "a", 4 * MIB, 0), b = spec(2, "b", 4 * MIB, 1);
+    b.allow_map = false;
+    struct domain *da, *db;
+    uint64_t pending;
+    cr_assert_eq(dom_create(&a, &da), 0);
+    cr_assert_eq(dom_create(&b, &db), 0);
+    cr_assert_eq(evtchn_link(da, 3, db, 5), 0);
+    cr_assert_eq(evtchn_link(da, 3, db, 6), -EBUSY);
+    cr_assert_eq(evtchn_link(da, 32, db, 6), -EINVAL);
+    cr_assert_eq(hc(da, HC_EVTCHN_SEND, 3, 0, NULL), 0);
+    cr_assert_eq(hc(db, HC_EVTCHN_PENDING, 0, 0, &pending), 0);
+    cr_assert_eq(pending, 1u << 5);
+    cr_assert_eq(hc(db, HC_EVTCHN_PENDING, 0, 0, &pending), 0);
+    cr_assert_eq(pending, 0, "taking clears");
+    cr_assert_eq((int64_t)hc(da, HC_EVTCHN_SEND, 4, 0, NULL), -EINVAL, "unlinked port");
+    cr_assert_eq((int64_t)hc(da, HC_EVTCHN_SEND, 1000, 0, NULL), -EINVAL, "no such port");
+    dom_shutdown(db, HC_SHUTDOWN_POWEROFF);
+    cr_assert_eq((int64_t)hc(da, HC_EVTCHN_SEND, 3, 0, NULL), -ESRCH, "peer gone");
+}
+
+Test(domain, crash_policies)
+{
+    struct dom_spec a = spec(1, "gone", 4 * MIB, 0), b = spec(2, "again", 4 * MIB, 1);
+    a.on_crash = DOM_CRASH_DESTROY;
+    b.on_crash = DOM_CRASH_RESTART;
+    b.allow_map = false;
+    struct domain *da, *db;
+    int status;
+    cr_assert_eq(dom_create(&a, &da), 0);
+    cr_assert_eq(dom_create(&b, &db), 0);
+    cr_assert_eq(dom_start_eligible(), 0);
+
+    dom_crash(da, "test");
+    cr_assert_eq(da->state, DOM_CRASHED);
+    cr_assert_eq(frame_count(&hyp_frames, 1), 0, "destroy released everything");
+    cr_assert_eq(frame_owner(&hyp_frames, module_pa), FRAME_MODULE);
+
+    for (unsigned i = 1; i <= DOM_MAX_RESTARTS; i++) {
+        dom_crash(db, "test");
+        cr_assert_eq(db->restarts, i);
+        cr_assert_eq(db->state, DOM_RUNNING, "restarted");
+        cr_assert_eq(db->vcpu[0].arch.started, 1, "its vCPU handed over again");
+        cr_assert_eq(guest(db, DOM_RAM_IPA)[0], 0x5a, "rebuilt from the intact image");
+    }
+    cr_assert_not(dom_all_ended(&status));
+    dom_crash(db, "test");
+    cr_assert_eq(db->state, DOM_CRASHED, "halted after too many restarts");
+    cr_assert(dom_all_ended(&status));
+    cr_assert_eq(status, 1);
+}
