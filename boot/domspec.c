@@ -36,6 +36,10 @@ static void ds_policy(const struct mf_fleet *f, const struct mf_domain *m, struc
     /* A domain that may restart needs its images intact: copy them, never hand them over. */
     s->allow_map = m->on_crash != MF_CRASH_RESTART;
     s->kernel = (struct dom_module){m->kernel.addr, m->kernel.size};
+    for (unsigned i = 0; i < m->device_count; i++) {
+        s->devices[i] = (struct dom_module){m->devices[i].base, m->devices[i].size};
+    }
+    s->device_count = m->device_count;
     if (m->ramdisk.present) {
         s->ramdisk = (struct dom_module){m->ramdisk.addr, m->ramdisk.size};
     }

@@ -172,6 +172,50 @@ static int mf_domain_props(struct mf_ctx *c, int node, struct mf_domain *d)
     return 0;
 }
 
+/* A passthrough device node: reg = <addr-hi addr-lo size-hi size-lo>, page-aligned, and an
+ * optional interrupts = <spi ...> (SPI numbers, 0-987). */
+static int mf_device(struct mf_ctx *c, int node, struct mf_domain *d)
+{
+    static const char *const allowed[] = {"reg", "interrupts", "compatible", NULL};
+    struct mf_device *dev;
+    int len, rc;
+
+    if ((rc = mf_known_props(c, node, allowed))) {
+        return rc;
+    }
+    if (!(d->permissions & MF_PERM_HARDWARE)) {
+        return mf_fail(c, node, NULL,
+                       "passing a device through needs permissions bit 2 "
+                       "(hardware) on the domain");
+    }
+    if (d->device_count == MF_MAX_DEVICES) {
+        return mf_fail(c, node, NULL, "more than %d devices in one domain", MF_MAX_DEVICES);
+    }
+    dev = &d->devices[d->device_count++];
+    dev->node = node;
+    const fdt32_t *reg = fdt_getprop(c->fdt, node, "reg", &len);
+    if (!reg || len != 16) {
+        return mf_fail(c, node, "reg", "required: <addr-hi addr-lo size-hi size-lo>");
+    }
+    dev->base = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
+    dev->size = ((uint64_t)fdt32_to_cpu(reg[2]) << 32) | fdt32_to_cpu(reg[3]);
+    if (dev->size == 0 || ((dev->base | dev->size) & 0xfff) || dev->base + dev->size < dev->base) {
+        return mf_fail(c, node, "reg", "the range must be non-empty and 4 KiB-aligned");
+    }
+    const fdt32_t *irq = fdt_getprop(c->fdt, node, "interrupts", &len);
+    if (irq && (len == 0 || len % 4 || len / 4 > (int)ARRAY_SIZE(dev->spi))) {
+        return mf_fail(c, node, "interrupts", "must list 1 to %d SPI numbers",
+                       (int)ARRAY_SIZE(dev->spi));
+    }
+    for (int k = 0; irq && k < len / 4; k++) {
+        dev->spi[dev->spi_count++] = fdt32_to_cpu(irq[k]);
+        if (dev->spi[k] > 987) {
+            return mf_fail(c, node, "interrupts", "SPI %u is out of range 0-987", dev->spi[k]);
+        }
+    }
+    return 0;
+}
+
 static int mf_domain(struct mf_ctx *c, int node, enum mf_source src, struct mf_domain *d)
 {
     int sub, rc;
@@ -182,13 +226,16 @@ static int mf_domain(struct mf_ctx *c, int node, enum mf_source src, struct mf_d
     fdt_for_each_subnode(sub, c->fdt, node)
     {
         const char *sname = fdt_get_name(c->fdt, sub, NULL);
-        struct mf_module *m = mf_is(sname, "kernel")    ? &d->kernel
-                              : mf_is(sname, "ramdisk") ? &d->ramdisk
-                                                        : NULL;
-        if (!m) {
-            return mf_fail(c, sub, NULL, "unknown node (expected: kernel, ramdisk)");
+        if (lib_strncmp(sname, "device@", 7) == 0 || mf_is(sname, "device")) {
+            rc = mf_device(c, sub, d);
+        } else if (mf_is(sname, "kernel")) {
+            rc = mf_module(c, sub, src, &d->kernel);
+        } else if (mf_is(sname, "ramdisk")) {
+            rc = mf_module(c, sub, src, &d->ramdisk);
+        } else {
+            rc = mf_fail(c, sub, NULL, "unknown node (expected: kernel, ramdisk, device@ADDR)");
         }
-        if ((rc = mf_module(c, sub, src, m))) {
+        if (rc) {
             return rc;
         }
     }

@@ -94,6 +94,26 @@ static int mf_check_links(struct mf_ctx *c, const struct mf_fleet *f)
     return 0;
 }
 
+/* No two domains are given overlapping device ranges. */
+static int mf_check_devices(struct mf_ctx *c, const struct mf_fleet *f)
+{
+    for (unsigned i = 0; i < f->count; i++) {
+        for (unsigned k = 0; k < f->dom[i].device_count; k++) {
+            const struct mf_device *a = &f->dom[i].devices[k];
+            for (unsigned j = 0; j <= i; j++) {
+                for (unsigned l = 0; l < f->dom[j].device_count && (j < i || l < k); l++) {
+                    const struct mf_device *b = &f->dom[j].devices[l];
+                    if (a->base < b->base + b->size && b->base < a->base + a->size) {
+                        return mf_fail(c, a->node, "reg", "overlaps a device of %s",
+                                       f->dom[j].name);
+                    }
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 int mf_validate(const void *fdt, const struct mf_fleet *f, unsigned pcpus, char *err, size_t errlen)
 {
     struct mf_ctx c = {fdt, err, errlen};
@@ -110,7 +130,7 @@ int mf_validate(const void *fdt, const struct mf_fleet *f, unsigned pcpus, char 
     if ((rc = mf_check_pcpus(&c, f, pcpus))) {
         return rc;
     }
-    if ((rc = mf_check_links(&c, f))) {
+    if ((rc = mf_check_links(&c, f)) || (rc = mf_check_devices(&c, f))) {
         return rc;
     }
     return mf_check_order(&c, f);

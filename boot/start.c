@@ -79,9 +79,43 @@ static void start_modules(const struct mf_fleet *f)
     }
 }
 
-/* Features the manifest can describe that this build cannot provide yet: refused by name
- * rather than half-done. */
-static void start_refuse_missing(const struct mf_fleet *f)
+static bool start_overlaps(uint64_t base, uint64_t size, const struct hostdt_region *r)
+{
+    return r->size && base < r->base + r->size && r->base < base + size;
+}
+
+/* A passthrough range must be a device the hypervisor does not use itself: not RAM, not its
+ * UART, not the GIC. */
+static void start_check_device(const struct hostdt *hd, const char *dom, const struct mf_device *dv)
+{
+    const struct hostdt_region uart = {hd->uart.base, hd->uart.size};
+    const struct hostdt_region *hyp[] = {&uart,          &hd->gic.dist, &hd->gic.redist,
+                                         &hd->gic.cpuif, &hd->gic.hyp,  &hd->gic.vcpu};
+    const char *why = NULL;
+    char msg[192];
+
+    if (frame_owner(&hyp_frames, dv->base) != FRAME_NOT_RAM ||
+        frame_owner(&hyp_frames, dv->base + dv->size - 1) != FRAME_NOT_RAM) {
+        why = "is RAM, not a device";
+    }
+    for (unsigned i = 0; !why && i < ARRAY_SIZE(hyp); i++) {
+        if (start_overlaps(dv->base, dv->size, hyp[i])) {
+            why = "overlaps a device the hypervisor uses (its UART or the GIC)";
+        }
+    }
+    if (!why && dv->spi_count) {
+        why = "has interrupts: forwarding device interrupts needs the vGIC, not implemented yet";
+    }
+    if (why) {
+        lib_snprintf(msg, sizeof(msg), "%s: device at 0x%llx+0x%llx %s", dom,
+                     (unsigned long long)dv->base, (unsigned long long)dv->size, why);
+        start_fail("manifest", msg);
+    }
+}
+
+/* Features the manifest can describe that this build cannot provide yet are refused by name
+ * rather than half-done; passthrough ranges are checked against the machine. */
+static void start_refuse_missing(const struct hostdt *hd, const struct mf_fleet *f)
 {
     char msg[128];
 
@@ -90,6 +124,9 @@ static void start_refuse_missing(const struct mf_fleet *f)
             lib_snprintf(msg, sizeof(msg), "%s: vpl011: the emulated PL011 is not implemented yet",
                          f->dom[i].name);
             start_fail("manifest", msg);
+        }
+        for (unsigned k = 0; k < f->dom[i].device_count; k++) {
+            start_check_device(hd, f->dom[i].name, &f->dom[i].devices[k]);
         }
     }
 }
@@ -120,7 +157,7 @@ static void start_manifest(const struct boot_info *bi, struct mf_fleet *f)
     if (rc) {
         start_fail("manifest", err);
     }
-    start_refuse_missing(f);
+    start_refuse_missing(bi->hd, f);
 }
 
 void boot_start(const struct boot_info *bi)

@@ -157,6 +157,10 @@ static int build_memory(struct domain *d, const struct dom_spec *s)
     if (!rc) {
         rc = build_fill(d, s->memory_bytes);
     }
+    for (unsigned i = 0; !rc && i < s->device_count; i++) {
+        rc = arch_p2m_map(d, s->devices[i].pa, s->devices[i].pa, s->devices[i].size,
+                          P2M_R | P2M_W | P2M_DEVICE);
+    }
     /* Map runs of pieces contiguous in both IPA and PA together, so blocks span them. */
     for (unsigned i = 0; !rc && i < d->mem_count;) {
         uint64_t size = d->mem[i].size;

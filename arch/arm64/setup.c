@@ -57,8 +57,8 @@ void arch_system_exit(int status)
 static void setup_wrong_el(const void *dtb, uint64_t el)
 {
     static char msg[] = "tessera: entered at ELx, not EL2: the hypervisor needs EL2 "
-                              "(QEMU: -M virt,virtualization=on; boards: boot from EL2 "
-                              "firmware); halting\n";
+                        "(QEMU: -M virt,virtualization=on; boards: boot from EL2 "
+                        "firmware); halting\n";
     char err[8];
 
     msg[sizeof("tessera: entered at EL") - 1] = (char)('0' + el);

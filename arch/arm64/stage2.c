@@ -31,14 +31,15 @@ int arch_p2m_init(struct domain *d)
 
 static uint64_t s2_leaf_attrs(unsigned perms)
 {
-    uint64_t a = PTE_VALID | PTE_AF | PTE_SH_INNER | S2_MEMATTR_NORMAL_WB;
+    uint64_t a = PTE_VALID | PTE_AF | PTE_SH_INNER |
+                 ((perms & P2M_DEVICE) ? S2_MEMATTR_DEVICE : S2_MEMATTR_NORMAL_WB);
     if (perms & P2M_R) {
         a |= S2AP_R;
     }
     if (perms & P2M_W) {
         a |= S2AP_W;
     }
-    if (!(perms & P2M_X)) {
+    if (!(perms & P2M_X) || (perms & P2M_DEVICE)) {
         a |= S2_XN;
     }
     return a;

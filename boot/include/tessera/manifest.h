@@ -17,6 +17,7 @@
 #define MF_PRIORITY_DEFAULT 128
 #define MF_EVTCHN_PORTS     32 /* ports per domain (HC_EVTCHN_PORTS) */
 #define MF_MAX_LINKS        8  /* event-channel links a domain may declare */
+#define MF_MAX_DEVICES      4  /* passthrough devices per domain */
 
 #define MF_PERM_CONTROL  (1u << 0)
 #define MF_PERM_HARDWARE (1u << 1)
@@ -24,6 +25,16 @@
 #define MF_FUNC_CONSOLE  (1u << 1)
 
 enum mf_on_crash { MF_CRASH_HALT, MF_CRASH_RESTART, MF_CRASH_DESTROY };
+
+/* A device passed through: an MMIO range mapped into the domain at the same address, and
+ * optionally its SPIs (interrupts = <spi ...>). */
+struct mf_device {
+    int node;
+    uint64_t base;
+    uint64_t size;
+    uint32_t spi[4];
+    unsigned spi_count;
+};
 
 /* A static event-channel link: local port <-> port of another domain of the fleet. */
 struct mf_link {
@@ -57,6 +68,8 @@ struct mf_domain {
     unsigned start_after_count;
     struct mf_link links[MF_MAX_LINKS];
     unsigned link_count;
+    struct mf_device devices[MF_MAX_DEVICES];
+    unsigned device_count;
     struct mf_module kernel;
     struct mf_module ramdisk;
 };

@@ -27,10 +27,11 @@ void *arch_phys_to_virt(paddr_t pa);
 void arch_zero(void *p, size_t n);
 
 /* Second-stage translation of a domain. Permissions for arch_p2m_map: */
-#define P2M_R   (1u << 0)
-#define P2M_W   (1u << 1)
-#define P2M_X   (1u << 2)
-#define P2M_RWX (P2M_R | P2M_W | P2M_X)
+#define P2M_R      (1u << 0)
+#define P2M_W      (1u << 1)
+#define P2M_X      (1u << 2)
+#define P2M_RWX    (P2M_R | P2M_W | P2M_X)
+#define P2M_DEVICE (1u << 3) /* device memory (passthrough MMIO), never executable */
 int arch_p2m_init(struct domain *d);
 int arch_p2m_map(struct domain *d, uint64_t ipa, paddr_t pa, uint64_t size, unsigned perms);
 /* Translates one IPA of d; -EFAULT if unmapped or lacking the access (write or read). */

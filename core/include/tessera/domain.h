@@ -16,6 +16,7 @@
 #define DOM_MAX_VCPUS    8
 #define DOM_MAX_MEM      8
 #define DOM_MAX_DEPS     4
+#define DOM_MAX_DEVICES  4
 #define DOM_MAX_RESTARTS 3 /* a domain that crashes more often than this is halted */
 
 /* Guest physical layout of every domain (the QEMU virt map, so guests need no port). */
@@ -66,6 +67,8 @@ struct dom_spec {
     uint64_t dtb_size;
     uint64_t dtb_ipa;
     bool allow_map; /* modules may be handed over by stage-2 mapping instead of copied */
+    struct dom_module devices[DOM_MAX_DEVICES]; /* passthrough MMIO, mapped at IPA = PA */
+    unsigned device_count;
 };
 
 struct dom_mem {

@@ -204,5 +204,73 @@ Test(manifest, ramdisk_module)
     cr_assert_eq(fleet.dom[0].ramdisk.size, 0x3000);
     expect_error(HV_OPEN "a { compatible = \"tessera,domain\"; domid = <1>; memory-kib = <8>; "
                          "kernel { reg = <0 1 0 1>; }; dtb { reg = <0 1 0 1>; }; }; };",
-                 MF_BOOT_DTB, "/hypervisor/a/dtb: unknown node (expected: kernel, ramdisk)");
+                 MF_BOOT_DTB,
+                 "/hypervisor/a/dtb: unknown node (expected: kernel, ramdisk, device@ADDR)");
+}
+
+#define DEVDOM(name, id, cpu, perms, dev)                                                          \
+    name " { compatible = \"tessera,domain\"; domid = <" #id ">; memory-kib = <2048>; "            \
+         "cpu-affinity = <" #cpu ">; permissions = <" #perms ">; kernel { reg = <0 0x50000000 0 "  \
+         "0x1000>; }; " dev " };\n"
+
+Test(manifest, passthrough_devices)
+{
+    cr_assert_eq(parse(HV_OPEN DEVDOM("a", 1, 0, 2,
+                                      "device@a000000 { reg = <0 0xa000000 0 0x1000>; interrupts "
+                                      "= <16 17>; };") "};",
+                       MF_BOOT_DTB),
+                 0, "%s", err);
+    cr_assert_eq(fleet.dom[0].device_count, 1);
+    cr_assert_eq(fleet.dom[0].devices[0].base, 0xa000000);
+    cr_assert_eq(fleet.dom[0].devices[0].size, 0x1000);
+    cr_assert_eq(fleet.dom[0].devices[0].spi_count, 2);
+    cr_assert_eq(fleet.dom[0].devices[0].spi[1], 17);
+
+    expect_error(
+        HV_OPEN DEVDOM("a", 1, 0, 0, "device@a000000 { reg = <0 0xa000000 0 0x1000>; };") "};",
+        MF_BOOT_DTB,
+        "/hypervisor/a/device@a000000: passing a device through needs "
+        "permissions bit 2");
+    expect_error(
+        HV_OPEN DEVDOM("a", 1, 0, 2, "device@a000000 { reg = <0 0xa000010 0 0x1000>; };") "};",
+        MF_BOOT_DTB, "reg: the range must be non-empty and 4 KiB-aligned");
+    expect_error(HV_OPEN DEVDOM("a", 1, 0, 2,
+                                "device@a000000 { reg = <0 0xa000000 0 0x1000>; interrupts = "
+                                "<1000>; };") "};",
+                 MF_BOOT_DTB, "interrupts: SPI 1000 is out of range");
+
+    cr_assert_eq(
+        parse(HV_OPEN DEVDOM("a", 1, 0, 2, "device@a000000 { reg = <0 0xa000000 0 0x2000>; };")
+                  DEVDOM("b", 2, 1, 2, "device@a001000 { reg = <0 0xa001000 0 0x1000>; };") "};",
+              MF_BOOT_DTB),
+        0, "%s", err);
+    cr_assert_eq(mf_validate(fdt, &fleet, 4, err, sizeof(err)), -EINVAL);
+    cr_assert(strstr(err, "/hypervisor/b/device@a001000: reg: overlaps a device of a"), "%s", err);
+}
+
+Test(manifest, event_channel_links)
+{
+    cr_assert_eq(parse(HV_OPEN DOM2("a", 1, 0, "event-channels = <0 &b 3>, <1 &b 4>;")
+                           DOM2("b", 2, 1, "") "};",
+                       MF_BOOT_DTB),
+                 0, "%s", err);
+    cr_assert_eq(fleet.dom[0].link_count, 2);
+    cr_assert_eq(fleet.dom[0].links[1].port, 1);
+    cr_assert_eq(fleet.dom[0].links[1].peer, 1);
+    cr_assert_eq(fleet.dom[0].links[1].peer_port, 4);
+    cr_assert_eq(mf_validate(fdt, &fleet, 4, err, sizeof(err)), 0, "%s", err);
+
+    cr_assert_eq(parse(HV_OPEN DOM2("a", 1, 0, "event-channels = <0 &b 3>;")
+                           DOM2("b", 2, 1, "event-channels = <3 &a 1>;") "};",
+                       MF_BOOT_DTB),
+                 0, "%s", err);
+    cr_assert_eq(mf_validate(fdt, &fleet, 4, err, sizeof(err)), -EINVAL);
+    cr_assert(strstr(err, "port 3 of b is linked twice"), "%s", err);
+
+    expect_error(HV_OPEN DOM2("a", 1, 0, "event-channels = <0 &a 1>;") "};", MF_BOOT_DTB,
+                 "event-channels: link 1 does not name another domain");
+    expect_error(HV_OPEN DOM2("a", 1, 0, "event-channels = <40 &b 1>;") DOM2("b", 2, 1, "") "};",
+                 MF_BOOT_DTB, "event-channels: link 1: ports are 0 to 31");
+    expect_error(HV_OPEN DOM2("a", 1, 0, "event-channels = <1 &b>;") DOM2("b", 2, 1, "") "};",
+                 MF_BOOT_DTB, "event-channels: must list 1 to 8 links");
 }
