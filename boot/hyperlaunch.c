@@ -1,5 +1,6 @@
-/* Hyperlaunch: the hypervisor builds every domain of the manifest itself, links their event
- * channels, then starts them in start-after order, with no control domain in the way. */
+/* Hyperlaunch: the hypervisor builds every domain of the manifest itself, in parallel (each
+ * domain on the pCPU its first vCPU is pinned to), links their event channels, then starts
+ * them in start-after order, with no control domain in the way. */
 #include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
@@ -11,14 +12,61 @@
 
 _Static_assert(MF_EVTCHN_PORTS == HC_EVTCHN_PORTS, "manifest and ABI agree on ports");
 
-static uint8_t hl_dtb[GFDT_BUF_SIZE] __attribute__((aligned(8)));
+struct hl_job {
+    const struct mf_fleet *fleet;
+    unsigned index;
+    struct dom_spec spec;
+    struct domain *built;
+    int rc;
+    char err[160];
+};
 
-static int hl_links(const struct mf_fleet *f, struct domain **built, char *err, size_t errlen)
+static struct hl_job hl_jobs[MF_MAX_DOMAINS];
+/* One device-tree buffer per domain being built; fdt_create clears what it uses. */
+static uint8_t hl_dtb[MF_MAX_DOMAINS][GFDT_BUF_SIZE]
+    __attribute__((section(".noinit"), aligned(8)));
+static unsigned hl_pending;
+
+/* Builds one domain (on whichever pCPU runs it). */
+static void hl_build(void *arg)
+{
+    struct hl_job *j = arg;
+
+    j->rc = domspec_build(j->fleet, j->index, &j->spec, hl_dtb[j->index], j->err, sizeof(j->err));
+    if (!j->rc && (j->rc = dom_create(&j->spec, &j->built))) {
+        lib_snprintf(j->err, sizeof(j->err), "%s: not built (%d)", j->spec.name, j->rc);
+    }
+    __atomic_fetch_sub(&hl_pending, 1, __ATOMIC_RELEASE);
+    arch_send_event();
+}
+
+/* Hands every domain to the pCPU of its first vCPU; builds here what cannot go elsewhere. */
+static void hl_build_all(const struct mf_fleet *f)
+{
+    bool local[MF_MAX_DOMAINS] = {false};
+
+    hl_pending = f->count;
+    for (unsigned i = 0; i < f->count; i++) {
+        hl_jobs[i] = (struct hl_job){.fleet = f, .index = i};
+        unsigned cpu = f->dom[i].affinity[0];
+        local[i] = cpu == arch_cpu_id() || arch_cpu_call(cpu, hl_build, &hl_jobs[i]) != 0;
+    }
+    for (unsigned i = 0; i < f->count; i++) {
+        if (local[i]) {
+            hl_build(&hl_jobs[i]);
+        }
+    }
+    while (__atomic_load_n(&hl_pending, __ATOMIC_ACQUIRE) > 0) {
+        arch_wait_event();
+    }
+}
+
+static int hl_links(const struct mf_fleet *f, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < f->count; i++) {
         for (unsigned k = 0; k < f->dom[i].link_count; k++) {
             const struct mf_link *l = &f->dom[i].links[k];
-            int rc = evtchn_link(built[i], l->port, built[l->peer], l->peer_port);
+            int rc = evtchn_link(hl_jobs[i].built, l->port, hl_jobs[l->peer].built, l->peer_port);
             if (rc) {
                 lib_snprintf(err, errlen, "%s: event channel %u: not linked (%d)", f->dom[i].name,
                              l->port, rc);
@@ -31,23 +79,16 @@ static int hl_links(const struct mf_fleet *f, struct domain **built, char *err, 
 
 int launch_hyperlaunch(const struct mf_fleet *f, char *err, size_t errlen)
 {
-    struct domain *built[MF_MAX_DOMAINS];
-    unsigned order[MF_MAX_DOMAINS];
-    struct dom_spec spec;
     int rc;
 
-    mf_start_order(f, order);
-    for (unsigned k = 0; k < f->count; k++) {
-        unsigned i = order[k];
-        rc = domspec_build(f, i, &spec, hl_dtb, err, errlen);
-        if (!rc && (rc = dom_create(&spec, &built[i]))) {
-            lib_snprintf(err, errlen, "%s: not built (%d)", spec.name, rc);
-        }
-        if (rc) {
-            return rc;
+    hl_build_all(f);
+    for (unsigned i = 0; i < f->count; i++) {
+        if (hl_jobs[i].rc) {
+            lib_strlcpy(err, hl_jobs[i].err, errlen);
+            return hl_jobs[i].rc;
         }
     }
-    if ((rc = hl_links(f, built, err, errlen))) {
+    if ((rc = hl_links(f, err, errlen))) {
         return rc;
     }
     hyp_printf("init done");

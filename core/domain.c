@@ -159,8 +159,9 @@ int dom_create(const struct dom_spec *spec, struct domain **out)
         return rc;
     }
     d->state = DOM_PAUSED;
-    hyp_printf("dom %s created id=%d build_ns=%llu", d->name, d->id,
-               (unsigned long long)((arch_counter() - t0) * 1000000000ull / arch_counter_hz()));
+    hyp_printf("dom %s created id=%d build_ns=%llu cpu=%u", d->name, d->id,
+               (unsigned long long)((arch_counter() - t0) * 1000000000ull / arch_counter_hz()),
+               arch_cpu_id());
     *out = d;
     return 0;
 }

@@ -74,6 +74,33 @@ unsigned arch_cpu_count(void)
     return arm64_smp_cpus();
 }
 
+int arch_cpu_call(unsigned cpu, void (*fn)(void *), void *arg)
+{
+    struct arm64_percpu *c;
+
+    if (cpu >= arm64_smp_cpus()) {
+        return -EINVAL;
+    }
+    c = arm64_percpu_ptrs[cpu];
+    if (__atomic_load_n(&c->job, __ATOMIC_ACQUIRE)) {
+        return -EBUSY;
+    }
+    c->job_arg = arg;
+    __atomic_store_n(&c->job, fn, __ATOMIC_RELEASE);
+    arch_send_event();
+    return 0;
+}
+
+/* Runs the job handed to this pCPU, if any. */
+static void vcpu_park_job(struct arm64_percpu *cpu)
+{
+    void (*fn)(void *) = __atomic_load_n(&cpu->job, __ATOMIC_ACQUIRE);
+    if (fn) {
+        fn(cpu->job_arg);
+        __atomic_store_n(&cpu->job, NULL, __ATOMIC_RELEASE);
+    }
+}
+
 void arch_cpu_park(void)
 {
     static int exiting;
@@ -82,6 +109,7 @@ void arch_cpu_park(void)
 
     cpu->vcpu = NULL;
     for (;;) {
+        vcpu_park_job(cpu);
         struct vcpu *v = __atomic_exchange_n(&cpu->next, NULL, __ATOMIC_ACQUIRE);
         if (v) {
             arm64_vcpu_run(v);

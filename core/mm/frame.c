@@ -155,9 +155,10 @@ void frame_init(struct frame_map *fm, frame_scrub_fn scrub)
 {
     fm->count = 0;
     fm->scrub = scrub;
+    fm->lock = (struct spinlock)SPINLOCK_INIT;
 }
 
-int frame_add_ram(struct frame_map *fm, paddr_t base, uint64_t size)
+static int frame_add_ram_nolock(struct frame_map *fm, paddr_t base, uint64_t size)
 {
     if (size == 0 || size > UINT64_MAX - base || base > UINT64_MAX - (FRAME_SIZE - 1)) {
         return -EINVAL;
@@ -187,7 +188,7 @@ int frame_add_ram(struct frame_map *fm, paddr_t base, uint64_t size)
     return 0;
 }
 
-int frame_claim(struct frame_map *fm, paddr_t base, uint64_t size, int owner)
+static int frame_claim_nolock(struct frame_map *fm, paddr_t base, uint64_t size, int owner)
 {
     paddr_t start;
     paddr_t end;
@@ -219,8 +220,8 @@ static bool frame_fit_in(const struct frame_extent *e, uint64_t size, uint64_t a
     }
     return *at < frame_end(e) && frame_end(e) - *at >= size;
 }
-int frame_alloc_at(struct frame_map *fm, uint64_t size, uint64_t align, uint64_t offset, int owner,
-                   paddr_t *out)
+static int frame_alloc_at_nolock(struct frame_map *fm, uint64_t size, uint64_t align,
+                                 uint64_t offset, int owner, paddr_t *out)
 {
     struct frame_plan pl;
     int rc = -ENOMEM;
@@ -250,7 +251,7 @@ int frame_alloc_at(struct frame_map *fm, uint64_t size, uint64_t align, uint64_t
     return rc;
 }
 
-int frame_free(struct frame_map *fm, paddr_t base, uint64_t size, int owner)
+static int frame_free_nolock(struct frame_map *fm, paddr_t base, uint64_t size, int owner)
 {
     paddr_t start;
     paddr_t end;
@@ -278,7 +279,8 @@ int frame_free(struct frame_map *fm, paddr_t base, uint64_t size, int owner)
     return 0;
 }
 
-int frame_transfer(struct frame_map *fm, paddr_t base, uint64_t size, int from, int to)
+static int frame_transfer_nolock(struct frame_map *fm, paddr_t base, uint64_t size, int from,
+                                 int to)
 {
     paddr_t start;
     paddr_t end;
@@ -297,7 +299,7 @@ int frame_transfer(struct frame_map *fm, paddr_t base, uint64_t size, int from, 
     }
 }
 
-uint64_t frame_release_all(struct frame_map *fm, int owner)
+static uint64_t frame_release_all_nolock(struct frame_map *fm, int owner)
 {
     uint64_t released = 0;
 
@@ -320,14 +322,15 @@ uint64_t frame_release_all(struct frame_map *fm, int owner)
     return released;
 }
 
-int frame_owner(const struct frame_map *fm, paddr_t addr)
+static int frame_owner_nolock(const struct frame_map *fm, paddr_t addr)
 {
     unsigned i = frame_first_after(fm, addr);
 
     return i < fm->count && fm->ext[i].base <= addr ? fm->ext[i].owner : FRAME_NOT_RAM;
 }
 
-bool frame_owned_by(const struct frame_map *fm, paddr_t base, uint64_t size, int owner)
+static bool frame_owned_by_nolock(const struct frame_map *fm, paddr_t base, uint64_t size,
+                                  int owner)
 {
     paddr_t start;
     paddr_t end;
@@ -339,7 +342,7 @@ bool frame_owned_by(const struct frame_map *fm, paddr_t base, uint64_t size, int
     return frame_check(fm, start, end, owner) == FRAME_RANGE_OWNED;
 }
 
-uint64_t frame_count(const struct frame_map *fm, int owner)
+static uint64_t frame_count_nolock(const struct frame_map *fm, int owner)
 {
     uint64_t n = 0;
 
@@ -354,4 +357,62 @@ uint64_t frame_count(const struct frame_map *fm, int owner)
 int frame_alloc(struct frame_map *fm, uint64_t size, uint64_t align, int owner, paddr_t *out)
 {
     return frame_alloc_at(fm, size, align, 0, owner, out);
+}
+
+/* The public operations: each takes the map's lock, so pCPUs building domains in parallel
+ * can share one allocator. Scrubbing happens under the lock too (a freed range is never
+ * visible as free before it is clean). */
+#define FRAME_LOCKED(type, call)                                                                   \
+    do {                                                                                           \
+        struct frame_map *m_ = (struct frame_map *)fm;                                             \
+        spin_lock(&m_->lock);                                                                      \
+        type r_ = call;                                                                            \
+        spin_unlock(&m_->lock);                                                                    \
+        return r_;                                                                                 \
+    } while (0)
+
+int frame_add_ram(struct frame_map *fm, paddr_t base, uint64_t size)
+{
+    FRAME_LOCKED(int, frame_add_ram_nolock(fm, base, size));
+}
+
+int frame_claim(struct frame_map *fm, paddr_t base, uint64_t size, int owner)
+{
+    FRAME_LOCKED(int, frame_claim_nolock(fm, base, size, owner));
+}
+
+int frame_alloc_at(struct frame_map *fm, uint64_t size, uint64_t align, uint64_t offset, int owner,
+                   paddr_t *out)
+{
+    FRAME_LOCKED(int, frame_alloc_at_nolock(fm, size, align, offset, owner, out));
+}
+
+int frame_free(struct frame_map *fm, paddr_t base, uint64_t size, int owner)
+{
+    FRAME_LOCKED(int, frame_free_nolock(fm, base, size, owner));
+}
+
+int frame_transfer(struct frame_map *fm, paddr_t base, uint64_t size, int from, int to)
+{
+    FRAME_LOCKED(int, frame_transfer_nolock(fm, base, size, from, to));
+}
+
+uint64_t frame_release_all(struct frame_map *fm, int owner)
+{
+    FRAME_LOCKED(uint64_t, frame_release_all_nolock(fm, owner));
+}
+
+int frame_owner(const struct frame_map *fm, paddr_t addr)
+{
+    FRAME_LOCKED(int, frame_owner_nolock(fm, addr));
+}
+
+bool frame_owned_by(const struct frame_map *fm, paddr_t base, uint64_t size, int owner)
+{
+    FRAME_LOCKED(bool, frame_owned_by_nolock(fm, base, size, owner));
+}
+
+uint64_t frame_count(const struct frame_map *fm, int owner)
+{
+    FRAME_LOCKED(uint64_t, frame_count_nolock(fm, owner));
 }

@@ -49,6 +49,10 @@ int arch_vcpu_start(struct vcpu *v);
 void arch_cpu_park(void) __attribute__((noreturn));
 /* Number of pCPUs online. */
 unsigned arch_cpu_count(void);
+/* Runs fn(arg) on pCPU cpu, which must be parked (idle), and returns at once; fn runs to
+ * completion before that pCPU takes anything else. -EINVAL if the pCPU is not online,
+ * -EBUSY if it already has a job. */
+int arch_cpu_call(unsigned cpu, void (*fn)(void *), void *arg);
 
 /* Ends the whole system: status 0 = every domain ended cleanly. */
 void arch_system_exit(int status) __attribute__((noreturn));

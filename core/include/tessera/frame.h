@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <tessera/spinlock.h>
 
 typedef uint64_t paddr_t;
 
@@ -25,13 +26,15 @@ struct frame_extent {
     int32_t owner;
 };
 
-/* Called on memory being returned to the free pool, before anyone can get it again. */
+/* Called on memory being returned to the free pool, before anyone can get it again; it runs
+ * under the map's lock, so it must not call frame_* itself. */
 typedef void (*frame_scrub_fn)(paddr_t base, uint64_t size);
 
 struct frame_map {
     struct frame_extent ext[FRAME_MAX_EXTENTS];
     unsigned count;
     frame_scrub_fn scrub;
+    struct spinlock lock;
 };
 
 /* Empties the map; scrub may be NULL (no scrubbing). */

@@ -15,10 +15,22 @@ static unsigned scrub_calls;
 static uint64_t scrub_bytes;
 static paddr_t scrub_last_base;
 
+/* The owner of addr read straight from the extents: the scrub callback runs under the map's
+ * lock, so it cannot call frame_owner(). */
+static int owner_in_map(paddr_t addr)
+{
+    for (unsigned i = 0; i < fm.count; i++) {
+        if (addr >= fm.ext[i].base && addr - fm.ext[i].base < fm.ext[i].frames * FRAME_SIZE) {
+            return fm.ext[i].owner;
+        }
+    }
+    return FRAME_NOT_RAM;
+}
+
 static void scrub(paddr_t base, uint64_t size)
 {
     /* Scrubbing happens while the range is still owned, before anyone can get it again. */
-    cr_assert_neq(frame_owner(&fm, base), FRAME_FREE);
+    cr_assert_neq(owner_in_map(base), FRAME_FREE);
     scrub_calls++;
     scrub_bytes += size;
     scrub_last_base = base;
@@ -312,7 +324,7 @@ Test(frame, full_map_refuses_splits_unchanged)
     cr_assert_eq(frame_alloc(&fm, FRAME_SIZE, 64 * MiB, 2, &pa), -ENOSPC);
     cr_assert_eq(frame_add_ram(&fm, 3 * GiB, GiB), -ENOSPC);
     cr_assert_eq(frame_transfer(&fm, RAM, FRAME_SIZE, 1, 2), -ENOSPC);
-    cr_assert_eq(memcmp(&before, &fm, sizeof(fm)), 0);
+    cr_assert_eq(memcmp(before.ext, fm.ext, sizeof(fm.ext)) + (int)(before.count != fm.count), 0);
     check_map();
 }
 

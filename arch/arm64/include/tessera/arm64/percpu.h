@@ -21,6 +21,8 @@ struct arm64_percpu {
     struct vcpu *vcpu;
     volatile int online;
     struct vcpu *next; /* handed over by arch_vcpu_start(), taken by the park loop */
+    void (*job)(void *); /* handed over by arch_cpu_call(), run by the park loop */
+    void *job_arg;
 };
 
 _Static_assert(offsetof(struct arm64_percpu, stack_top) == PERCPU_STACK_TOP, "asm offset");
