@@ -55,6 +55,7 @@ static void dom_copy_policy(struct domain *d, const struct dom_spec *s)
     d->functions = s->functions;
     d->priority = s->priority;
     d->on_crash = s->on_crash;
+    d->held = s->held;
     d->start_after_count = s->start_after_count;
     for (unsigned i = 0; i < s->start_after_count; i++) {
         d->start_after[i] = s->start_after[i];
@@ -194,7 +195,7 @@ int dom_start_eligible(void)
 
     for (unsigned i = 0; i < DOM_MAX && !rc; i++) {
         struct domain *d = &domains[i];
-        if (d->state == DOM_PAUSED && dom_deps_ready(d)) {
+        if (d->state == DOM_PAUSED && !d->held && dom_deps_ready(d)) {
             rc = dom_start(d);
         }
     }
@@ -260,4 +261,32 @@ bool dom_all_ended(int *status)
         }
     }
     return any;
+}
+
+int dom_unpause(struct domain *d)
+{
+    if (d->state != DOM_PAUSED) {
+        return -EBUSY;
+    }
+    d->held = false;
+    return dom_deps_ready(d) ? dom_start(d) : 0;
+}
+
+int dom_hold(struct domain *d)
+{
+    if (d->state != DOM_PAUSED) {
+        return -EBUSY;
+    }
+    d->held = true;
+    return 0;
+}
+
+int dom_release(struct domain *d)
+{
+    if (d->state == DOM_RUNNING || d->state == DOM_DYING || d->state == DOM_CONSTRUCTING) {
+        return -EBUSY;
+    }
+    dom_destroy(d);
+    d->state = DOM_FREE;
+    return 0;
 }

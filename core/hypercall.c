@@ -3,34 +3,14 @@
  * hypervisor fault. */
 #include <tessera/arch.h>
 #include <tessera/domain.h>
+#include <tessera/domctl.h>
+#include <tessera/domctl_abi.h>
 #include <tessera/errno.h>
+#include <tessera/guest_copy.h>
 #include <tessera/evtchn.h>
 #include <tessera/hypercall.h>
 #include <tessera/hypercall_dispatch.h>
 #include <tessera/lib.h>
-
-/* Copies len bytes from the guest's IPA space; -EFAULT if any byte is not readable. */
-static int hc_copy_from_guest(struct domain *d, void *dst, uint64_t ipa, size_t len)
-{
-    uint8_t *out = dst;
-
-    if (ipa + len < ipa) {
-        return -EFAULT;
-    }
-    while (len > 0) {
-        size_t chunk = MIN(len, FRAME_SIZE - (ipa & (FRAME_SIZE - 1)));
-        paddr_t pa;
-        int rc = arch_p2m_translate(d, ipa, false, &pa);
-        if (rc) {
-            return rc;
-        }
-        lib_memcpy(out, arch_phys_to_virt(pa), chunk);
-        out += chunk;
-        ipa += chunk;
-        len -= chunk;
-    }
-    return 0;
-}
 
 static int64_t hc_console_write(struct vcpu *v, uint64_t ipa, uint64_t len, uint64_t *written)
 {
@@ -42,7 +22,7 @@ static int64_t hc_console_write(struct vcpu *v, uint64_t ipa, uint64_t len, uint
     }
     while (done < len) {
         size_t chunk = MIN(len - done, sizeof(buf));
-        int rc = hc_copy_from_guest(v->dom, buf, ipa + done, chunk);
+        int rc = guest_copy_from(v->dom, buf, ipa + done, chunk);
         if (rc) {
             *written = done;
             return rc;
@@ -74,6 +54,12 @@ static int64_t hc_ready(struct vcpu *v, uint64_t code)
 enum hc_result hc_dispatch(struct vcpu *v, uint64_t *regs)
 {
     uint32_t fn = (uint32_t)regs[0];
+
+    if (HC_NUMBER(fn) >= HC_DOMCTL_FIRST && HC_NUMBER(fn) <= HC_DOMCTL_LAST &&
+        (fn & ~0xffffu) == HC_BASE) {
+        domctl_dispatch(v, regs);
+        return HC_RESUME;
+    }
 
     switch (fn) {
     case HC_VERSION:

@@ -67,6 +67,7 @@ struct dom_spec {
     uint64_t dtb_size;
     uint64_t dtb_ipa;
     bool allow_map; /* modules may be handed over by stage-2 mapping instead of copied */
+    bool held;      /* built by a toolstack: starts only when it is unpaused */
     struct dom_module devices[DOM_MAX_DEVICES]; /* passthrough MMIO, mapped at IPA = PA */
     unsigned device_count;
 };
@@ -92,6 +93,8 @@ struct domain {
     enum dom_state state;
     unsigned shutdown_reason;
     bool ready;
+    bool held;              /* built by a toolstack: starts only when it unpauses it */
+    unsigned domctl_denied; /* domctl calls refused for lack of the control permission */
     uint32_t permissions;
     uint32_t functions;
     unsigned priority;
@@ -130,6 +133,13 @@ int dom_start(struct domain *d);
 void dom_set_ready(struct domain *d);
 /* Starts the paused domains that wait for nobody (or for domains already ready). */
 int dom_start_eligible(void);
+/* Lets a held (toolstack-built) paused domain start: now, or when its predecessors are ready. */
+int dom_unpause(struct domain *d);
+/* Holds a paused domain back from starting. */
+int dom_hold(struct domain *d);
+/* Removes a domain that is not running: memory scrubbed and released, slot freed.
+ * -EBUSY if it runs. */
+int dom_release(struct domain *d);
 /* Ends a domain with reason (HC_SHUTDOWN_*): its vCPUs never run again. */
 void dom_shutdown(struct domain *d, unsigned reason);
 /* Marks a domain crashed with a message naming what it did, then applies its on-crash

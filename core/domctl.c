@@ -1,0 +1,233 @@
+/* Domain control: what a control domain's toolstack uses to build, load, order, start and
+ * remove other domains. Every argument is checked: the caller's permission (-EPERM), the
+ * target (-ESRCH), ranges in both domains (-EFAULT, -EINVAL) and resources (-ENOMEM); a
+ * failed create leaves nothing behind (the one domain builder does the work). */
+#include <tessera/arch.h>
+#include <tessera/console.h>
+#include <tessera/domain.h>
+#include <tessera/domctl.h>
+#include <tessera/domctl_abi.h>
+#include <tessera/errno.h>
+#include <tessera/guest_copy.h>
+#include <tessera/lib.h>
+
+/* Copies len bytes between guest IPA spaces, a page at a time, each side checked against its
+ * stage-2 (src NULL: zeroes). */
+static int domctl_copy(struct domain *dst, uint64_t dst_ipa, struct domain *src, uint64_t src_ipa,
+                       uint64_t len)
+{
+    if (dst_ipa + len < dst_ipa || (src && src_ipa + len < src_ipa)) {
+        return -EFAULT;
+    }
+    while (len > 0) {
+        uint64_t chunk = MIN(len, FRAME_SIZE - (dst_ipa & (FRAME_SIZE - 1)));
+        paddr_t to, from = 0;
+        if (src) {
+            chunk = MIN(chunk, FRAME_SIZE - (src_ipa & (FRAME_SIZE - 1)));
+        }
+        if (arch_p2m_translate(dst, dst_ipa, true, &to) ||
+            (src && arch_p2m_translate(src, src_ipa, false, &from))) {
+            return -EFAULT;
+        }
+        if (src) {
+            lib_memcpy(arch_phys_to_virt(to), arch_phys_to_virt(from), chunk);
+            src_ipa += chunk;
+        } else {
+            lib_memset(arch_phys_to_virt(to), 0, chunk);
+        }
+        dst_ipa += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+/* True if a live domain other than except has a vCPU pinned to pcpu (the null scheduler runs
+ * one vCPU per pCPU). */
+static bool domctl_pcpu_taken(unsigned pcpu, const struct domain *except)
+{
+    for (unsigned i = 0; i < DOM_MAX; i++) {
+        const struct domain *d = dom_by_index(i);
+        if (d == except || d->state == DOM_FREE || d->state == DOM_SHUTDOWN ||
+            d->state == DOM_CRASHED) {
+            continue;
+        }
+        for (unsigned k = 0; k < d->vcpu_count; k++) {
+            if (d->vcpu[k].pcpu == pcpu) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static int64_t domctl_create(struct vcpu *v, uint64_t ipa, uint64_t *domid)
+{
+    struct domctl_create c;
+    struct dom_spec s;
+    struct domain *d;
+    int rc;
+
+    if (guest_copy_from(v->dom, &c, ipa, sizeof(c))) {
+        return -EFAULT;
+    }
+    if (c.domid == 0 || c.domid > 0x7fff || c.vcpus == 0 || c.vcpus > DOMCTL_MAX_VCPUS ||
+        c.memory_kib == 0 || c.memory_kib % 4 || c.memory_kib > (64ull << 20) ||
+        c.on_crash == DOM_CRASH_RESTART || c.on_crash > DOM_CRASH_DESTROY || c.priority > 255 ||
+        (c.permissions & ~(DOM_PERM_CONTROL | DOM_PERM_HARDWARE)) ||
+        lib_strnlen(c.name, sizeof(c.name)) == sizeof(c.name) || c.name[0] == '\0') {
+        return -EINVAL;
+    }
+    lib_memset(&s, 0, sizeof(s));
+    s.id = (int)c.domid;
+    lib_strlcpy(s.name, c.name, sizeof(s.name));
+    s.memory_bytes = c.memory_kib * 1024;
+    s.vcpus = c.vcpus;
+    s.permissions = c.permissions;
+    s.functions = c.functions;
+    s.priority = c.priority;
+    s.on_crash = (enum dom_on_crash)c.on_crash;
+    s.held = true;
+    for (unsigned i = 0; i < c.vcpus; i++) {
+        s.affinity[i] = i;
+    }
+    rc = dom_create(&s, &d);
+    if (!rc) {
+        *domid = c.domid;
+    }
+    return rc;
+}
+
+/* The target of an operation: another domain than the caller. */
+static struct domain *domctl_target(struct vcpu *v, uint64_t domid, int64_t *rc)
+{
+    struct domain *t = domid <= 0x7fff ? dom_by_id((int)domid) : NULL;
+
+    *rc = !t ? -ESRCH : t == v->dom ? -EINVAL : 0;
+    return *rc ? NULL : t;
+}
+
+static int64_t domctl_set_vcpu(struct domain *t, uint64_t *x)
+{
+    if (t->state != DOM_PAUSED) {
+        return -EBUSY;
+    }
+    if (x[2] >= t->vcpu_count) {
+        return -EINVAL;
+    }
+    if (x[3] >= arch_cpu_count() || domctl_pcpu_taken((unsigned)x[3], t)) {
+        return x[3] >= arch_cpu_count() ? -EINVAL : -EBUSY;
+    }
+    struct vcpu *tv = &t->vcpu[x[2]];
+    tv->pcpu = (unsigned)x[3];
+    arch_vcpu_init(tv, x[4], x[5]);
+    return 0;
+}
+
+static int64_t domctl_start_after(struct domain *t, uint64_t pred)
+{
+    if (t->state != DOM_PAUSED) {
+        return -EBUSY;
+    }
+    if (!dom_by_id((int)pred) || (int)pred == t->id || pred > 0x7fff) {
+        return -ESRCH;
+    }
+    if (t->start_after_count == DOM_MAX_DEPS) {
+        return -ENOSPC;
+    }
+    t->start_after[t->start_after_count++] = (int)pred;
+    return 0;
+}
+
+static uint64_t domctl_state(enum dom_state s)
+{
+    static const uint64_t map[] = {
+        [DOM_FREE] = 0,
+        [DOM_CONSTRUCTING] = DOMCTL_STATE_CONSTRUCTING,
+        [DOM_PAUSED] = DOMCTL_STATE_PAUSED,
+        [DOM_RUNNING] = DOMCTL_STATE_RUNNING,
+        [DOM_DYING] = DOMCTL_STATE_DYING,
+        [DOM_SHUTDOWN] = DOMCTL_STATE_SHUTDOWN,
+        [DOM_CRASHED] = DOMCTL_STATE_CRASHED,
+    };
+    return map[s];
+}
+
+static int64_t domctl_list(struct vcpu *v, uint64_t ipa, uint64_t cap, uint64_t *count)
+{
+    uint64_t n = 0;
+
+    for (unsigned i = 0; i < DOM_MAX; i++) {
+        const struct domain *d = dom_by_index(i);
+        if (d->state == DOM_FREE) {
+            continue;
+        }
+        if (n < cap) {
+            uint32_t id = (uint32_t)d->id;
+            int rc = guest_copy_to(v->dom, ipa + 4 * n, &id, sizeof(id));
+            if (rc) {
+                return rc;
+            }
+        }
+        n++;
+    }
+    *count = n;
+    return 0;
+}
+
+/* Operations on an existing target domain. */
+static int64_t domctl_on_target(struct vcpu *v, unsigned op, uint64_t *x)
+{
+    int64_t rc;
+    struct domain *t = domctl_target(v, x[1], &rc);
+
+    if (!t) {
+        return rc;
+    }
+    switch (op) {
+    case HC_NUMBER(HC_DOMCTL_LOAD):
+        if (t->state != DOM_PAUSED) {
+            return -EBUSY;
+        }
+        return domctl_copy(t, x[2], x[3] ? v->dom : NULL, x[3], x[4]);
+    case HC_NUMBER(HC_DOMCTL_SET_VCPU):
+        return domctl_set_vcpu(t, x);
+    case HC_NUMBER(HC_DOMCTL_START_AFTER):
+        return domctl_start_after(t, x[2]);
+    case HC_NUMBER(HC_DOMCTL_UNPAUSE):
+        return t->state != DOM_PAUSED ? -EBUSY : dom_unpause(t);
+    case HC_NUMBER(HC_DOMCTL_PAUSE):
+        return t->state == DOM_PAUSED ? dom_hold(t) : -EBUSY;
+    case HC_NUMBER(HC_DOMCTL_DESTROY):
+        return dom_release(t);
+    default: /* HC_DOMCTL_GETINFO */
+        x[1] = domctl_state(t->state);
+        x[2] = t->spec.memory_bytes / 1024;
+        x[3] = (t->ready ? 1u : 0u) | ((uint64_t)t->vcpu_count << 8);
+        return 0;
+    }
+}
+
+void domctl_dispatch(struct vcpu *v, uint64_t *regs)
+{
+    unsigned op = HC_NUMBER((uint32_t)regs[0]);
+    struct domain *d = v->dom;
+
+    if (!(d->permissions & DOM_PERM_CONTROL)) {
+        d->domctl_denied++;
+        hyp_printf("dom %s domctl 0x%x refused: no control permission (%u refused so far)", d->name,
+                   op, d->domctl_denied);
+        regs[0] = (uint64_t)-EPERM;
+        return;
+    }
+    switch (op) {
+    case HC_NUMBER(HC_DOMCTL_CREATE):
+        regs[0] = (uint64_t)domctl_create(v, regs[1], &regs[1]);
+        break;
+    case HC_NUMBER(HC_DOMCTL_LIST):
+        regs[0] = (uint64_t)domctl_list(v, regs[1], regs[2], &regs[1]);
+        break;
+    default:
+        regs[0] = (uint64_t)domctl_on_target(v, op, regs);
+        break;
+    }
+}
