@@ -69,8 +69,8 @@ static int ds_layout(struct dom_spec *s, char *err, size_t errlen)
     return 0;
 }
 
-int domspec_build(const struct mf_fleet *f, unsigned i, struct dom_spec *s, void *dtb_buf,
-                  char *err, size_t errlen)
+int domspec_build_control(const struct mf_fleet *f, unsigned i, struct dom_spec *s, void *dtb_buf,
+                          uint64_t fleet_dtb_ipa, uint64_t module_offset, char *err, size_t errlen)
 {
     const struct mf_domain *m = &f->dom[i];
     char why[128];
@@ -95,6 +95,8 @@ int domspec_build(const struct mf_fleet *f, unsigned i, struct dom_spec *s, void
         .initrd_start = s->ramdisk.size ? s->ramdisk_ipa : 0,
         .initrd_end = s->ramdisk_ipa + s->ramdisk.size,
         .vpl011 = m->vpl011,
+        .fleet_dtb_ipa = fleet_dtb_ipa,
+        .module_offset = module_offset,
     };
     rc = gfdt_build(dtb_buf, GFDT_BUF_SIZE, &gp);
     if (rc < 0) {
@@ -103,4 +105,10 @@ int domspec_build(const struct mf_fleet *f, unsigned i, struct dom_spec *s, void
     s->dtb = dtb_buf;
     s->dtb_size = (uint64_t)rc;
     return 0;
+}
+
+int domspec_build(const struct mf_fleet *f, unsigned i, struct dom_spec *s, void *dtb_buf,
+                  char *err, size_t errlen)
+{
+    return domspec_build_control(f, i, s, dtb_buf, 0, 0, err, errlen);
 }

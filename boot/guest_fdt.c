@@ -57,6 +57,12 @@ static int gfdt_chosen(void *fdt, const struct gfdt_params *p)
     if (!rc) {
         rc = fdt_property_u32(fdt, "tessera,domid", p->domid);
     }
+    if (!rc && p->fleet_dtb_ipa) {
+        rc = fdt_property_u64(fdt, "tessera,fleet-dtb", p->fleet_dtb_ipa);
+        if (!rc) {
+            rc = fdt_property_u64(fdt, "tessera,module-offset", p->module_offset);
+        }
+    }
     return rc ? rc : fdt_end_node(fdt);
 }
 

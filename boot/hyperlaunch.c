@@ -45,9 +45,17 @@ static void hl_build_all(const struct mf_fleet *f)
 {
     bool local[MF_MAX_DOMAINS] = {false};
 
-    hl_pending = f->count;
+    hl_pending = 0;
+    for (unsigned i = 0; i < f->count; i++) {
+        hl_pending += launch_in_fleet(&f->dom[i]);
+    }
     for (unsigned i = 0; i < f->count; i++) {
         hl_jobs[i] = (struct hl_job){.fleet = f, .index = i};
+        if (!launch_in_fleet(&f->dom[i])) {
+            hyp_printf("dom %s not built: it serves the %s mode only", f->dom[i].name,
+                       f->dom[i].permissions & MF_PERM_CONTROL ? "dom0" : "bootdomain");
+            continue;
+        }
         unsigned cpu = f->dom[i].affinity[0];
         local[i] = cpu == arch_cpu_id() || arch_cpu_call(cpu, hl_build, &hl_jobs[i]) != 0;
     }
@@ -66,6 +74,9 @@ static int hl_links(const struct mf_fleet *f, char *err, size_t errlen)
     for (unsigned i = 0; i < f->count; i++) {
         for (unsigned k = 0; k < f->dom[i].link_count; k++) {
             const struct mf_link *l = &f->dom[i].links[k];
+            if (!hl_jobs[i].built || !hl_jobs[l->peer].built) {
+                continue; /* a link to a domain this mode does not build */
+            }
             int rc = evtchn_link(hl_jobs[i].built, l->port, hl_jobs[l->peer].built, l->peer_port);
             if (rc) {
                 lib_snprintf(err, errlen, "%s: event channel %u: not linked (%d)", f->dom[i].name,

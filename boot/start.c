@@ -162,12 +162,30 @@ static void start_manifest(const struct boot_info *bi, struct mf_fleet *f)
 
 void boot_start(const struct boot_info *bi)
 {
+    enum launch_mode mode;
     char err[192];
+    int rc;
 
     start_frames(bi);
+    if (launch_parse_mode(bi->hd->bootargs, &mode)) {
+        start_fail("command line", "mode= must be hyperlaunch, dom0 or bootdomain");
+    }
+    hyp_printf("launch mode %s", launch_mode_name(mode));
     start_manifest(bi, &start_fleet);
     start_modules(&start_fleet);
-    if (launch_hyperlaunch(&start_fleet, err, sizeof(err))) {
+    switch (mode) {
+    case LAUNCH_DOM0:
+        rc = launch_dom0(&start_fleet, bi->fdt, err, sizeof(err));
+        break;
+    case LAUNCH_BOOTDOMAIN:
+        lib_strlcpy(err, "the bootdomain mode is not implemented yet", sizeof(err));
+        rc = -ENOSYS;
+        break;
+    default:
+        rc = launch_hyperlaunch(&start_fleet, err, sizeof(err));
+        break;
+    }
+    if (rc) {
         start_fail("launch", err);
     }
     arch_cpu_park();

@@ -220,9 +220,11 @@ int dom_build(struct domain *d, const struct dom_spec *s)
         arch_vcpu_init(v, s->image.entry, s->dtb_size ? s->dtb_ipa : 0);
     }
     d->vcpu_count = s->vcpus;
-    hyp_printf("dom %s kernel %s %s %llu bytes, entry 0x%llx", d->name,
-               loader_format_name(s->image.format), d->kernel_mapped ? "mapped" : "copied",
-               (unsigned long long)s->kernel.size, (unsigned long long)s->image.entry);
+    if (s->kernel.size) {
+        hyp_printf("dom %s kernel %s %s %llu bytes, entry 0x%llx", d->name,
+                   loader_format_name(s->image.format), d->kernel_mapped ? "mapped" : "copied",
+                   (unsigned long long)s->kernel.size, (unsigned long long)s->image.entry);
+    }
     if (s->ramdisk.size) {
         hyp_printf("dom %s ramdisk %s %llu bytes at 0x%llx", d->name,
                    d->ramdisk_mapped ? "mapped" : "copied", (unsigned long long)s->ramdisk.size,

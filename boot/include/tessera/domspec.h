@@ -13,5 +13,9 @@
  * message naming the domain in err. */
 int domspec_build(const struct mf_fleet *f, unsigned i, struct dom_spec *s, void *dtb_buf,
                   char *err, size_t errlen);
+/* The same, for a control domain: its device tree also says where the boot DTB and the boot
+ * modules are mapped for it (tessera,fleet-dtb and tessera,module-offset in /chosen). */
+int domspec_build_control(const struct mf_fleet *f, unsigned i, struct dom_spec *s, void *dtb_buf,
+                          uint64_t fleet_dtb_ipa, uint64_t module_offset, char *err, size_t errlen);
 
 #endif

@@ -27,6 +27,8 @@ struct gfdt_params {
     uint64_t initrd_start; /* 0: no initrd */
     uint64_t initrd_end;
     int vpl011;
+    uint64_t fleet_dtb_ipa; /* dom0 mode, control domain: where the boot DTB is mapped (0: none) */
+    uint64_t module_offset; /* ... and the offset from a module's PA to its IPA there */
 };
 
 /* Writes the domain's DTB into buf (libfdt sequential-write). Returns its size, or a negative
