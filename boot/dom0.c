@@ -10,8 +10,9 @@
 #include <tessera/guest_fdt.h>
 #include <tessera/launch.h>
 #include <tessera/lib.h>
+#include <tessera/trace.h>
 
-static uint8_t dom0_dtb[GFDT_BUF_SIZE] __attribute__((aligned(8)));
+static uint8_t dom0_dtb[GFDT_BUF_SIZE] __attribute__((section(".noinit"), aligned(8)));
 
 /* Maps [pa, pa + size), widened to pages, read-only into the control domain's window. */
 static int dom0_window(struct domain *ctl, uint64_t pa, uint64_t size)
@@ -87,6 +88,7 @@ int launch_dom0(const struct mf_fleet *f, const void *fdt, char *err, size_t err
     if (rc) {
         return rc;
     }
+    TRACE(boot_phase, TRACE_BOOT_INIT_DONE, 0);
     hyp_printf("init done");
     return dom_start_eligible();
 }

@@ -6,6 +6,7 @@
 #include <tessera/errno.h>
 #include <tessera/guest_fdt.h>
 #include <tessera/lib.h>
+#include <tessera/trace.h>
 
 #define DS_BLOCK (2ull << 20)
 
@@ -98,6 +99,7 @@ int domspec_build_control(const struct mf_fleet *f, unsigned i, struct dom_spec 
         .fleet_dtb_ipa = fleet_dtb_ipa,
         .module_offset = module_offset,
     };
+    TRACE(boot_dom_step, m->domid, TRACE_DOM_STEP_BUILD_DT, 0);
     rc = gfdt_build(dtb_buf, GFDT_BUF_SIZE, &gp);
     if (rc < 0) {
         return ds_fail(err, errlen, s->name, rc, "its device tree does not fit in 8 KiB");

@@ -9,6 +9,7 @@
 #include <tessera/guest_fdt.h>
 #include <tessera/launch.h>
 #include <tessera/lib.h>
+#include <tessera/trace.h>
 
 _Static_assert(MF_EVTCHN_PORTS == HC_EVTCHN_PORTS, "manifest and ABI agree on ports");
 
@@ -102,6 +103,7 @@ int launch_hyperlaunch(const struct mf_fleet *f, char *err, size_t errlen)
     if ((rc = hl_links(f, err, errlen))) {
         return rc;
     }
+    TRACE(boot_phase, TRACE_BOOT_INIT_DONE, 0);
     hyp_printf("init done");
     rc = dom_start_eligible();
     if (rc) {

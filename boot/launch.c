@@ -11,24 +11,21 @@ const char *launch_mode_name(enum launch_mode m)
 int launch_parse_mode(const char *cmdline, enum launch_mode *mode)
 {
     static const enum launch_mode modes[] = {LAUNCH_HYPERLAUNCH, LAUNCH_DOM0, LAUNCH_BOOTDOMAIN};
+    size_t n;
+    const char *v = lib_cmdline_value(cmdline, "mode", &n);
 
     *mode = LAUNCH_HYPERLAUNCH;
-    for (const char *p = cmdline; p && *p; p++) {
-        if ((p != cmdline && p[-1] != ' ') || lib_strncmp(p, "mode=", 5) != 0) {
-            continue;
-        }
-        const char *v = p + 5, *end = lib_strchr(v, ' ');
-        size_t n = end ? (size_t)(end - v) : lib_strlen(v);
-        for (unsigned i = 0; i < ARRAY_SIZE(modes); i++) {
-            const char *name = launch_mode_name(modes[i]);
-            if (lib_strlen(name) == n && lib_strncmp(v, name, n) == 0) {
-                *mode = modes[i];
-                return 0;
-            }
-        }
-        return -EINVAL;
+    if (!v) {
+        return 0;
     }
-    return 0;
+    for (unsigned i = 0; i < ARRAY_SIZE(modes); i++) {
+        const char *name = launch_mode_name(modes[i]);
+        if (lib_strlen(name) == n && lib_strncmp(v, name, n) == 0) {
+            *mode = modes[i];
+            return 0;
+        }
+    }
+    return -EINVAL;
 }
 
 bool launch_in_fleet(const struct mf_domain *d)

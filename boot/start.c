@@ -9,6 +9,7 @@
 #include <tessera/launch.h>
 #include <tessera/lib.h>
 #include <tessera/manifest.h>
+#include <tessera/trace.h>
 
 static struct mf_fleet start_fleet;
 
@@ -160,19 +161,46 @@ static void start_manifest(const struct boot_info *bi, struct mf_fleet *f)
     start_refuse_missing(bi->hd, f);
 }
 
+/* The trace buffers: trace-kib=N KiB per pCPU from the command line (default 128, about 2700
+ * records each), taken from RAM like any hypervisor memory. */
+static void start_trace(const struct boot_info *bi)
+{
+    uint64_t kib = 128, bytes;
+    size_t len;
+    const char *arg = lib_cmdline_value(bi->hd->bootargs, "trace-kib", &len);
+    paddr_t pa;
+
+    if (arg) {
+        kib = lib_strtoul(arg, NULL, 0);
+    }
+    bytes = kib * 1024 * arch_cpu_count();
+    if (kib == 0 || frame_alloc(&hyp_frames, bytes, FRAME_SIZE, FRAME_HYP, &pa) ||
+        trace_init(arch_cpu_count(), arch_phys_to_virt(pa), bytes)) {
+        hyp_printf("trace buffers of %llu KiB per pCPU not set up: only the early records are "
+                   "kept",
+                   (unsigned long long)kib);
+        return;
+    }
+    hyp_printf("trace buffers: %llu KiB per pCPU", (unsigned long long)kib);
+}
+
 void boot_start(const struct boot_info *bi)
 {
     enum launch_mode mode;
     char err[192];
     int rc;
 
+    TRACE(boot_phase, TRACE_BOOT_FRAMES, 0);
     start_frames(bi);
+    start_trace(bi);
     if (launch_parse_mode(bi->hd->bootargs, &mode)) {
         start_fail("command line", "mode= must be hyperlaunch, dom0 or bootdomain");
     }
     hyp_printf("launch mode %s", launch_mode_name(mode));
+    TRACE(boot_phase, TRACE_BOOT_MANIFEST, mode);
     start_manifest(bi, &start_fleet);
     start_modules(&start_fleet);
+    TRACE(boot_phase, TRACE_BOOT_BUILD, start_fleet.count);
     switch (mode) {
     case LAUNCH_DOM0:
         rc = launch_dom0(&start_fleet, bi->fdt, err, sizeof(err));
@@ -188,5 +216,6 @@ void boot_start(const struct boot_info *bi)
     if (rc) {
         start_fail("launch", err);
     }
+    TRACE(boot_phase, TRACE_BOOT_START, 0);
     arch_cpu_park();
 }

@@ -5,6 +5,7 @@
 #include <tessera/console.h>
 #include <tessera/lib.h>
 #include <tessera/spinlock.h>
+#include <tessera/trace.h>
 
 static struct spinlock console_lock = SPINLOCK_INIT;
 
@@ -16,11 +17,13 @@ int console_format_time(char *buf, size_t size, uint64_t ticks, uint64_t hz)
 }
 
 /* Writes "[time] name: " + text (+ prefix) + "\n" as one unit. */
-static void console_emit(const char *name, const char *prefix, const char *text, size_t len)
+static void console_emit(int domid, const char *name, const char *prefix, const char *text,
+                         size_t len)
 {
     char head[64];
     int n;
 
+    TRACE(console_line, (uint64_t)domid, len);
     spin_lock(&console_lock);
     n = lib_snprintf(head, sizeof(head), "[");
     n += console_format_time(head + n, sizeof(head) - n, arch_counter(), arch_counter_hz());
@@ -47,15 +50,15 @@ void hyp_printf(const char *fmt, ...)
     if (len > 0 && line[len - 1] == '\n') {
         len--;
     }
-    console_emit("hyp", "", line, len);
+    console_emit(TRACE_HYP_DOMID, "hyp", "", line, len);
     if ((size_t)n >= sizeof(line)) {
-        console_emit("hyp", "", "(previous line truncated)", 25);
+        console_emit(TRACE_HYP_DOMID, "hyp", "", "(previous line truncated)", 25);
     }
 }
 
 static void console_line_out(struct console_line *cl, const char *name)
 {
-    console_emit(name, cl->splits ? "+ " : "", cl->text, cl->len);
+    console_emit(cl->domid, name, cl->splits ? "+ " : "", cl->text, cl->len);
     cl->len = 0;
 }
 

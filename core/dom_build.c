@@ -7,6 +7,7 @@
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/lib.h>
+#include <tessera/trace.h>
 
 #define BUILD_BLOCK (2ull << 20) /* stage-2 block size we try to keep usable */
 
@@ -146,8 +147,10 @@ static int build_memory(struct domain *d, const struct dom_spec *s)
 {
     int rc = 0;
 
+    TRACE(boot_dom_step, d->id, TRACE_DOM_STEP_ALLOC, s->memory_bytes);
     d->kernel_mapped = build_kernel_mappable(s);
     if (d->kernel_mapped) {
+        TRACE(boot_dom_step, d->id, TRACE_DOM_STEP_MAP_IMAGE, s->kernel.size);
         rc = build_map_module(d, &s->kernel, s->image.seg[0].ipa, s->memory_bytes);
     }
     d->ramdisk_mapped = !rc && build_can_map(s, &s->ramdisk, s->ramdisk_ipa);
@@ -187,6 +190,7 @@ static int build_contents(struct domain *d, const struct dom_spec *s)
             rc = build_write(d, seg->ipa + mapped, NULL, seg->memsz - mapped);
         }
     } else {
+        TRACE(boot_dom_step, d->id, TRACE_DOM_STEP_COPY_IMAGE, s->kernel.size);
         rc = build_load_kernel(d, s);
     }
     if (!rc && s->ramdisk.size && !d->ramdisk_mapped) {
@@ -211,6 +215,7 @@ int dom_build(struct domain *d, const struct dom_spec *s)
     if (rc) {
         return rc;
     }
+    TRACE(boot_dom_step, d->id, TRACE_DOM_STEP_VCPUS, s->vcpus);
     for (unsigned i = 0; i < s->vcpus; i++) {
         struct vcpu *v = &d->vcpu[i];
         v->dom = d;

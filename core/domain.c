@@ -7,6 +7,8 @@
 #include <tessera/hypercall.h>
 #include <tessera/lib.h>
 #include <tessera/spinlock.h>
+#include <tessera/trace.h>
+#include <tessera/trace_dump.h>
 
 struct frame_map hyp_frames;
 static struct domain domains[DOM_MAX];
@@ -91,6 +93,8 @@ static void dom_destroy(struct domain *d)
 {
     uint64_t frames = frame_count(&hyp_frames, d->id);
 
+    TRACE(dom_destroy, d->id);
+
     dom_build_undo(d);
     dom_drop_spec(d);
     hyp_printf("dom %s destroyed, %llu frames released", d->name, (unsigned long long)frames);
@@ -102,6 +106,7 @@ static void dom_restart(struct domain *d)
     int rc;
 
     d->restarts++;
+    TRACE(dom_restart, d->id, d->restarts);
     hyp_printf("dom %s restart %u/%u", d->name, d->restarts, DOM_MAX_RESTARTS);
     dom_build_undo(d);
     lib_memset(d->vcpu, 0, sizeof(d->vcpu));
@@ -160,6 +165,9 @@ int dom_create(const struct dom_spec *spec, struct domain **out)
         return rc;
     }
     d->state = DOM_PAUSED;
+    d->console.domid = d->id;
+    trace_dump_set_domain((unsigned)d->id, d->name);
+    TRACE(dom_create, d->id, d->vcpu_count, spec->memory_bytes / 1024);
     hyp_printf("dom %s created id=%d build_ns=%llu cpu=%u", d->name, d->id,
                (unsigned long long)((arch_counter() - t0) * 1000000000ull / arch_counter_hz()),
                arch_cpu_id());
@@ -204,6 +212,7 @@ int dom_start_eligible(void)
 
 void dom_set_ready(struct domain *d)
 {
+    TRACE(dom_ready, d->id, 0);
     d->ready = true;
     int rc = dom_start_eligible();
     if (rc) {
@@ -230,6 +239,7 @@ void dom_shutdown(struct domain *d, unsigned reason)
     /* Dying, not ended, while the on-crash policy works: no other pCPU may conclude that the
      * whole fleet has ended in the meantime. */
     d->state = reason == HC_SHUTDOWN_CRASH ? DOM_DYING : DOM_SHUTDOWN;
+    TRACE(dom_shutdown, d->id, reason);
     hyp_printf("dom %s shutdown reason=%s", d->name, dom_reason_name(reason));
     if (reason == HC_SHUTDOWN_CRASH) {
         dom_on_crash(d);
@@ -238,6 +248,7 @@ void dom_shutdown(struct domain *d, unsigned reason)
 
 void dom_crash(struct domain *d, const char *why)
 {
+    TRACE(dom_crash, d->id, 0);
     hyp_printf("dom %s fault %s", d->name, why);
     dom_shutdown(d, HC_SHUTDOWN_CRASH);
 }
@@ -269,6 +280,7 @@ int dom_unpause(struct domain *d)
         return -EBUSY;
     }
     d->held = false;
+    TRACE(dom_unpause, d->id);
     return dom_deps_ready(d) ? dom_start(d) : 0;
 }
 
@@ -278,6 +290,7 @@ int dom_hold(struct domain *d)
         return -EBUSY;
     }
     d->held = true;
+    TRACE(dom_pause, d->id);
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <tessera/errno.h>
 #include <tessera/guest_copy.h>
 #include <tessera/lib.h>
+#include <tessera/trace.h>
 
 /* Copies len bytes between guest IPA spaces, a page at a time, each side checked against its
  * stage-2 (src NULL: zeroes). */
@@ -214,6 +215,7 @@ void domctl_dispatch(struct vcpu *v, uint64_t *regs)
 
     if (!(d->permissions & DOM_PERM_CONTROL)) {
         d->domctl_denied++;
+        TRACE(domctl_denied, TRACE_DV(d->id, v->id), op, d->domctl_denied);
         hyp_printf("dom %s domctl 0x%x refused: no control permission (%u refused so far)", d->name,
                    op, d->domctl_denied);
         regs[0] = (uint64_t)-EPERM;

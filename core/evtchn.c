@@ -4,6 +4,7 @@
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/evtchn.h>
+#include <tessera/trace.h>
 
 int evtchn_link(struct domain *a, unsigned a_port, struct domain *b, unsigned b_port)
 {
@@ -16,6 +17,7 @@ int evtchn_link(struct domain *a, unsigned a_port, struct domain *b, unsigned b_
     }
     *pa = (struct evtchn_port){.bound = true, .peer_dom = b->id, .peer_port = b_port};
     *pb = (struct evtchn_port){.bound = true, .peer_dom = a->id, .peer_port = a_port};
+    TRACE(evtchn_link, a->id, a_port, b->id, b_port);
     return 0;
 }
 
@@ -29,6 +31,7 @@ int evtchn_send(struct domain *d, unsigned port)
     if (!peer || peer->state == DOM_CRASHED || peer->state == DOM_SHUTDOWN) {
         return -ESRCH;
     }
+    TRACE(evtchn_send, d->id, port, peer->id, p->peer_port);
     __atomic_fetch_or(&peer->evtchn.pending, 1u << p->peer_port, __ATOMIC_RELEASE);
     __atomic_fetch_add(&d->evtchn.sent, 1, __ATOMIC_RELAXED);
     __atomic_fetch_add(&peer->evtchn.received, 1, __ATOMIC_RELAXED);

@@ -11,6 +11,7 @@
 #include <tessera/hypercall.h>
 #include <tessera/hypercall_dispatch.h>
 #include <tessera/lib.h>
+#include <tessera/trace.h>
 
 static int64_t hc_console_write(struct vcpu *v, uint64_t ipa, uint64_t len, uint64_t *written)
 {
@@ -51,16 +52,14 @@ static int64_t hc_ready(struct vcpu *v, uint64_t code)
     return 0;
 }
 
-enum hc_result hc_dispatch(struct vcpu *v, uint64_t *regs)
+/* The calls themselves; hc_dispatch wraps them with the entry and exit trace records. */
+static enum hc_result hc_call(struct vcpu *v, uint32_t fn, uint64_t *regs)
 {
-    uint32_t fn = (uint32_t)regs[0];
-
     if (HC_NUMBER(fn) >= HC_DOMCTL_FIRST && HC_NUMBER(fn) <= HC_DOMCTL_LAST &&
         (fn & ~0xffffu) == HC_BASE) {
         domctl_dispatch(v, regs);
         return HC_RESUME;
     }
-
     switch (fn) {
     case HC_VERSION:
         regs[0] = 0;
@@ -87,8 +86,25 @@ enum hc_result hc_dispatch(struct vcpu *v, uint64_t *regs)
         regs[0] = 0;
         regs[1] = evtchn_take_pending(v->dom);
         return HC_RESUME;
+    case HC_TRACE_MARK:
+        TRACE(guest_marker, TRACE_DV(v->dom->id, v->id), regs[1], regs[2]);
+        regs[0] = 0;
+        return HC_RESUME;
     default:
         regs[0] = (uint64_t)-ENOSYS;
         return HC_RESUME;
     }
+}
+
+enum hc_result hc_dispatch(struct vcpu *v, uint64_t *regs)
+{
+    uint32_t fn = (uint32_t)regs[0];
+
+    TRACE(hc_entry, TRACE_DV(v->dom->id, v->id), fn, regs[1], regs[2]);
+    enum hc_result r = hc_call(v, fn, regs);
+    /* A call that ends the vCPU never returns to it: its exit record is the shutdown. */
+    if (r == HC_RESUME) {
+        TRACE(hc_exit, TRACE_DV(v->dom->id, v->id), fn, regs[0]);
+    }
+    return r;
 }

@@ -35,8 +35,8 @@ primary_entry:
     str     x4, [x2, x22]
     b       1b
 
-2:  adr_l   x0, __bss_start
-    adr_l   x1, __bss_end
+2:  adr_l   x0, __bss_early_start
+    adr_l   x1, __bss_early_end
 3:  cmp     x0, x1
     b.hs    4f
     stp     xzr, xzr, [x0], #16

@@ -9,12 +9,15 @@
 #define MMU_L2_TABLES 8
 #define MMU_VA_BITS   39
 
-static uint64_t mmu_l1[PT_ENTRIES] __attribute__((aligned(4096)));
-static uint64_t mmu_l2[MMU_L2_TABLES][PT_ENTRIES] __attribute__((aligned(4096)));
-static unsigned mmu_l2_used;
+/* Filled completely before use, so never zeroed (.noinit). */
+static uint64_t mmu_l1[PT_ENTRIES] __attribute__((section(".noinit"), aligned(4096)));
+static uint64_t mmu_l2[MMU_L2_TABLES][PT_ENTRIES]
+    __attribute__((section(".noinit"), aligned(4096)));
+static unsigned mmu_l2_used __attribute__((section(".bss.early")));
 
 /* Register values the secondaries load (cleaned to PoC before they start). */
-uint64_t arm64_mmu_tcr, arm64_mmu_ttbr;
+uint64_t arm64_mmu_tcr __attribute__((section(".bss.early")));
+uint64_t arm64_mmu_ttbr __attribute__((section(".bss.early")));
 
 static const uint64_t mmu_normal =
     PTE_VALID | PTE_BLOCK | PTE_AF | PTE_SH_INNER | PTE_ATTRINDX(MAIR_IDX_NORMAL);

@@ -9,12 +9,15 @@
 #include <tessera/arm64/smp.h>
 #include <tessera/arm64/stage2.h>
 #include <tessera/arm64/sysreg.h>
+#include <tessera/arm64/trace_out.h>
 #include <tessera/boot.h>
+#include <tessera/trace.h>
 #include <tessera/console.h>
 #include <tessera/hostdt.h>
 #include <tessera/lib.h>
 
-extern char _start[], __image_end[], arm64_vectors[], arm64_boot_stack_top[];
+extern char _start[], __image_end[], arm64_vectors[], arm64_boot_stack_top[], __bss_start[],
+    __bss_end[];
 
 static struct hostdt setup_hd;
 static bool setup_semihosting;
@@ -25,26 +28,9 @@ void lib_abort(const char *why)
     arch_cpu_halt();
 }
 
-/* True if the space-separated word occurs in the command line. */
-static bool setup_has_word(const char *cmdline, const char *word)
-{
-    size_t n = lib_strlen(word);
-    for (const char *p = cmdline; p && *p;) {
-        while (*p == ' ') {
-            p++;
-        }
-        const char *end = lib_strchr(p, ' ');
-        size_t len = end ? (size_t)(end - p) : lib_strlen(p);
-        if (len == n && lib_strncmp(p, word, n) == 0) {
-            return true;
-        }
-        p = end;
-    }
-    return false;
-}
-
 void arch_system_exit(int status)
 {
+    arm64_trace_out(setup_hd.bootargs, setup_semihosting);
     if (setup_semihosting) {
         arm64_semihost_exit(status);
     }
@@ -81,9 +67,16 @@ void arm64_primary_main(const void *dtb, uint64_t entry_ticks, uint64_t el, uint
     isb();
     arm64_percpu_init_boot((uint64_t)(uintptr_t)arm64_boot_stack_top);
     arm64_mmu_early(base, (uint64_t)(uintptr_t)__image_end, (uint64_t)(uintptr_t)dtb);
+    /* The rest of .bss, with DC ZVA now that memory is cacheable (head.S zeroed only
+     * .bss.early, which the steps above use). */
+    arch_zero(__bss_start, (size_t)(__bss_end - __bss_start));
+    TRACE_AT(entry_ticks, boot_phase, TRACE_BOOT_ENTRY, el);
+    TRACE(boot_phase, TRACE_BOOT_MMU, 0);
     arm64_stage2_init_cpu();
 
+    TRACE(boot_phase, TRACE_BOOT_HOSTDT, 0);
     rc = hostdt_parse(dtb, &setup_hd, err, sizeof(err));
+    TRACE(boot_phase, TRACE_BOOT_CONSOLE, 0);
     if (setup_hd.uart.found) {
         pl011_init(setup_hd.uart.base);
     }
@@ -91,7 +84,7 @@ void arm64_primary_main(const void *dtb, uint64_t entry_ticks, uint64_t el, uint
         hyp_printf("FATAL host device tree: %s", err);
         arch_cpu_halt();
     }
-    setup_semihosting = setup_has_word(setup_hd.bootargs, "semihosting");
+    setup_semihosting = lib_cmdline_flag(setup_hd.bootargs, "semihosting");
     hyp_printf("entry el=2 counter_hz=%llu entry_ticks=%llu cpus=%u",
                (unsigned long long)arch_counter_hz(), (unsigned long long)entry_ticks,
                setup_hd.cpu_count);
@@ -103,6 +96,7 @@ void arm64_primary_main(const void *dtb, uint64_t entry_ticks, uint64_t el, uint
                        (unsigned long long)setup_hd.mem[i].size, rc);
         }
     }
+    TRACE(boot_phase, TRACE_BOOT_SMP, setup_hd.cpu_count);
     arm64_smp_start(&setup_hd);
 
     struct boot_info bi = {

@@ -9,11 +9,12 @@
 #include <tessera/console.h>
 #include <tessera/hostdt.h>
 
-struct arm64_percpu arm64_percpu[ARM64_MAX_CPUS];
-struct arm64_percpu *arm64_percpu_ptrs[ARM64_MAX_CPUS];
+/* Used from the first instructions on: in .bss.early (zeroed before the MMU is on). */
+struct arm64_percpu arm64_percpu[ARM64_MAX_CPUS] __attribute__((section(".bss.early")));
+struct arm64_percpu *arm64_percpu_ptrs[ARM64_MAX_CPUS] __attribute__((section(".bss.early")));
 static uint8_t smp_stacks[ARM64_MAX_CPUS][ARM64_STACK_SIZE]
     __attribute__((section(".noinit"), aligned(16)));
-static unsigned smp_cpus;
+static unsigned smp_cpus __attribute__((section(".bss.early")));
 
 extern char arm64_secondary_entry[];
 extern char arm64_vectors[];

@@ -12,6 +12,7 @@
 #include <tessera/hypercall.h>
 #include <tessera/hypercall_dispatch.h>
 #include <tessera/lib.h>
+#include <tessera/trace.h>
 
 const char *esr_class_name(unsigned ec)
 {
@@ -62,6 +63,9 @@ static struct vcpu *trap_vcpu(void)
 static void trap_stop_vcpu(void) __attribute__((noreturn));
 static void trap_stop_vcpu(void)
 {
+    struct vcpu *v = this_cpu()->vcpu;
+
+    TRACE(sched_switch, arch_cpu_id(), TRACE_DV(v->dom->id, v->id), TRACE_IDLE, TRACE_SWITCH_EXIT);
     this_cpu()->vcpu = NULL;
     arch_cpu_park();
 }
@@ -71,7 +75,9 @@ static void trap_inject_sync(struct arm64_regs *regs, uint64_t esr_el1, uint64_t
 {
     uint64_t mode = regs->spsr & SPSR_MODE_MASK;
     uint64_t offset = mode == SPSR_MODE_EL0T ? 0x400 : mode == SPSR_MODE_EL1T ? 0x000 : 0x200;
+    struct vcpu *v = trap_vcpu();
 
+    TRACE(trap_inject, TRACE_DV(v->dom->id, v->id), ESR_EC(esr_el1), far);
     sysreg_write(esr_el1, esr_el1);
     sysreg_write(far_el1, far);
     sysreg_write(elr_el1, regs->elr);
@@ -146,6 +152,7 @@ void arm64_trap_guest_sync(struct arm64_regs *regs)
     unsigned ec = ESR_EC(esr);
     char why[96];
 
+    TRACE(trap, TRACE_DV(v->dom->id, v->id), ec, esr, regs->elr);
     switch (ec) {
     case EC_HVC64:
         trap_hvc(v, regs, esr);
@@ -179,6 +186,7 @@ void arm64_trap_guest_irq(struct arm64_regs *regs)
 {
     (void)regs;
     uint64_t intid = sysreg_read(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
+    TRACE(irq_phys, intid);
     hyp_printf("cpu %u: unexpected physical interrupt %llu", arch_cpu_id(),
                (unsigned long long)intid);
     if (intid < 1020) {

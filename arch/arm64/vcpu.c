@@ -9,6 +9,7 @@
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/lib.h>
+#include <tessera/trace.h>
 
 /* Stage 2 on, physical interrupts and SErrors to EL2, SMC trapped (PSCI emulation), EL1 is
  * AArch64, barriers and TLB maintenance broadcast inner shareable. */
@@ -44,9 +45,11 @@ void arm64_vcpu_run(struct vcpu *v)
         sysreg_write(sctlr_el1, v->arch.sctlr_el1);
         v->entered = true;
         v->dom->state = DOM_RUNNING;
+        TRACE(boot_dom_step, v->dom->id, TRACE_DOM_STEP_FIRST_ENTRY, v->arch.regs.elr);
         hyp_printf("dom %s vcpu %u entry pc=0x%llx", v->dom->name, v->id,
                    (unsigned long long)v->arch.regs.elr);
     }
+    TRACE(sched_switch, cpu->id, TRACE_IDLE, TRACE_DV(v->dom->id, v->id), TRACE_SWITCH_START);
     cpu->vcpu = v;
     cpu->regs = &v->arch.regs;
     arm64_return_to_guest();
@@ -65,6 +68,7 @@ int arch_vcpu_start(struct vcpu *v)
                                      __ATOMIC_RELAXED)) {
         return -EBUSY;
     }
+    TRACE(sched_wake, v->dom->id, v->id);
     arch_send_event();
     return 0;
 }

@@ -7,6 +7,7 @@
 
 static uint64_t host_ticks;
 static uint64_t host_hz = 62500000;
+static unsigned host_cpu;
 static char host_serial[1 << 16];
 static size_t host_serial_len;
 
@@ -22,7 +23,7 @@ uint64_t arch_counter_hz(void)
 
 unsigned arch_cpu_id(void)
 {
-    return 0;
+    return host_cpu;
 }
 
 void arch_serial_write(const char *s, size_t n)
@@ -49,6 +50,11 @@ void arch_host_set_counter(uint64_t ticks, uint64_t hz)
 {
     host_ticks = ticks;
     host_hz = hz;
+}
+
+void arch_host_set_cpu(unsigned cpu)
+{
+    host_cpu = cpu;
 }
 
 const char *arch_host_serial(void)

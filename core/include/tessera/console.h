@@ -10,6 +10,7 @@
 
 /* A domain's line buffer: output is held until a newline or until the line is full. */
 struct console_line {
+    int domid; /* for the trace: whose line it is */
     char text[CONSOLE_LINE_MAX];
     size_t len;
     unsigned splits; /* the current line was split this many times */

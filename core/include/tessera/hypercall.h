@@ -26,10 +26,12 @@
 #define HC_EVTCHN_SEND HC_ID(0x04)
 /* x1 <- the bit mask of this domain's ports with a pending event; clears them */
 #define HC_EVTCHN_PENDING HC_ID(0x05)
+/* x1 = marker id, x2 = value: recorded as a guest_marker trace event (and nothing else) */
+#define HC_TRACE_MARK HC_ID(0x06)
 
 #define HC_EVTCHN_PORTS 32u
 
-#define HC_ABI_VERSION       ((1u << 16) | 1u)
+#define HC_ABI_VERSION       ((1u << 16) | 2u)
 #define HC_CONSOLE_WRITE_MAX 4096u
 
 #define HC_SHUTDOWN_POWEROFF 0u

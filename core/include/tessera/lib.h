@@ -5,6 +5,7 @@
 #define TESSERA_LIB_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,5 +41,10 @@ int lib_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 int lib_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Command lines of space-separated words: true if word occurs as a whole word; the value of
+ * "key=value" (its length in *vlen), or NULL. */
+bool lib_cmdline_flag(const char *cmdline, const char *word);
+const char *lib_cmdline_value(const char *cmdline, const char *key, size_t *vlen);
 
 #endif

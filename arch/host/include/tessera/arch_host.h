@@ -5,6 +5,8 @@
 #include <stdint.h>
 
 void arch_host_set_counter(uint64_t ticks, uint64_t hz);
+/* What arch_cpu_id() returns from now on (0 at start). */
+void arch_host_set_cpu(unsigned cpu);
 /* Everything written to the serial line since the last reset, NUL-terminated. */
 const char *arch_host_serial(void);
 void arch_host_serial_reset(void);

@@ -20,7 +20,7 @@ struct arm64_percpu {
     uint64_t mpidr;
     struct vcpu *vcpu;
     volatile int online;
-    struct vcpu *next; /* handed over by arch_vcpu_start(), taken by the park loop */
+    struct vcpu *next;   /* handed over by arch_vcpu_start(), taken by the park loop */
     void (*job)(void *); /* handed over by arch_cpu_call(), run by the park loop */
     void *job_arg;
 };

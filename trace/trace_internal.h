@@ -1,0 +1,47 @@
+/* State shared by the trace buffer writer (ring.c) and the dump writer (dump.c); not part of
+ * the interface. */
+#ifndef TESSERA_TRACE_INTERNAL_H
+#define TESSERA_TRACE_INTERNAL_H
+
+#include <stdint.h>
+#include <tessera/trace.h>
+#include <tessera/trace_dump.h>
+
+/* One pCPU's buffer. head only grows (records are never overwritten); slot cap - 1 is kept
+ * for the trace_lost record. Aligned so that two pCPUs never write the same cache line. */
+struct trace_ring {
+    struct trace_record *recs;
+    uint32_t cap;  /* slots */
+    uint32_t head; /* slots filled; published with release order */
+    uint32_t seq;  /* events attempted: the next record's seq */
+    uint32_t reserved;
+    uint64_t lost; /* events dropped */
+} __attribute__((aligned(64)));
+
+extern struct trace_ring trace_rings[TRACE_MAX_CPUS] __attribute__((visibility("hidden")));
+extern unsigned trace_ncpus __attribute__((visibility("hidden")));
+
+/* What a dump contains, fixed once at its start (dump.c). */
+struct trace_dump_snap {
+    uint64_t ts;
+    unsigned ncpus;
+    unsigned ndomains;
+    uint32_t head[TRACE_MAX_CPUS];
+    uint64_t lost[TRACE_MAX_CPUS];
+};
+void trace_dump_take(struct trace_dump_snap *s);
+size_t trace_dump_bytes(const struct trace_dump_snap *s);
+void trace_dump_emit(const struct trace_dump_snap *s, trace_dump_out_fn out, void *ctx);
+
+/* The hosted build can also hand every event to LTTng-UST (lttng/forward.c). */
+#ifdef TESSERA_TRACE_LTTNG
+void trace_lttng_forward(unsigned id, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+#else
+static inline void trace_lttng_forward(unsigned id, uint64_t a0, uint64_t a1, uint64_t a2,
+                                       uint64_t a3)
+{
+    (void)id, (void)a0, (void)a1, (void)a2, (void)a3;
+}
+#endif
+
+#endif
