@@ -16,6 +16,7 @@ _Static_assert(MF_EVTCHN_PORTS == HC_EVTCHN_PORTS, "manifest and ABI agree on po
 struct hl_job {
     const struct mf_fleet *fleet;
     unsigned index;
+    bool held;
     struct dom_spec spec;
     struct domain *built;
     int rc;
@@ -34,6 +35,11 @@ static void hl_build(void *arg)
     struct hl_job *j = arg;
 
     j->rc = domspec_build(j->fleet, j->index, &j->spec, hl_dtb[j->index], j->err, sizeof(j->err));
+    j->spec.held = j->held;
+    if (j->held) {
+        /* Bootdomain mode: the start order is late configuration, the boot domain's job. */
+        j->spec.start_after_count = 0;
+    }
     if (!j->rc && (j->rc = dom_create(&j->spec, &j->built))) {
         lib_snprintf(j->err, sizeof(j->err), "%s: not built (%d)", j->spec.name, j->rc);
     }
@@ -42,7 +48,7 @@ static void hl_build(void *arg)
 }
 
 /* Hands every domain to the pCPU of its first vCPU; builds here what cannot go elsewhere. */
-static void hl_build_all(const struct mf_fleet *f)
+static void hl_build_all(const struct mf_fleet *f, bool held)
 {
     bool local[MF_MAX_DOMAINS] = {false};
 
@@ -51,7 +57,7 @@ static void hl_build_all(const struct mf_fleet *f)
         hl_pending += launch_in_fleet(&f->dom[i]);
     }
     for (unsigned i = 0; i < f->count; i++) {
-        hl_jobs[i] = (struct hl_job){.fleet = f, .index = i};
+        hl_jobs[i] = (struct hl_job){.fleet = f, .index = i, .held = held};
         if (!launch_in_fleet(&f->dom[i])) {
             hyp_printf("dom %s not built: it serves the %s mode only", f->dom[i].name,
                        f->dom[i].permissions & MF_PERM_CONTROL ? "dom0" : "bootdomain");
@@ -89,18 +95,23 @@ static int hl_links(const struct mf_fleet *f, char *err, size_t errlen)
     return 0;
 }
 
-int launch_hyperlaunch(const struct mf_fleet *f, char *err, size_t errlen)
+int launch_build_fleet(const struct mf_fleet *f, bool held, char *err, size_t errlen)
 {
-    int rc;
-
-    hl_build_all(f);
+    hl_build_all(f, held);
     for (unsigned i = 0; i < f->count; i++) {
         if (hl_jobs[i].rc) {
             lib_strlcpy(err, hl_jobs[i].err, errlen);
             return hl_jobs[i].rc;
         }
     }
-    if ((rc = hl_links(f, err, errlen))) {
+    return hl_links(f, err, errlen);
+}
+
+int launch_hyperlaunch(const struct mf_fleet *f, char *err, size_t errlen)
+{
+    int rc = launch_build_fleet(f, false, err, errlen);
+
+    if (rc) {
         return rc;
     }
     TRACE(boot_phase, TRACE_BOOT_INIT_DONE, 0);

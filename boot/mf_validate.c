@@ -43,7 +43,20 @@ static int mf_check_order(struct mf_ctx *c, const struct mf_fleet *f)
     return 0;
 }
 
-static int mf_check_pcpus(struct mf_ctx *c, const struct mf_fleet *f, unsigned pcpus)
+/* Which launch helpers a domain is: the control domain lives only in the dom0 mode and the
+ * boot domain only in the bootdomain mode, so they never share the machine with each other. */
+enum { MF_ROLE_FLEET, MF_ROLE_CONTROL, MF_ROLE_BOOT };
+
+static int mf_role(const struct mf_domain *d)
+{
+    return (d->permissions & MF_PERM_CONTROL) ? MF_ROLE_CONTROL
+           : (d->functions & MF_FUNC_BOOT)    ? MF_ROLE_BOOT
+                                              : MF_ROLE_FLEET;
+}
+
+/* One vCPU per pCPU among the fleet and the launch helper of one mode (helper = a role). */
+static int mf_check_pcpus_with(struct mf_ctx *c, const struct mf_fleet *f, unsigned pcpus,
+                               int helper)
 {
     int owner[64];
 
@@ -52,6 +65,9 @@ static int mf_check_pcpus(struct mf_ctx *c, const struct mf_fleet *f, unsigned p
     }
     for (unsigned i = 0; i < f->count; i++) {
         const struct mf_domain *d = &f->dom[i];
+        if (mf_role(d) != MF_ROLE_FLEET && mf_role(d) != helper) {
+            continue;
+        }
         for (unsigned v = 0; v < d->cpus; v++) {
             unsigned p = d->affinity[v];
             if (p >= pcpus || p >= ARRAY_SIZE(owner)) {
@@ -69,6 +85,12 @@ static int mf_check_pcpus(struct mf_ctx *c, const struct mf_fleet *f, unsigned p
         }
     }
     return 0;
+}
+
+static int mf_check_pcpus(struct mf_ctx *c, const struct mf_fleet *f, unsigned pcpus)
+{
+    int rc = mf_check_pcpus_with(c, f, pcpus, MF_ROLE_CONTROL);
+    return rc ? rc : mf_check_pcpus_with(c, f, pcpus, MF_ROLE_BOOT);
 }
 
 /* Every port is linked at most once, counting both ends of every link. */

@@ -206,8 +206,7 @@ void boot_start(const struct boot_info *bi)
         rc = launch_dom0(&start_fleet, bi->fdt, err, sizeof(err));
         break;
     case LAUNCH_BOOTDOMAIN:
-        lib_strlcpy(err, "the bootdomain mode is not implemented yet", sizeof(err));
-        rc = -ENOSYS;
+        rc = launch_bootdomain(&start_fleet, bi->fdt, err, sizeof(err));
         break;
     default:
         rc = launch_hyperlaunch(&start_fleet, err, sizeof(err));

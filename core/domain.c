@@ -243,6 +243,9 @@ void dom_shutdown(struct domain *d, unsigned reason)
     hyp_printf("dom %s shutdown reason=%s", d->name, dom_reason_name(reason));
     if (reason == HC_SHUTDOWN_CRASH) {
         dom_on_crash(d);
+    } else if (d->functions & DOM_FUNC_BOOT) {
+        /* The boot domain's work is done: reclaim it (scrubbed) at once. */
+        dom_destroy(d);
     }
 }
 

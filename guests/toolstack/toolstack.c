@@ -1,4 +1,5 @@
-/* toolstack: the bare-metal control domain of the dom0 mode. It reads the fleet from the boot
+/* toolstack: the bare-metal control domain of the dom0 mode, and the boot domain of the
+ * bootdomain mode. It reads the fleet from the boot
  * DTB the hypervisor mapped for it (the same manifest library as the hypervisor), then for
  * each domain in start order: create (domctl), load the kernel segments, ramdisk and the
  * generated device tree, pin and aim its vCPU, record what it waits for, unpause. */
@@ -21,8 +22,7 @@ void *arch_phys_to_virt(paddr_t pa)
     return (void *)(uintptr_t)(pa + ts_module_offset);
 }
 
-static int64_t ts_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-                       uint64_t a5)
+static int64_t ts_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     register uint64_t x0 __asm__("x0") = fn;
     register uint64_t x1 __asm__("x1") = a1;
@@ -30,8 +30,10 @@ static int64_t ts_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint6
     register uint64_t x3 __asm__("x3") = a3;
     register uint64_t x4 __asm__("x4") = a4;
     register uint64_t x5 __asm__("x5") = a5;
-    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
-                     : : "memory");
+    __asm__ volatile("hvc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
+                     :
+                     : "memory");
     return (int64_t)x0;
 }
 
@@ -109,10 +111,35 @@ static int ts_fill(const struct dom_spec *s)
     return rc ? ts_fail(s->name, "not set up", rc) : 0;
 }
 
+/* Bootdomain mode: the hypervisor built the domain (held); apply its start order and let it
+ * go. */
+static int ts_release(const struct mf_domain *m)
+{
+    int64_t rc = 0;
+
+    for (unsigned k = 0; !rc && k < m->start_after_count; k++) {
+        rc = ts_call(HC_DOMCTL_START_AFTER, m->domid, ts_fleet.dom[m->start_after[k]].domid, 0, 0,
+                     0);
+    }
+    if (!rc) {
+        rc = ts_call(HC_DOMCTL_UNPAUSE, m->domid, 0, 0, 0, 0);
+    }
+    if (rc) {
+        return ts_fail(m->name, "not released", rc);
+    }
+    kit_printf("%s: start order applied, unpaused\n", m->name);
+    return 0;
+}
+
 static int ts_build(unsigned i)
 {
     struct dom_spec s;
     char err[160];
+
+    /* Already built by the hypervisor (bootdomain mode)? Then only release it. */
+    if (ts_call(HC_DOMCTL_GETINFO, ts_fleet.dom[i].domid, 0, 0, 0, 0) == 0) {
+        return ts_release(&ts_fleet.dom[i]);
+    }
     int rc = domspec_build(&ts_fleet, i, &s, ts_dtb, err, sizeof(err));
 
     if (rc) {

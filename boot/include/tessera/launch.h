@@ -30,5 +30,11 @@ int launch_hyperlaunch(const struct mf_fleet *f, char *err, size_t errlen);
 /* Builds only the control domain, maps the boot DTB and the fleet's modules read-only into
  * it (LAUNCH_MODULE_WINDOW) and starts it: its toolstack creates the others by domctl. */
 int launch_dom0(const struct mf_fleet *f, const void *fdt, char *err, size_t errlen);
+/* Builds the whole fleet held (nothing starts), then the boot domain as for dom0: it applies
+ * the start order, unpauses the others and ends; the hypervisor then reclaims it. */
+int launch_bootdomain(const struct mf_fleet *f, const void *fdt, char *err, size_t errlen);
+/* Builds every domain of the fleet proper, in parallel, and links their event channels;
+ * held domains wait for a domctl unpause. */
+int launch_build_fleet(const struct mf_fleet *f, bool held, char *err, size_t errlen);
 
 #endif
