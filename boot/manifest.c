@@ -159,9 +159,9 @@ static int mf_numbers(struct mf_ctx *c, int node, struct mf_domain *d)
 static int mf_domain_props(struct mf_ctx *c, int node, struct mf_domain *d)
 {
     static const char *const allowed[] = {
-        "compatible",  "domid",          "memory-kib", "cpus",        "cpu-affinity",
-        "permissions", "functions",      "priority",   "start-after", "on-crash",
-        "vpl011",      "event-channels", NULL};
+        "compatible",  "domid",          "memory-kib",     "cpus",        "cpu-affinity",
+        "permissions", "functions",      "priority",       "start-after", "on-crash",
+        "vpl011",      "event-channels", "#address-cells", "#size-cells", NULL};
     int rc;
 
     if ((rc = mf_known_props(c, node, allowed)) || (rc = mf_numbers(c, node, d)) ||

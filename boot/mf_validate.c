@@ -136,6 +136,24 @@ static int mf_check_devices(struct mf_ctx *c, const struct mf_fleet *f)
     return 0;
 }
 
+/* A domain may wait only for a domain built in the same modes: the fleet proper for the
+ * fleet (the control and boot domains are not built in hyperlaunch mode). */
+static int mf_check_dep_roles(struct mf_ctx *c, const struct mf_fleet *f)
+{
+    for (unsigned i = 0; i < f->count; i++) {
+        for (unsigned k = 0; k < f->dom[i].start_after_count; k++) {
+            const struct mf_domain *dep = &f->dom[f->dom[i].start_after[k]];
+            if (mf_role(dep) != MF_ROLE_FLEET) {
+                return mf_fail(c, f->dom[i].node, "start-after",
+                               "%s is the %s domain, built in one launch mode only: nothing can "
+                               "wait for it",
+                               dep->name, mf_role(dep) == MF_ROLE_CONTROL ? "control" : "boot");
+            }
+        }
+    }
+    return 0;
+}
+
 int mf_validate(const void *fdt, const struct mf_fleet *f, unsigned pcpus, char *err, size_t errlen)
 {
     struct mf_ctx c = {fdt, err, errlen};
@@ -153,6 +171,9 @@ int mf_validate(const void *fdt, const struct mf_fleet *f, unsigned pcpus, char 
         return rc;
     }
     if ((rc = mf_check_links(&c, f)) || (rc = mf_check_devices(&c, f))) {
+        return rc;
+    }
+    if ((rc = mf_check_dep_roles(&c, f))) {
         return rc;
     }
     return mf_check_order(&c, f);

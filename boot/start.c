@@ -216,5 +216,6 @@ void boot_start(const struct boot_info *bi)
         start_fail("launch", err);
     }
     TRACE(boot_phase, TRACE_BOOT_START, 0);
+    dom_launch_complete();
     arch_cpu_park();
 }

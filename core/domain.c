@@ -13,6 +13,7 @@
 struct frame_map hyp_frames;
 static struct domain domains[DOM_MAX];
 static struct spinlock dom_lock = SPINLOCK_INIT;
+static bool dom_launch_done;
 
 struct domain *dom_by_index(unsigned i)
 {
@@ -256,21 +257,64 @@ void dom_crash(struct domain *d, const char *why)
     dom_shutdown(d, HC_SHUTDOWN_CRASH);
 }
 
+/* True while some running domain holds the control permission (a toolstack that may still
+ * unpause the domains it built). */
+static bool dom_control_alive(void)
+{
+    for (unsigned i = 0; i < DOM_MAX; i++) {
+        const struct domain *d = &domains[i];
+        if ((d->permissions & DOM_PERM_CONTROL) &&
+            (d->state == DOM_RUNNING || d->state == DOM_DYING)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A paused domain that can never start: a predecessor ended without declaring itself ready,
+ * or it waits for a toolstack that is gone. Reported once. */
+static bool dom_stranded(struct domain *d)
+{
+    const char *why = NULL;
+
+    if (d->state != DOM_PAUSED) {
+        return false;
+    }
+    if (d->held) {
+        why = dom_control_alive() ? NULL : "nobody left to unpause it";
+    }
+    for (unsigned i = 0; !d->held && !why && i < d->start_after_count; i++) {
+        const struct domain *dep = dom_by_id(d->start_after[i]);
+        if (!dep || (!dep->ready && (dep->state == DOM_SHUTDOWN || dep->state == DOM_CRASHED))) {
+            why = "a domain it waits for (start-after) ended without becoming ready";
+        }
+    }
+    if (why && !d->stranded) {
+        d->stranded = true;
+        hyp_printf("dom %s will never start: %s", d->name, why);
+    }
+    return why != NULL;
+}
+
 bool dom_all_ended(int *status)
 {
     bool any = false;
 
     *status = 0;
+    if (!__atomic_load_n(&dom_launch_done, __ATOMIC_ACQUIRE)) {
+        return false; /* the launch itself is still building or starting domains */
+    }
     for (unsigned i = 0; i < DOM_MAX; i++) {
         struct domain *d = &domains[i];
         if (d->state == DOM_FREE) {
             continue;
         }
         any = true;
-        if (d->state != DOM_SHUTDOWN && d->state != DOM_CRASHED) {
+        bool stranded = dom_stranded(d);
+        if (d->state != DOM_SHUTDOWN && d->state != DOM_CRASHED && !stranded) {
             return false;
         }
-        if (d->state == DOM_CRASHED || d->shutdown_reason != HC_SHUTDOWN_POWEROFF) {
+        if (stranded || d->state == DOM_CRASHED || d->shutdown_reason != HC_SHUTDOWN_POWEROFF) {
             *status = 1;
         }
     }
@@ -305,4 +349,9 @@ int dom_release(struct domain *d)
     dom_destroy(d);
     d->state = DOM_FREE;
     return 0;
+}
+
+void dom_launch_complete(void)
+{
+    __atomic_store_n(&dom_launch_done, true, __ATOMIC_RELEASE);
 }

@@ -1,6 +1,7 @@
-/* The boot DTB builder: the machine DTB dumped by QEMU plus the scenario's /hypervisor node,
- * copied to /chosen/hypervisor with the load address of every image added. Pure: it reads and
- * writes only memory; image files are found through the resolver callback. */
+/* The boot DTB builder: the machine DTB dumped by QEMU plus the scenario's manifest, either its
+ * /hypervisor node (copied to /chosen/hypervisor) or its Xen dom0less xen,domain nodes (copied
+ * to /chosen), with the load address of every image added. Pure: it reads and writes only
+ * memory; image files are found through the resolver callback. */
 #include <errno.h>
 #include <inttypes.h>
 #include <libfdt.h>
@@ -14,6 +15,20 @@
 #define BOOTDTB_PATH_MAX   512
 #define BOOTDTB_SLACK      65536
 #define BOOTDTB_MAX_GROWTH 8
+
+/* The scenario side of one build: where its manifest is and which form it takes. */
+struct bootdtb_src {
+    const struct bootdtb_params *p;
+    int root; /* /hypervisor, or /chosen for dom0less */
+    enum scenario_kind kind;
+};
+
+/* Where the next module goes, and the cells its reg is written in. */
+struct bootdtb_cursor {
+    uint64_t next;
+    const char *prefix; /* prepended to the scenario path to get the boot DTB path */
+    int acells, scells;
+};
 
 static int bootdtb_fdt_error(struct herr *e, int err, const char *what)
 {
@@ -96,8 +111,23 @@ static int bootdtb_image_prop(const void *fdt, int node, const char *path, const
     return 0;
 }
 
-/* Checks that the module fits in guest-module RAM at or after *next, and places it there. */
-static int bootdtb_place(struct bootdtb *b, struct bootdtb_module *m, uint64_t *next,
+/* A reg in 1-cell fields must be able to hold the module's address and size. */
+static int bootdtb_fits_cells(const struct bootdtb_module *m, const char *path, struct herr *e)
+{
+    const uint64_t four_gib = 1ull << 32;
+
+    if ((m->acells == 1 && m->addr + m->size > four_gib) ||
+        (m->scells == 1 && m->size >= four_gib)) {
+        return herr_set(e, -ERANGE,
+                        "%s: image '%s' placed at 0x%" PRIx64 " (%" PRIu64 " bytes) cannot be "
+                        "written in #address-cells = <%d>, #size-cells = <%d> of its domain node",
+                        path, m->image, m->addr, m->size, m->acells, m->scells);
+    }
+    return 0;
+}
+
+/* Checks that the module fits in guest-module RAM at or after c->next, and places it there. */
+static int bootdtb_place(struct bootdtb *b, struct bootdtb_module *m, struct bootdtb_cursor *c,
                          const char *path, struct herr *e)
 {
     uint64_t ram_end = b->ram_base + b->ram_size;
@@ -105,7 +135,7 @@ static int bootdtb_place(struct bootdtb *b, struct bootdtb_module *m, uint64_t *
     if (m->size == 0) {
         return herr_set(e, -EINVAL, "%s: image '%s' (%s) is empty", path, m->image, m->path);
     }
-    m->addr = bootdtb_align(*next);
+    m->addr = bootdtb_align(c->next);
     if (m->addr >= ram_end || m->size > ram_end - m->addr) {
         return herr_set(e, -E2BIG,
                         "%s: image '%s' (%s) is %" PRIu64 " bytes (%.1f MiB) and does not fit: "
@@ -115,8 +145,8 @@ static int bootdtb_place(struct bootdtb *b, struct bootdtb_module *m, uint64_t *
                         path, m->image, m->path, m->size, m->size / 1048576.0, m->addr,
                         m->addr + m->size, ram_end, b->ram_size >> 20);
     }
-    *next = m->addr + m->size;
-    return 0;
+    c->next = m->addr + m->size;
+    return bootdtb_fits_cells(m, path, e);
 }
 
 static struct bootdtb_module *bootdtb_new_module(struct bootdtb *b)
@@ -133,7 +163,7 @@ static struct bootdtb_module *bootdtb_new_module(struct bootdtb *b)
 
 /* Resolves and places the image of one scenario node. */
 static int bootdtb_module(const struct bootdtb_params *p, int node, struct bootdtb *b,
-                          uint64_t *next, struct herr *e)
+                          struct bootdtb_cursor *c, struct herr *e)
 {
     char path[BOOTDTB_PATH_MAX];
     struct bootdtb_module *m;
@@ -149,7 +179,9 @@ static int bootdtb_module(const struct bootdtb_params *p, int node, struct bootd
     if (!(m = bootdtb_new_module(b))) {
         return herr_set(e, -ENOMEM, "out of memory");
     }
-    if (asprintf(&m->node, "/chosen%s", path) < 0) {
+    m->acells = c->acells;
+    m->scells = c->scells;
+    if (asprintf(&m->node, "%s%s", c->prefix, path) < 0) {
         m->node = NULL;
         return herr_set(e, -ENOMEM, "out of memory");
     }
@@ -160,15 +192,91 @@ static int bootdtb_module(const struct bootdtb_params *p, int node, struct bootd
     if (rc < 0) {
         return herr_prefix(e, rc, "%s: image", path);
     }
-    return bootdtb_place(b, m, next, path, e);
+    return bootdtb_place(b, m, c, path, e);
 }
 
-/* Every node under /hypervisor with an `image`, depth first, placed from RAM base + 256 MiB. */
-static int bootdtb_modules(const struct bootdtb_params *p, int hyp, struct bootdtb *b,
-                           struct herr *e)
+/* A Xen module node (multiboot,kernel or multiboot,ramdisk) the harness cannot load. */
+static int bootdtb_no_image(const void *fdt, int node, struct herr *e)
 {
-    uint64_t next = b->ram_base + BOOTDTB_MODULE_OFFSET;
+    char path[BOOTDTB_PATH_MAX] = "?";
+
+    fdt_get_path(fdt, node, path, sizeof(path));
+    return herr_set(e, -EINVAL,
+                    "%s: image: missing: the harness loads every module from an image file "
+                    "(and adds reg itself)",
+                    path);
+}
+
+static bool bootdtb_is_xen_module(const void *fdt, int node)
+{
+    return fdt_node_check_compatible(fdt, node, "multiboot,kernel") == 0 ||
+           fdt_node_check_compatible(fdt, node, "multiboot,ramdisk") == 0;
+}
+
+/* Every node under top with an `image`, depth first, placed at c. */
+static int bootdtb_subtree(const struct bootdtb_params *p, int top, struct bootdtb *b,
+                           struct bootdtb_cursor *c, struct herr *e)
+{
     int depth = 0, node, rc;
+
+    for (node = fdt_next_node(p->scenario, top, &depth); node >= 0 && depth > 0;
+         node = fdt_next_node(p->scenario, node, &depth)) {
+        if (fdt_getprop(p->scenario, node, "image", NULL)) {
+            rc = bootdtb_module(p, node, b, c, e);
+        } else {
+            rc = bootdtb_is_xen_module(p->scenario, node) ? bootdtb_no_image(p->scenario, node, e)
+                                                          : 0;
+        }
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* One of #address-cells / #size-cells of a xen,domain node: default dflt, 1 or 2. */
+static int bootdtb_xen_cells(const void *fdt, int node, const char *prop, int dflt, int *out,
+                             struct herr *e)
+{
+    char path[BOOTDTB_PATH_MAX] = "?";
+    int len;
+    const fdt32_t *v = fdt_getprop(fdt, node, prop, &len);
+
+    *out = v && len == 4 ? (int)fdt32_to_cpu(*v) : dflt;
+    if ((v && len != 4) || *out < 1 || *out > 2) {
+        fdt_get_path(fdt, node, path, sizeof(path));
+        return herr_set(e, -EINVAL, "%s: %s: must be <1> or <2>", path, prop);
+    }
+    return 0;
+}
+
+/* The modules of every xen,domain node, in node order, in each node's own cells (Xen's
+ * defaults: 2 address cells, 1 size cell). */
+static int bootdtb_dom0less_modules(const struct bootdtb_src *s, struct bootdtb *b,
+                                    struct bootdtb_cursor *c, struct herr *e)
+{
+    const void *fdt = s->p->scenario;
+    int dom, rc;
+
+    c->prefix = "";
+    fdt_for_each_subnode(dom, fdt, s->root)
+    {
+        if (!scenario_is_domain(fdt, dom, SCENARIO_DOM0LESS)) {
+            continue;
+        }
+        if ((rc = bootdtb_xen_cells(fdt, dom, "#address-cells", 2, &c->acells, e)) ||
+            (rc = bootdtb_xen_cells(fdt, dom, "#size-cells", 1, &c->scells, e)) ||
+            (rc = bootdtb_subtree(s->p, dom, b, c, e))) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* Every image of the manifest, placed from RAM base + 256 MiB. */
+static int bootdtb_modules(const struct bootdtb_src *s, struct bootdtb *b, struct herr *e)
+{
+    struct bootdtb_cursor c = {b->ram_base + BOOTDTB_MODULE_OFFSET, "/chosen", 2, 2};
 
     if (b->ram_size <= BOOTDTB_MODULE_OFFSET) {
         return herr_set(e, -E2BIG,
@@ -176,29 +284,42 @@ static int bootdtb_modules(const struct bootdtb_params *p, int hyp, struct bootd
                         "256 MiB into RAM, so at least 512 MiB are needed",
                         b->ram_size >> 20);
     }
-    for (node = fdt_next_node(p->scenario, hyp, &depth); node >= 0 && depth > 0;
-         node = fdt_next_node(p->scenario, node, &depth)) {
-        if (fdt_getprop(p->scenario, node, "image", NULL) &&
-            (rc = bootdtb_module(p, node, b, &next, e)) < 0) {
-            return rc;
-        }
+    if (s->kind == SCENARIO_DOM0LESS) {
+        return bootdtb_dom0less_modules(s, b, &c, e);
     }
-    return 0;
+    return bootdtb_subtree(s->p, s->root, b, &c, e);
 }
 
-/* A phandle of the copied subtree must not already name a node of the machine DTB. */
-static int bootdtb_phandles(const struct bootdtb_params *p, int hyp, struct herr *e)
+/* A phandle of the copied subtree top must not already name a node of the machine DTB. */
+static int bootdtb_phandles_of(const struct bootdtb_params *p, int top, struct herr *e)
 {
     char path[BOOTDTB_PATH_MAX];
     int depth = 0;
 
-    for (int node = hyp; node >= 0 && (node == hyp || depth > 0);
+    for (int node = top; node >= 0 && (node == top || depth > 0);
          node = fdt_next_node(p->scenario, node, &depth)) {
         uint32_t ph = fdt_get_phandle(p->scenario, node);
         if (ph && fdt_node_offset_by_phandle(p->machine, ph) >= 0) {
             fdt_get_path(p->scenario, node, path, sizeof(path));
             return herr_set(e, -EEXIST, "%s: phandle 0x%x is also used by the machine DTB", path,
                             ph);
+        }
+    }
+    return 0;
+}
+
+static int bootdtb_phandles(const struct bootdtb_src *s, struct herr *e)
+{
+    int dom, rc;
+
+    if (s->kind == SCENARIO_TESSERA) {
+        return bootdtb_phandles_of(s->p, s->root, e);
+    }
+    fdt_for_each_subnode(dom, s->p->scenario, s->root)
+    {
+        if (scenario_is_domain(s->p->scenario, dom, SCENARIO_DOM0LESS) &&
+            (rc = bootdtb_phandles_of(s->p, dom, e))) {
+            return rc;
         }
     }
     return 0;
@@ -227,18 +348,28 @@ static int bootdtb_copy_props(void *dst, int dnode, const void *src, int prop)
 
 static int bootdtb_copy_node(void *dst, int dnode, const void *src, int snode);
 
-/* Copies the subnodes from child to the last, in order (fdt_add_subnode also inserts first). */
-static int bootdtb_copy_subnodes(void *dst, int dnode, const void *src, int child)
+/* Copies the subnodes from child to the last, in order (fdt_add_subnode also inserts first);
+ * with only_xen, only the xen,domain ones, replacing a machine node of the same name. */
+static int bootdtb_copy_subnodes(void *dst, int dnode, const void *src, int child, bool only_xen)
 {
+    const char *name;
     int dchild, rc;
 
     if (child < 0) {
         return child == -FDT_ERR_NOTFOUND ? 0 : child;
     }
-    if ((rc = bootdtb_copy_subnodes(dst, dnode, src, fdt_next_subnode(src, child)))) {
+    if ((rc = bootdtb_copy_subnodes(dst, dnode, src, fdt_next_subnode(src, child), only_xen))) {
         return rc;
     }
-    dchild = fdt_add_subnode(dst, dnode, fdt_get_name(src, child, NULL));
+    if (only_xen && !scenario_is_domain(src, child, SCENARIO_DOM0LESS)) {
+        return 0;
+    }
+    name = fdt_get_name(src, child, NULL);
+    dchild = only_xen ? fdt_subnode_offset(dst, dnode, name) : -FDT_ERR_NOTFOUND;
+    if (dchild >= 0 && (rc = fdt_del_node(dst, dchild))) {
+        return rc;
+    }
+    dchild = fdt_add_subnode(dst, dnode, name);
     if (dchild < 0) {
         return dchild;
     }
@@ -252,7 +383,7 @@ static int bootdtb_copy_node(void *dst, int dnode, const void *src, int snode)
     if (rc) {
         return rc;
     }
-    return bootdtb_copy_subnodes(dst, dnode, src, fdt_first_subnode(src, snode));
+    return bootdtb_copy_subnodes(dst, dnode, src, fdt_first_subnode(src, snode), false);
 }
 
 static int bootdtb_delprop(void *fdt, int node, const char *name)
@@ -283,32 +414,51 @@ static int bootdtb_chosen(void *fdt)
     return chosen;
 }
 
+/* reg = <address size> in the module's cells. */
 static int bootdtb_set_reg(void *fdt, const struct bootdtb_module *m)
 {
-    fdt32_t reg[4] = {cpu_to_fdt32(m->addr >> 32), cpu_to_fdt32((uint32_t)m->addr),
-                      cpu_to_fdt32(m->size >> 32), cpu_to_fdt32((uint32_t)m->size)};
-    int node = fdt_path_offset(fdt, m->node);
+    fdt32_t reg[4];
+    int n = 0, node = fdt_path_offset(fdt, m->node);
 
     if (node < 0) {
         return node;
     }
-    return fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
+    if (m->acells == 2) {
+        reg[n++] = cpu_to_fdt32(m->addr >> 32);
+    }
+    reg[n++] = cpu_to_fdt32((uint32_t)m->addr);
+    if (m->scells == 2) {
+        reg[n++] = cpu_to_fdt32(m->size >> 32);
+    }
+    reg[n++] = cpu_to_fdt32((uint32_t)m->size);
+    return fdt_setprop(fdt, node, "reg", reg, n * (int)sizeof(reg[0]));
 }
 
-/* Writes the boot DTB into buf; returns 0 or a libfdt error (-FDT_ERR_NOSPACE: buf too small). */
-static int bootdtb_write(const struct bootdtb_params *p, int hyp, const struct bootdtb *b,
-                         void *buf, int size)
+/* Copies the manifest into /chosen of buf. */
+static int bootdtb_copy_manifest(const struct bootdtb_src *s, void *buf, int chosen)
 {
-    int chosen, node, rc;
+    int node;
 
-    if ((rc = fdt_open_into(p->machine, buf, size)) || (chosen = bootdtb_chosen(buf)) < 0) {
-        return rc ? rc : chosen;
+    if (s->kind == SCENARIO_DOM0LESS) {
+        return bootdtb_copy_subnodes(buf, chosen, s->p->scenario,
+                                     fdt_first_subnode(s->p->scenario, s->root), true);
     }
     node = fdt_add_subnode(buf, chosen, "hypervisor");
     if (node < 0) {
         return node;
     }
-    if ((rc = bootdtb_copy_node(buf, node, p->scenario, hyp))) {
+    return bootdtb_copy_node(buf, node, s->p->scenario, s->root);
+}
+
+/* Writes the boot DTB into buf; returns 0 or a libfdt error (-FDT_ERR_NOSPACE: buf too small). */
+static int bootdtb_write(const struct bootdtb_src *s, const struct bootdtb *b, void *buf, int size)
+{
+    int chosen, rc;
+
+    if ((rc = fdt_open_into(s->p->machine, buf, size)) || (chosen = bootdtb_chosen(buf)) < 0) {
+        return rc ? rc : chosen;
+    }
+    if ((rc = bootdtb_copy_manifest(s, buf, chosen))) {
         return rc;
     }
     for (size_t i = 0; i < b->nmods; i++) {
@@ -320,15 +470,16 @@ static int bootdtb_write(const struct bootdtb_params *p, int hyp, const struct b
     if (chosen < 0) {
         return chosen;
     }
-    if ((rc = fdt_setprop_string(buf, chosen, "bootargs", p->bootargs))) {
+    if ((rc = fdt_setprop_string(buf, chosen, "bootargs", s->p->bootargs))) {
         return rc;
     }
     return fdt_pack(buf);
 }
 
 /* Writes the boot DTB, growing the buffer until it fits. */
-static int bootdtb_emit(const struct bootdtb_params *p, int hyp, struct bootdtb *b, struct herr *e)
+static int bootdtb_emit(const struct bootdtb_src *s, struct bootdtb *b, struct herr *e)
 {
+    const struct bootdtb_params *p = s->p;
     size_t size = fdt_totalsize(p->machine) + fdt_totalsize(p->scenario) + BOOTDTB_SLACK;
     int rc = -FDT_ERR_NOSPACE;
 
@@ -338,7 +489,7 @@ static int bootdtb_emit(const struct bootdtb_params *p, int hyp, struct bootdtb 
             return herr_set(e, -ENOMEM, "out of memory for a %zu-byte DTB", size);
         }
         b->fdt = buf;
-        rc = bootdtb_write(p, hyp, b, buf, (int)size);
+        rc = bootdtb_write(s, b, buf, (int)size);
     }
     if (rc) {
         return bootdtb_fdt_error(e, rc, "building the boot DTB");
@@ -349,7 +500,8 @@ static int bootdtb_emit(const struct bootdtb_params *p, int hyp, struct bootdtb 
 
 int bootdtb_build(const struct bootdtb_params *p, struct bootdtb *out, struct herr *e)
 {
-    int hyp, rc;
+    struct bootdtb_src s = {.p = p};
+    int rc;
 
     memset(out, 0, sizeof(*out));
     if ((rc = bootdtb_check(p->machine, p->machine_len, "machine DTB", e)) ||
@@ -357,12 +509,13 @@ int bootdtb_build(const struct bootdtb_params *p, struct bootdtb *out, struct he
         (rc = bootdtb_ram(p->machine, &out->ram_base, &out->ram_size, e))) {
         return rc;
     }
-    if ((hyp = rc = scenario_hypervisor(p->scenario, e)) < 0 ||
-        (rc = bootdtb_phandles(p, hyp, e)) || (rc = bootdtb_modules(p, hyp, out, e)) ||
-        (rc = bootdtb_emit(p, hyp, out, e))) {
+    if ((s.root = rc = scenario_manifest(p->scenario, &s.kind, e)) < 0 ||
+        (rc = bootdtb_phandles(&s, e)) || (rc = bootdtb_modules(&s, out, e)) ||
+        (rc = bootdtb_emit(&s, out, e))) {
         bootdtb_free(out);
         return rc;
     }
+    out->dom0less = s.kind == SCENARIO_DOM0LESS;
     return 0;
 }
 

@@ -8,118 +8,10 @@
 
 #include <tessera/harness/consolelog.h>
 
+#include "clog_tok.h"
+
 #define CLOG_NS_PER_S           1000000000ll
 #define CLOG_MAX_SECONDS_DIGITS 9
-
-/* ---- tokens ---- */
-
-/* Matches the literal lit at *p and advances past it. */
-static bool clog_lit(const char **p, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (strncmp(*p, lit, n) != 0) {
-        return false;
-    }
-    *p += n;
-    return true;
-}
-
-static bool clog_is_digit(char ch)
-{
-    return ch >= '0' && ch <= '9';
-}
-
-/* An unsigned decimal: at least one digit, no sign or space, no overflow. */
-static bool clog_u64(const char **p, uint64_t *v)
-{
-    const char *s = *p;
-    uint64_t x = 0;
-
-    if (!clog_is_digit(*s)) {
-        return false;
-    }
-    for (; clog_is_digit(*s); s++) {
-        unsigned d = (unsigned)(*s - '0');
-        if (x > (UINT64_MAX - d) / 10) {
-            return false;
-        }
-        x = x * 10 + d;
-    }
-    *p = s;
-    *v = x;
-    return true;
-}
-
-static int clog_hex_digit(char ch)
-{
-    if (clog_is_digit(ch)) {
-        return ch - '0';
-    }
-    if (ch >= 'a' && ch <= 'f') {
-        return ch - 'a' + 10;
-    }
-    if (ch >= 'A' && ch <= 'F') {
-        return ch - 'A' + 10;
-    }
-    return -1;
-}
-
-/* "0x" and 1 to 16 hex digits. */
-static bool clog_hex(const char **p, uint64_t *v)
-{
-    const char *s = *p;
-    uint64_t x = 0;
-    int n = 0, d;
-
-    if (!clog_lit(&s, "0x")) {
-        return false;
-    }
-    for (; (d = clog_hex_digit(*s)) >= 0; s++, n++) {
-        x = (x << 4) | (uint64_t)d;
-    }
-    if (n == 0 || n > 16) {
-        return false;
-    }
-    *p = s;
-    *v = x;
-    return true;
-}
-
-/* An optionally negative decimal that fits an int. */
-static bool clog_int(const char **p, int *v)
-{
-    const char *s = *p;
-    bool neg = clog_lit(&s, "-");
-    uint64_t x;
-
-    if (!clog_u64(&s, &x) || x > (neg ? 2147483648ull : 2147483647ull)) {
-        return false;
-    }
-    *p = s;
-    *v = neg ? (int)(-(int64_t)x) : (int)x;
-    return true;
-}
-
-/* A word: up to the next space or the end, non-empty, copied into buf (fails if too long). */
-static bool clog_word(const char **p, char *buf, size_t len)
-{
-    size_t n = strcspn(*p, " ");
-
-    if (n == 0 || n >= len) {
-        return false;
-    }
-    memcpy(buf, *p, n);
-    buf[n] = '\0';
-    *p += n;
-    return true;
-}
-
-/* The end of a milestone's fields: the end of the line, or a space before extra fields that a
- * later hypervisor may add. */
-static bool clog_end(const char *p)
-{
-    return *p == '\0' || *p == ' ';
-}
 
 /* ---- domains and tails ---- */
 
@@ -160,6 +52,8 @@ void clog_init(struct clog *c)
     c->entry_ns = CLOG_NONE;
     c->init_done_ns = CLOG_NONE;
     c->exit_ns = CLOG_NONE;
+    c->fatal_ns = CLOG_NONE;
+    c->dom0less = -1;
     c->last_ns = CLOG_NONE;
 }
 
@@ -170,6 +64,7 @@ void clog_free(struct clog *c)
     }
     free(c->dom);
     free(c->first_malformed);
+    free(c->fatal);
     clog_tail_free(&c->hyp_tail);
     clog_tail_free(&c->other_tail);
     clog_init(c);
@@ -217,11 +112,20 @@ static long clog_get(struct clog *c, const char *name)
     strcpy(d->name, name);
     d->id = CLOG_NONE;
     d->created_ns = d->first_instr_ns = d->first_output_ns = CLOG_NONE;
-    d->ready_ns = d->shutdown_ns = CLOG_NONE;
+    d->ready_ns = d->shutdown_ns = d->build_ns = CLOG_NONE;
     return (long)c->ndom++;
 }
 
 long clog_declare(struct clog *c, const char *name)
+{
+    long i = clog_declare_idle(c, name);
+    if (i >= 0) {
+        c->dom[i].expected = true;
+    }
+    return i;
+}
+
+long clog_declare_idle(struct clog *c, const char *name)
 {
     long i = clog_get(c, name);
     if (i >= 0) {
@@ -234,7 +138,7 @@ unsigned clog_ready_count(const struct clog *c)
 {
     unsigned n = 0;
     for (size_t i = 0; i < c->ndom; i++) {
-        n += c->dom[i].declared && c->dom[i].ready_ns != CLOG_NONE;
+        n += c->dom[i].expected && c->dom[i].ready_ns != CLOG_NONE;
     }
     return n;
 }
@@ -321,18 +225,25 @@ static enum clog_event clog_exit(struct clog *c, int64_t ns, const char *p)
     return CLOG_EV_EXIT;
 }
 
-/* After "dom NAME ": "created id=ID" */
+/* After "dom NAME ": "created id=ID" with an optional " build_ns=NS" (the hypervisor's own
+ * count of the construction time). */
 static enum clog_event clog_created(struct clog_domain *d, int64_t ns, const char *p)
 {
-    uint64_t id;
+    uint64_t id, build = 0;
+    bool has_build;
 
-    if (!clog_lit(&p, "id=") || !clog_u64(&p, &id) || !clog_end(p) || id > INT32_MAX) {
+    if (!clog_lit(&p, "id=") || !clog_u64(&p, &id) || id > INT32_MAX) {
+        return CLOG_EV_MALFORMED;
+    }
+    has_build = clog_lit(&p, " build_ns=");
+    if ((has_build && (!clog_u64(&p, &build) || build > INT64_MAX)) || !clog_end(p)) {
         return CLOG_EV_MALFORMED;
     }
     if (!clog_first(&d->created_ns, ns)) {
         return CLOG_EV_OTHER;
     }
     d->id = (int64_t)id;
+    d->build_ns = has_build ? (int64_t)build : CLOG_NONE;
     return CLOG_EV_CREATED;
 }
 
@@ -369,6 +280,56 @@ static enum clog_event clog_shutdown(struct clog_domain *d, int64_t ns, const ch
     return CLOG_EV_MALFORMED;
 }
 
+/* "mapped" or "copied", then " BYTES bytes" */
+static bool clog_placement(const char **p, struct clog_module *m)
+{
+    if (clog_lit(p, "mapped")) {
+        m->mapped = true;
+    } else if (clog_lit(p, "copied")) {
+        m->mapped = false;
+    } else {
+        return false;
+    }
+    return clog_lit(p, " ") && clog_u64(p, &m->bytes) && clog_lit(p, " bytes");
+}
+
+/* Keeps m as the domain's module record unless one was reported already. */
+static enum clog_event clog_module(struct clog_module *slot, const struct clog_module *m,
+                                   enum clog_event ev)
+{
+    if (slot->seen) {
+        return CLOG_EV_OTHER;
+    }
+    *slot = *m;
+    slot->seen = true;
+    return ev;
+}
+
+/* After "dom NAME ": "kernel FORMAT mapped|copied BYTES bytes, entry 0xADDR" */
+static enum clog_event clog_kernel(struct clog_domain *d, const char *p)
+{
+    struct clog_module m = {0};
+
+    if (!clog_word(&p, m.format, sizeof(m.format)) || !clog_lit(&p, " ") ||
+        !clog_placement(&p, &m) || !clog_lit(&p, ", entry ") || !clog_hex(&p, &m.addr) ||
+        !clog_end(p)) {
+        return CLOG_EV_MALFORMED;
+    }
+    return clog_module(&d->kernel, &m, CLOG_EV_KERNEL);
+}
+
+/* After "dom NAME ": "ramdisk mapped|copied BYTES bytes at 0xADDR" */
+static enum clog_event clog_ramdisk(struct clog_domain *d, const char *p)
+{
+    struct clog_module m = {0};
+
+    if (!clog_placement(&p, &m) || !clog_lit(&p, " at ") || !clog_hex(&p, &m.addr) ||
+        !clog_end(p)) {
+        return CLOG_EV_MALFORMED;
+    }
+    return clog_module(&d->ramdisk, &m, CLOG_EV_RAMDISK);
+}
+
 static enum clog_event clog_dom_verb(struct clog_domain *d, int64_t ns, const char *p)
 {
     char verb[16];
@@ -392,6 +353,12 @@ static enum clog_event clog_dom_verb(struct clog_domain *d, int64_t ns, const ch
     if (strcmp(verb, "fault") == 0) {
         d->faults++;
         return CLOG_EV_FAULT;
+    }
+    if (strcmp(verb, "kernel") == 0) {
+        return clog_kernel(d, p);
+    }
+    if (strcmp(verb, "ramdisk") == 0) {
+        return clog_ramdisk(d, p);
     }
     return CLOG_EV_OTHER;
 }
@@ -421,6 +388,38 @@ static int clog_dom(struct clog *c, int64_t ns, const char *p, const char *line,
     return 0;
 }
 
+/* "FATAL WHAT: MESSAGE" (after "FATAL "): the first one is kept whole. */
+static int clog_fatal(struct clog *c, int64_t ns, const char *p, struct clog_note *n)
+{
+    if (*p == '\0') {
+        n->ev = CLOG_EV_MALFORMED;
+        return 0;
+    }
+    n->ev = CLOG_EV_FATAL;
+    if (c->fatal) {
+        return 0;
+    }
+    if (!(c->fatal = strdup(p))) {
+        return -ENOMEM;
+    }
+    c->fatal_ns = ns;
+    return 0;
+}
+
+/* "manifest: N Xen dom0less domains translated" (after "manifest: "); other manifest lines
+ * are kept as they are. */
+static enum clog_event clog_manifest(struct clog *c, const char *p)
+{
+    uint64_t count;
+
+    if (!clog_u64(&p, &count) || !clog_lit(&p, " Xen dom0less domains translated") ||
+        !clog_end(p) || count > INT32_MAX) {
+        return CLOG_EV_OTHER;
+    }
+    c->dom0less = (int)count;
+    return CLOG_EV_DOM0LESS;
+}
+
 static int clog_hyp(struct clog *c, int64_t ns, const char *p, const char *line,
                     struct clog_note *n)
 {
@@ -428,7 +427,12 @@ static int clog_hyp(struct clog *c, int64_t ns, const char *p, const char *line,
     if (clog_lit(&p, "dom ")) {
         return clog_dom(c, ns, p, line, n);
     }
-    if (clog_lit(&p, "entry ")) {
+    if (clog_lit(&p, "FATAL ")) {
+        return clog_fatal(c, ns, p, n);
+    }
+    if (clog_lit(&p, "manifest: ")) {
+        n->ev = clog_manifest(c, p);
+    } else if (clog_lit(&p, "entry ")) {
         n->ev = clog_entry(c, p);
     } else if (clog_lit(&p, "exit ")) {
         n->ev = clog_exit(c, ns, p);
@@ -513,6 +517,10 @@ static const char *clog_event_text(enum clog_event ev)
         return "shutdown";
     case CLOG_EV_FAULT:
         return "fault";
+    case CLOG_EV_KERNEL:
+        return "kernel";
+    case CLOG_EV_RAMDISK:
+        return "ramdisk";
     default:
         return NULL;
     }
@@ -532,9 +540,26 @@ static bool clog_describe_hyp(const struct clog *c, const struct clog_note *n, c
     case CLOG_EV_EXIT:
         snprintf(buf, len, "hypervisor exit status=%d", c->exit_status);
         return true;
+    case CLOG_EV_FATAL:
+        snprintf(buf, len, "hypervisor stopped: FATAL %s", c->fatal);
+        return true;
+    case CLOG_EV_DOM0LESS:
+        snprintf(buf, len, "%d Xen dom0less domains translated", c->dom0less);
+        return true;
     default:
         return false;
     }
+}
+
+/* "hello kernel elf, copied (12345 bytes)" */
+static void clog_describe_module(const struct clog_domain *d, enum clog_event ev, char *buf,
+                                 size_t len)
+{
+    const struct clog_module *m = ev == CLOG_EV_KERNEL ? &d->kernel : &d->ramdisk;
+
+    snprintf(buf, len, "%s %s%s%s, %s (%llu bytes)", d->name,
+             ev == CLOG_EV_KERNEL ? "kernel" : "ramdisk", m->format[0] ? " " : "", m->format,
+             m->mapped ? "mapped" : "copied", (unsigned long long)m->bytes);
 }
 
 bool clog_describe(const struct clog *c, const struct clog_note *n, char *buf, size_t len)
@@ -548,6 +573,8 @@ bool clog_describe(const struct clog *c, const struct clog_note *n, char *buf, s
     d = &c->dom[n->dom];
     if (n->ev == CLOG_EV_SHUTDOWN) {
         snprintf(buf, len, "%s shutdown (%s)", d->name, d->shutdown_reason);
+    } else if (n->ev == CLOG_EV_KERNEL || n->ev == CLOG_EV_RAMDISK) {
+        clog_describe_module(d, n->ev, buf, len);
     } else {
         snprintf(buf, len, "%s %s", d->name, what);
     }

@@ -1,12 +1,14 @@
 /* The `tessera` command: subcommand dispatch and command-line parsing (getopt_long). Each
- * subcommand's work lives in its own file (run.c). */
+ * subcommand's work lives in its own file (run.c, check.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <tessera/harness/check.h>
 #include <tessera/harness/run.h>
+#include <tessera/harness/trace_cmd.h>
 
 #ifndef TESSERA_COMMIT
 #define TESSERA_COMMIT "unknown"
@@ -14,25 +16,27 @@
 
 static void main_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: tessera COMMAND [ARGS]\n"
-            "\n"
-            "Boots Tessera scenarios on QEMU and measures them.\n"
-            "\n"
-            "commands:\n"
-            "  run SCENARIO --mode MODE [OPTIONS]   boot once; exit 0 only if every expectation "
-            "held\n"
-            "  check SCENARIO                       validate, print the resolved fleet (not "
-            "implemented yet)\n"
-            "  compare SCENARIO [--out DIR]         every mode side by side (not implemented "
-            "yet)\n"
-            "  trace DUMP ...                       convert a trace dump (not implemented yet)\n"
-            "\n"
-            "options:\n"
-            "  -h, --help      this help; `tessera run --help` lists the options of run\n"
-            "  --version       print the source commit this tessera was built from\n"
-            "\n"
-            "exit status: 0 pass, 1 the run failed an expectation, 2 usage or setup error\n");
+    fprintf(
+        out,
+        "usage: tessera COMMAND [ARGS]\n"
+        "\n"
+        "Boots Tessera scenarios on QEMU and measures them.\n"
+        "\n"
+        "commands:\n"
+        "  run SCENARIO --mode MODE [OPTIONS]   boot once; exit 0 only if every expectation "
+        "held\n"
+        "  check SCENARIO [OPTIONS]             validate, print the resolved fleet\n"
+        "  compare SCENARIO [--out DIR]         every mode side by side (not implemented "
+        "yet)\n"
+        "  trace DUMP [OPTIONS]                 convert a trace dump: CTF, Perfetto JSON, stats\n"
+        "\n"
+        "options:\n"
+        "  -h, --help      this help; `tessera run --help` and `tessera check --help` list\n"
+        "                  the options of run and check\n"
+        "  --version       print the source commit this tessera was built from\n"
+        "\n"
+        "exit status: 0 pass, 1 the run failed an expectation, 2 usage, setup or manifest "
+        "error\n");
 }
 
 static void main_run_usage(FILE *out)
@@ -40,14 +44,13 @@ static void main_run_usage(FILE *out)
     fprintf(out,
             "usage: tessera run SCENARIO --mode MODE [OPTIONS]\n"
             "\n"
-            "Compiles SCENARIO (a .dts manifest) with dtc, builds the boot DTB from QEMU's virt\n"
-            "machine DTB, boots the hypervisor under QEMU (icount: one instruction per ns) and\n"
-            "parses its console. Writes to DIR: scenario.dtb, machine.dtb, boot.dtb, "
-            "console.log,\n"
-            "summary.json and report.md.\n"
+            "Compiles SCENARIO (a .dts manifest) with dtc, validates its manifest, builds the\n"
+            "boot DTB from QEMU's virt machine DTB, boots the hypervisor under QEMU (icount: one\n"
+            "instruction per ns) and parses its console. Writes to DIR: scenario.dtb,\n"
+            "machine.dtb, boot.dtb, console.log, summary.json and report.md.\n"
             "\n"
             "options:\n"
-            "  -m, --mode MODE       launch mode: hyperlaunch (dom0 and bootdomain come later);\n"
+            "  -m, --mode MODE       launch mode: hyperlaunch or dom0 (bootdomain comes later);\n"
             "                        it must be listed in the scenario's /experiment/modes\n"
             "  -o, --out DIR         results directory (default tessera-out/SCENARIO-MODE)\n"
             "      --qemu PATH       QEMU program (default qemu-system-aarch64 from PATH)\n"
@@ -57,17 +60,41 @@ static void main_run_usage(FILE *out)
             "      --smp N           number of pCPUs (default /experiment/cpus)\n"
             "      --timeout-ms N    wall-clock limit (default /experiment/timeout-ms, else "
             "30000)\n"
+            "      --skip-check      boot even if the host-side manifest check fails, to see the\n"
+            "                        hypervisor refuse it\n"
             "  -q, --quiet           no progress lines on stderr\n"
             "  -h, --help            this help\n"
             "\n"
             "exit status: 0 if QEMU exited 0, the hypervisor printed 'exit status=0' and every\n"
-            "domain of the manifest became ready; 1 if the run failed; 2 on usage or setup "
-            "errors\n",
+            "domain of the manifest became ready; 1 if the run failed; 2 on usage, setup or "
+            "manifest errors\n",
+            TESSERA_IMAGE_DIR);
+}
+
+static void main_check_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: tessera check SCENARIO [OPTIONS]\n"
+            "\n"
+            "Validates SCENARIO without booting it: compiles it with dtc, runs the hypervisor's\n"
+            "manifest parser and validator on its /hypervisor node (or its Xen dom0less\n"
+            "xen,domain nodes under /chosen), resolves every image, builds the boot DTB in\n"
+            "memory and prints the resolved fleet: domains, pCPU map, guest-module placement\n"
+            "and start order.\n"
+            "\n"
+            "options:\n"
+            "      --images DIR      where guest images are looked up after the scenario's\n"
+            "                        directory (default %s)\n"
+            "      --smp N           number of pCPUs (default /experiment/cpus)\n"
+            "  -h, --help            this help\n"
+            "\n"
+            "exit status: 0 if the scenario is valid; 2 otherwise, with a message naming the\n"
+            "node and property at fault\n",
             TESSERA_IMAGE_DIR);
 }
 
 /* A positive decimal that fits an unsigned int; prints an error naming the option otherwise. */
-static int main_number(const char *opt, const char *s, unsigned *out)
+static int main_number(const char *cmd, const char *opt, const char *s, unsigned *out)
 {
     char *end;
     unsigned long v;
@@ -75,7 +102,7 @@ static int main_number(const char *opt, const char *s, unsigned *out)
     errno = 0;
     v = strtoul(s, &end, 10);
     if (errno || *s < '0' || *s > '9' || *end || v == 0 || v > 0x7fffffffu) {
-        fprintf(stderr, "tessera run: %s: '%s' is not a positive number\n", opt, s);
+        fprintf(stderr, "tessera %s: %s: '%s' is not a positive number\n", cmd, opt, s);
         return -EINVAL;
     }
     *out = (unsigned)v;
@@ -88,6 +115,7 @@ enum {
     MAIN_OPT_HYPERVISOR,
     MAIN_OPT_SMP,
     MAIN_OPT_TIMEOUT,
+    MAIN_OPT_SKIP_CHECK,
 };
 
 /* Applies one option of `run`; returns 0, 1 for --help, or -EINVAL. */
@@ -115,12 +143,26 @@ static int main_run_option(int opt, struct run_opts *o)
         o->hypervisor = optarg;
         return 0;
     case MAIN_OPT_SMP:
-        return main_number("--smp", optarg, &o->smp);
+        return main_number("run", "--smp", optarg, &o->smp);
     case MAIN_OPT_TIMEOUT:
-        return main_number("--timeout-ms", optarg, &o->timeout_ms);
+        return main_number("run", "--timeout-ms", optarg, &o->timeout_ms);
+    case MAIN_OPT_SKIP_CHECK:
+        o->skip_check = true;
+        return 0;
     default:
         return -EINVAL;
     }
+}
+
+/* Exactly one SCENARIO operand; prints what is wrong otherwise. */
+static bool main_one_scenario(const char *cmd, int argc)
+{
+    if (optind + 1 == argc) {
+        return true;
+    }
+    fprintf(stderr, "tessera %s: %s\ntry 'tessera %s --help'\n", cmd,
+            optind >= argc ? "missing SCENARIO" : "exactly one SCENARIO, please", cmd);
+    return false;
 }
 
 static int main_run(int argc, char **argv)
@@ -133,6 +175,7 @@ static int main_run(int argc, char **argv)
         {"hypervisor", required_argument, NULL, MAIN_OPT_HYPERVISOR},
         {"smp", required_argument, NULL, MAIN_OPT_SMP},
         {"timeout-ms", required_argument, NULL, MAIN_OPT_TIMEOUT},
+        {"skip-check", no_argument, NULL, MAIN_OPT_SKIP_CHECK},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -150,21 +193,53 @@ static int main_run(int argc, char **argv)
             return RUN_EXIT_USAGE;
         }
     }
-    if (optind + 1 != argc || !o.mode) {
-        fprintf(stderr, "tessera run: %s\n",
-                optind >= argc      ? "missing SCENARIO"
-                : optind + 1 < argc ? "exactly one SCENARIO, please"
-                                    : "missing --mode MODE");
-        fprintf(stderr, "try 'tessera run --help'\n");
+    if (!main_one_scenario("run", argc)) {
+        return RUN_EXIT_USAGE;
+    }
+    if (!o.mode) {
+        fprintf(stderr, "tessera run: missing --mode MODE\ntry 'tessera run --help'\n");
         return RUN_EXIT_USAGE;
     }
     o.scenario = argv[optind];
     return run_command(&o);
 }
 
+static int main_check(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"images", required_argument, NULL, MAIN_OPT_IMAGES},
+        {"smp", required_argument, NULL, MAIN_OPT_SMP},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct check_opts o = {0};
+    int opt, rc = 0;
+
+    while (rc == 0 && (opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            main_check_usage(stdout);
+            return RUN_EXIT_PASS;
+        }
+        if (opt == MAIN_OPT_IMAGES) {
+            o.images = optarg;
+        } else {
+            rc = opt == MAIN_OPT_SMP ? main_number("check", "--smp", optarg, &o.smp) : -EINVAL;
+        }
+    }
+    if (rc) {
+        fprintf(stderr, "try 'tessera check --help'\n");
+        return RUN_EXIT_USAGE;
+    }
+    if (!main_one_scenario("check", argc)) {
+        return RUN_EXIT_USAGE;
+    }
+    o.scenario = argv[optind];
+    return check_command(&o, stdout, stderr);
+}
+
 int main(int argc, char **argv)
 {
-    static const char *const later[] = {"check", "compare", "trace", NULL};
+    static const char *const later[] = {"compare", NULL};
     const char *cmd = argc > 1 ? argv[1] : NULL;
 
     if (!cmd || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
@@ -177,6 +252,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0) {
         return main_run(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "check") == 0) {
+        return main_check(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "trace") == 0) {
+        return trace_cmd_main(argc - 1, argv + 1);
     }
     for (size_t i = 0; later[i]; i++) {
         if (strcmp(cmd, later[i]) == 0) {

@@ -11,6 +11,7 @@
 #include <tessera/harness/bootdtb.h>
 #include <tessera/harness/consolelog.h>
 #include <tessera/harness/fileio.h>
+#include <tessera/harness/fleet.h>
 #include <tessera/harness/images.h>
 #include <tessera/harness/qemu.h>
 #include <tessera/harness/run.h>
@@ -26,7 +27,7 @@
 #define TESSERA_COMMIT "unknown"
 #endif
 
-#define RUN_BOOTARGS "semihosting"
+#define RUN_BOOTARGS "semihosting mode=%s" /* the hypervisor reads its launch mode here */
 #define RUN_TIMING   "icount"
 
 struct run_ctx {
@@ -38,27 +39,24 @@ struct run_ctx {
     size_t scn_len, machine_len;
     struct scenario_experiment exp;
     struct scenario_domains doms;
+    struct mf_fleet fleet; /* the host-side check of the manifest */
     struct qemu_machine qm;
     struct bootdtb boot;
     struct strvec argv;
     char *qemu_version;
     struct clog log;
     struct watch_result wr;
+    char bootargs[64];
     struct herr err;
 };
 
 int run_check_mode(const char *mode)
 {
-    static const char *const later[] = {"dom0", "bootdomain", NULL};
+    static const char *const modes[] = {"hyperlaunch", "dom0", "bootdomain"};
 
-    if (strcmp(mode, "hyperlaunch") == 0) {
-        return 0;
-    }
-    for (size_t i = 0; later[i]; i++) {
-        if (strcmp(mode, later[i]) == 0) {
-            fprintf(stderr, "tessera: mode '%s' is not implemented yet (only hyperlaunch is)\n",
-                    mode);
-            return RUN_EXIT_USAGE;
+    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+        if (strcmp(mode, modes[i]) == 0) {
+            return 0;
         }
     }
     fprintf(stderr, "tessera: unknown mode '%s' (modes: dom0, hyperlaunch, bootdomain)\n", mode);
@@ -92,6 +90,7 @@ static int run_paths(struct run_ctx *c)
         return herr_set(&c->err, -ENOMEM, "out of memory");
     }
     snprintf(c->label, sizeof(c->label), "%s/%s", c->scenario_name, o->mode);
+    snprintf(c->bootargs, sizeof(c->bootargs), RUN_BOOTARGS, o->mode);
     if (!fileio_is_file(o->scenario)) {
         return herr_set(&c->err, -ENOENT, "scenario %s: no such file", o->scenario);
     }
@@ -117,7 +116,25 @@ static int run_check_experiment(struct run_ctx *c)
     return -EINVAL;
 }
 
-/* Compiles and reads the scenario: /experiment, /hypervisor and its domains. */
+static unsigned run_pcpus(const struct run_ctx *c)
+{
+    return c->o->smp ? c->o->smp : c->exp.cpus;
+}
+
+/* The manifest through the hypervisor's own parser and validator, so a bad one is refused
+ * before QEMU starts (unless --skip-check asks to see the hypervisor refuse it). */
+static int run_check_manifest(struct run_ctx *c)
+{
+    int rc;
+
+    if (c->o->skip_check) {
+        return 0;
+    }
+    rc = fleet_load(c->scn, MF_SCENARIO, run_pcpus(c), &c->fleet, &c->err);
+    return rc ? herr_prefix(&c->err, rc, "%s", c->o->scenario) : 0;
+}
+
+/* Compiles and reads the scenario: /experiment, the manifest and its domains. */
 static int run_scenario(struct run_ctx *c)
 {
     int rc;
@@ -135,7 +152,7 @@ static int run_scenario(struct run_ctx *c)
     if ((rc = scenario_domains(c->scn, &c->doms, &c->err)) < 0) {
         return herr_prefix(&c->err, rc, "%s", c->o->scenario);
     }
-    return 0;
+    return run_check_manifest(c);
 }
 
 /* The machine: CPUs and memory, the hypervisor image, and QEMU's own DTB for them. */
@@ -144,7 +161,7 @@ static int run_machine(struct run_ctx *c)
     int rc;
 
     c->qm.qemu = c->o->qemu ? c->o->qemu : QEMU_DEFAULT;
-    c->qm.smp = c->o->smp ? c->o->smp : c->exp.cpus;
+    c->qm.smp = run_pcpus(c);
     c->qm.memory_mib = c->exp.memory_mib;
     if (!fileio_is_file(c->hyp_path)) {
         return herr_set(&c->err, -ENOENT,
@@ -168,7 +185,7 @@ static int run_bootdtb(struct run_ctx *c)
         .machine_len = c->machine_len,
         .scenario = c->scn,
         .scenario_len = c->scn_len,
-        .bootargs = RUN_BOOTARGS,
+        .bootargs = c->bootargs,
         .resolve = images_resolve,
         .resolve_ctx = &ic,
     };
@@ -180,9 +197,27 @@ static int run_bootdtb(struct run_ctx *c)
     return fileio_write(c->boot_dtb, c->boot.fdt, c->boot.size, &c->err);
 }
 
-/* Boots QEMU and watches it; the manifest's domains are declared to the console parser. */
+/* Declares the manifest's domains to the console parser; those this launch mode does not build
+ * (the control domain outside dom0 mode, the boot domain outside bootdomain mode) are not
+ * expected to become ready. */
+static int run_declare(struct run_ctx *c)
+{
+    for (size_t i = 0; i < c->doms.n; i++) {
+        const struct scenario_domain *d = &c->doms.v[i];
+        long rc = scenario_in_mode(d->roles, c->o->mode) ? clog_declare(&c->log, d->name)
+                                                         : clog_declare_idle(&c->log, d->name);
+        if (rc < 0) {
+            return herr_set(&c->err, -EINVAL, "%s: domain name '%s' cannot appear on the console",
+                            c->o->scenario, d->name);
+        }
+    }
+    return 0;
+}
+
+/* Boots QEMU and watches it. */
 static int run_qemu(struct run_ctx *c)
 {
+    int rc;
     struct watch_params wp = {
         .console_path = c->console_log,
         .timeout_ms = c->o->timeout_ms ? c->o->timeout_ms : c->exp.timeout_ms,
@@ -191,11 +226,8 @@ static int run_qemu(struct run_ctx *c)
         .log = &c->log,
     };
 
-    for (size_t i = 0; i < c->doms.n; i++) {
-        if (clog_declare(&c->log, c->doms.v[i].name) < 0) {
-            return herr_set(&c->err, -EINVAL, "%s: domain name '%s' cannot appear on the console",
-                            c->o->scenario, c->doms.v[i].name);
-        }
+    if ((rc = run_declare(c))) {
+        return rc;
     }
     if (qemu_boot_argv(&c->qm, c->hyp_path, c->boot_dtb, c->boot.mods, c->boot.nmods, &c->argv)) {
         return herr_set(&c->err, -ENOMEM, "out of memory");
@@ -221,33 +253,40 @@ static void run_print_tail(const struct clog_tail *t, const char *empty)
     }
 }
 
-/* After a timeout: which domains never became ready, and what they said last. */
+/* After a timeout: which domains never became ready and why (never built, or built but never
+ * started because a start-after predecessor never became ready), and what they said last. */
 static void run_report_timeout(struct run_ctx *c, uint32_t timeout_ms)
 {
+    char why[512];
+
     fprintf(stderr, "tessera: %s: timeout: QEMU was still running after %u ms and was killed\n",
             c->label, timeout_ms);
     for (size_t i = 0; i < c->log.ndom; i++) {
         const struct clog_domain *d = &c->log.dom[i];
-        if (d->ready_ns != CLOG_NONE) {
+        if (d->ready_ns != CLOG_NONE || !d->expected) {
             continue;
         }
-        fprintf(stderr, "tessera: domain '%s' never became ready; its last console lines:\n",
-                d->name);
+        verdict_not_ready(&c->log, &c->doms, d, why, sizeof(why));
+        fprintf(stderr, "tessera: %s; its last console lines:\n", why);
         run_print_tail(&d->tail, "(none)");
     }
     fprintf(stderr, "tessera: the hypervisor's last console lines:\n");
     run_print_tail(&c->log.hyp_tail, "(none)");
 }
 
-/* QEMU's end, when it is not a clean exit 0: how it ended and what it said on stderr. */
+/* How the run ended when it did not end well: the hypervisor's FATAL line, a timeout, or
+ * QEMU's exit and what it said on stderr. */
 static void run_report_qemu(struct run_ctx *c)
 {
     int st = c->wr.status;
     char how[128];
 
+    if (c->log.fatal) {
+        fprintf(stderr, "tessera: %s: the hypervisor stopped: FATAL %s\n", c->label, c->log.fatal);
+    }
     if (c->wr.timed_out) {
         run_report_timeout(c, c->o->timeout_ms ? c->o->timeout_ms : c->exp.timeout_ms);
-    } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    } else if ((!WIFEXITED(st) || WEXITSTATUS(st) != 0) && !c->log.fatal) {
         proc_describe(st, how, sizeof(how));
         fprintf(stderr, "tessera: %s: QEMU %s\n", c->label, how);
     } else {
@@ -285,7 +324,7 @@ static int run_results(struct run_ctx *c)
 {
     struct strvec reasons = STRVEC_INIT;
     struct verdict_input vi = {&c->log, c->wr.status, c->wr.timed_out,
-                               c->o->timeout_ms ? c->o->timeout_ms : c->exp.timeout_ms};
+                               c->o->timeout_ms ? c->o->timeout_ms : c->exp.timeout_ms, &c->doms};
     bool exited = !c->wr.timed_out && WIFEXITED(c->wr.status);
     struct summary_input si = {
         .scenario = c->scenario_name,

@@ -1,5 +1,6 @@
 /* A scenario manifest on the host: compiled by dtc, /experiment read strictly (a typo must not
- * silently change an experiment), /hypervisor checked and its domains listed. */
+ * silently change an experiment), the manifest found (/hypervisor or Xen dom0less nodes under
+ * /chosen) and its domains listed. */
 #include <errno.h>
 #include <libfdt.h>
 #include <stdbool.h>
@@ -10,10 +11,23 @@
 #include <tessera/harness/proc.h>
 #include <tessera/harness/scenario.h>
 
+/* Module nodes of a scenario get their reg from the harness (bootdtb.c), so dtc's warnings
+ * about a unit address without reg, or cells without a child reg, do not apply to them. */
 int scenario_compile(const char *dtc, const char *src, const char *dtb_path, struct herr *e)
 {
-    char *argv[] = {(char *)dtc,      "-I",        "dts", "-O", "dtb", "-o",
-                    (char *)dtb_path, (char *)src, NULL};
+    char *argv[] = {(char *)dtc,
+                    "-W",
+                    "no-unit_address_vs_reg",
+                    "-W",
+                    "no-avoid_unnecessary_addr_size",
+                    "-I",
+                    "dts",
+                    "-O",
+                    "dtb",
+                    "-o",
+                    (char *)dtb_path,
+                    (char *)src,
+                    NULL};
     struct proc_buf out = {0}, err = {0};
     char how[128];
     int status, rc;
@@ -174,42 +188,141 @@ int scenario_hypervisor(const void *fdt, struct herr *e)
     return node;
 }
 
+/* True if chosen (an offset, or a negative error) has a xen,domain child. */
+static bool scenario_has_dom0less(const void *fdt, int chosen)
+{
+    int node;
+
+    if (chosen < 0) {
+        return false;
+    }
+    fdt_for_each_subnode(node, fdt, chosen)
+    {
+        if (scenario_is_domain(fdt, node, SCENARIO_DOM0LESS)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int scenario_manifest(const void *fdt, enum scenario_kind *kind, struct herr *e)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen");
+
+    if (fdt_path_offset(fdt, "/hypervisor") >= 0) {
+        *kind = SCENARIO_TESSERA;
+        return scenario_hypervisor(fdt, e);
+    }
+    if (scenario_has_dom0less(fdt, chosen)) {
+        *kind = SCENARIO_DOM0LESS;
+        return chosen;
+    }
+    return herr_set(e, -EINVAL,
+                    "the scenario has no /hypervisor node and no Xen dom0less domains (nodes "
+                    "with compatible \"xen,domain\" under /chosen): nothing to launch");
+}
+
+bool scenario_is_domain(const void *fdt, int node, enum scenario_kind kind)
+{
+    const char *compat = kind == SCENARIO_TESSERA ? "tessera,domain" : "xen,domain";
+    return fdt_node_check_compatible(fdt, node, compat) == 0;
+}
+
+/* The names of the domains node waits for (start-after phandles that name a sibling domain). */
+static void scenario_after(const void *fdt, int node, struct scenario_domain *d)
+{
+    int len, parent = fdt_parent_offset(fdt, node);
+    const fdt32_t *v = fdt_getprop(fdt, node, "start-after", &len);
+
+    for (int k = 0; v && k < len / 4 && d->nafter < SCENARIO_MAX_AFTER; k++) {
+        int target = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(v[k]));
+        const char *name = target >= 0 ? fdt_get_name(fdt, target, NULL) : NULL;
+        if (name && fdt_parent_offset(fdt, target) == parent &&
+            scenario_is_domain(fdt, target, SCENARIO_TESSERA) && strlen(name) < SCENARIO_NAME_MAX) {
+            strcpy(d->after[d->nafter++], name);
+        }
+    }
+}
+
+/* The role of a Tessera domain node: permissions bit 1 (control), function "boot". Malformed
+ * values count as no role; the manifest validator reports them. */
+static unsigned scenario_roles(const void *fdt, int node)
+{
+    int len;
+    const fdt32_t *perm = fdt_getprop(fdt, node, "permissions", &len);
+    const char *funcs;
+    unsigned roles = 0;
+
+    if (perm && len == 4 && (fdt32_to_cpu(*perm) & 1)) {
+        roles |= SCENARIO_ROLE_CONTROL;
+    }
+    funcs = fdt_getprop(fdt, node, "functions", &len);
+    for (int off = 0; funcs && len > 0 && funcs[len - 1] == '\0' && off < len;
+         off += (int)strlen(funcs + off) + 1) {
+        if (strcmp(funcs + off, "boot") == 0) {
+            roles |= SCENARIO_ROLE_BOOT;
+        }
+    }
+    return roles;
+}
+
+bool scenario_in_mode(unsigned roles, const char *mode)
+{
+    if (roles == 0) {
+        return true;
+    }
+    /* A domain with both roles is the control domain (as mf_validate.c counts it). */
+    return strcmp(mode, roles & SCENARIO_ROLE_CONTROL ? "dom0" : "bootdomain") == 0;
+}
+
 static int scenario_add_domain(struct scenario_domains *out, const void *fdt, int node,
                                struct herr *e)
 {
     const char *name = fdt_get_name(fdt, node, NULL);
+    struct scenario_domain *bigger, *d;
     const fdt32_t *id;
-    struct scenario_domain *bigger;
+    char path[256];
     int len;
 
-    if (!name || strlen(name) >= sizeof(out->v->name)) {
-        return herr_set(e, -EINVAL, "/hypervisor/%s: domain name longer than %zu characters",
-                        name ? name : "?", sizeof(out->v->name) - 1);
+    if (!name || strlen(name) >= SCENARIO_NAME_MAX) {
+        fdt_get_path(fdt, node, path, sizeof(path));
+        return herr_set(e, -EINVAL, "%s: domain name longer than %d characters", path,
+                        SCENARIO_NAME_MAX - 1);
     }
     bigger = realloc(out->v, (out->n + 1) * sizeof(*bigger));
     if (!bigger) {
         return herr_set(e, -ENOMEM, "out of memory");
     }
     out->v = bigger;
-    strcpy(out->v[out->n].name, name);
-    id = fdt_getprop(fdt, node, "domid", &len);
-    out->v[out->n].id = (id && len == 4) ? (int64_t)fdt32_to_cpu(*id) : -1;
+    d = &out->v[out->n];
+    memset(d, 0, sizeof(*d));
+    strcpy(d->name, name);
+    if (out->kind == SCENARIO_DOM0LESS) {
+        d->id = (int64_t)out->n + 1; /* as mf_parse_dom0less numbers them */
+    } else {
+        id = fdt_getprop(fdt, node, "domid", &len);
+        d->id = (id && len == 4) ? (int64_t)fdt32_to_cpu(*id) : -1;
+        scenario_after(fdt, node, d);
+        d->roles = scenario_roles(fdt, node);
+    }
     out->n++;
     return 0;
 }
 
 int scenario_domains(const void *fdt, struct scenario_domains *out, struct herr *e)
 {
-    int hyp = scenario_hypervisor(fdt, e), node, rc;
+    int parent, node, rc;
 
     out->v = NULL;
     out->n = 0;
-    if (hyp < 0) {
-        return hyp;
+    out->kind = SCENARIO_TESSERA;
+    parent = scenario_manifest(fdt, &out->kind, e);
+    if (parent < 0) {
+        return parent;
     }
-    fdt_for_each_subnode(node, fdt, hyp)
+    fdt_for_each_subnode(node, fdt, parent)
     {
-        if (fdt_node_check_compatible(fdt, node, "tessera,domain") != 0) {
+        if (!scenario_is_domain(fdt, node, out->kind)) {
             continue;
         }
         if ((rc = scenario_add_domain(out, fdt, node, e)) < 0) {

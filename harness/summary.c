@@ -47,7 +47,42 @@ static const char *summary_state(const struct clog_domain *d)
     if (d->first_instr_ns != CLOG_NONE) {
         return "running";
     }
-    return d->created_ns != CLOG_NONE ? "constructing" : NULL;
+    /* Built ("created" is printed once construction is over), not entered yet. */
+    return d->created_ns != CLOG_NONE ? "paused" : NULL;
+}
+
+/* A module record: {format (kernel only), placement, bytes, entry | ipa}, or null if the
+ * hypervisor never reported it. */
+static json_t *summary_module(const struct clog_module *m, bool kernel)
+{
+    json_t *j;
+
+    if (!m || !m->seen) {
+        return json_null();
+    }
+    j = json_object();
+    if ((!kernel || summary_set(j, "format", json_string(m->format))) &&
+        summary_set(j, "placement", json_string(m->mapped ? "mapped" : "copied")) &&
+        summary_set(j, "bytes", json_integer((json_int_t)m->bytes)) &&
+        summary_set(j, kernel ? "entry" : "ipa", json_integer((json_int_t)m->addr))) {
+        return j;
+    }
+    json_decref(j);
+    return NULL;
+}
+
+/* The names of the domains sd waits for (start-after). */
+static json_t *summary_after(const struct scenario_domain *sd)
+{
+    json_t *a = json_array();
+
+    for (unsigned i = 0; a && i < sd->nafter; i++) {
+        if (json_array_append_new(a, json_string(sd->after[i]))) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
 }
 
 static json_t *summary_domain(const struct scenario_domain *sd, const struct clog_domain *d)
@@ -56,26 +91,54 @@ static json_t *summary_domain(const struct scenario_domain *sd, const struct clo
 
     if (summary_set(j, "id", sd->id < 0 ? json_null() : json_integer(sd->id)) &&
         summary_set(j, "name", json_string(sd->name)) &&
+        summary_set(j, "start_after", summary_after(sd)) &&
         summary_set(j, "created_ns", summary_ns(d ? d->created_ns : CLOG_NONE)) &&
+        summary_set(j, "build_ns", summary_ns(d ? d->build_ns : CLOG_NONE)) &&
         summary_set(j, "first_instr_ns", summary_ns(d ? d->first_instr_ns : CLOG_NONE)) &&
         summary_set(j, "first_output_ns", summary_ns(d ? d->first_output_ns : CLOG_NONE)) &&
         summary_set(j, "ready_ns", summary_ns(d ? d->ready_ns : CLOG_NONE)) &&
         summary_set(j, "state", summary_str(summary_state(d))) &&
         summary_set(j, "shutdown_reason", summary_str(d ? d->shutdown_reason : NULL)) &&
-        summary_set(j, "faults", json_integer(d ? d->faults : 0))) {
+        summary_set(j, "faults", json_integer(d ? d->faults : 0)) &&
+        summary_set(j, "kernel", summary_module(d ? &d->kernel : NULL, true)) &&
+        summary_set(j, "ramdisk", summary_module(d ? &d->ramdisk : NULL, false))) {
         return j;
     }
     json_decref(j);
     return NULL;
 }
 
-/* Latest ready_ns of the manifest domains if all became ready, else CLOG_NONE. */
+/* True if the i-th manifest domain is built in this run's launch mode. */
+static bool summary_in_mode(const struct summary_input *in, size_t i)
+{
+    return scenario_in_mode(in->domains->v[i].roles, in->mode);
+}
+
+/* Names of the manifest domains this launch mode does not build. */
+static json_t *summary_not_in_mode(const struct summary_input *in)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; a && i < in->domains->n; i++) {
+        if (!summary_in_mode(in, i) &&
+            json_array_append_new(a, json_string(in->domains->v[i].name))) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+/* Latest ready_ns of the mode's domains if all became ready, else CLOG_NONE. */
 static int64_t summary_all_ready(const struct summary_input *in)
 {
     int64_t all = CLOG_NONE;
 
     for (size_t i = 0; i < in->domains->n; i++) {
         const struct clog_domain *d = summary_find(in->log, in->domains->v[i].name);
+        if (!summary_in_mode(in, i)) {
+            continue;
+        }
         if (!d || d->ready_ns == CLOG_NONE) {
             return CLOG_NONE;
         }
@@ -90,7 +153,8 @@ static json_t *summary_domains(const struct summary_input *in)
 
     for (size_t i = 0; a && i < in->domains->n; i++) {
         const struct scenario_domain *sd = &in->domains->v[i];
-        if (json_array_append_new(a, summary_domain(sd, summary_find(in->log, sd->name)))) {
+        if (summary_in_mode(in, i) &&
+            json_array_append_new(a, summary_domain(sd, summary_find(in->log, sd->name)))) {
             json_decref(a);
             return NULL;
         }
@@ -118,7 +182,10 @@ static json_t *summary_hypervisor(const struct clog *log)
     if (summary_set(j, "entry_ns", summary_ns(log->entry_ns)) &&
         summary_set(j, "init_done_ns", summary_ns(log->init_done_ns)) &&
         summary_set(j, "exit_status",
-                    log->have_exit ? json_integer(log->exit_status) : json_null())) {
+                    log->have_exit ? json_integer(log->exit_status) : json_null()) &&
+        summary_set(j, "fatal", summary_str(log->fatal)) &&
+        summary_set(j, "dom0less_domains",
+                    log->dom0less < 0 ? json_null() : json_integer(log->dom0less))) {
         return j;
     }
     json_decref(j);
@@ -150,6 +217,12 @@ static json_t *summary_provenance(const struct summary_input *in)
     return NULL;
 }
 
+/* The form of the scenario's manifest, as named in summary.json. */
+static const char *summary_kind(enum scenario_kind k)
+{
+    return k == SCENARIO_DOM0LESS ? "xen-dom0less" : "tessera";
+}
+
 /* scenario, mode, platform, timing, counter_hz and provenance. */
 static bool summary_header(json_t *j, const struct summary_input *in)
 {
@@ -157,6 +230,7 @@ static bool summary_header(json_t *j, const struct summary_input *in)
 
     return summary_set(j, "scenario", json_string(in->scenario)) &&
            summary_set(j, "scenario_file", json_string(in->scenario_file)) &&
+           summary_set(j, "manifest", json_string(summary_kind(in->domains->kind))) &&
            summary_set(j, "mode", json_string(in->mode)) &&
            summary_set(j, "platform", json_string(in->platform)) &&
            summary_set(j, "timing", json_string(in->timing)) &&
@@ -170,6 +244,7 @@ static bool summary_body(json_t *j, const struct summary_input *in)
 {
     return summary_set(j, "hypervisor", summary_hypervisor(in->log)) &&
            summary_set(j, "domains", summary_domains(in)) &&
+           summary_set(j, "not_in_mode", summary_not_in_mode(in)) &&
            summary_set(j, "all_ready_ns", summary_ns(summary_all_ready(in))) &&
            summary_set(j, "isolation", json_null()) && summary_set(j, "latency", json_null()) &&
            summary_set(j, "trace", json_null()) &&
@@ -220,19 +295,51 @@ static const char *summary_ms(int64_t ns, char *buf, size_t len)
     return buf;
 }
 
+/* "elf, copied, 20432 bytes" (a ramdisk has no format), or "-" if never reported. */
+static const char *summary_module_text(const struct clog_domain *d, bool kernel, char *buf,
+                                       size_t len)
+{
+    const struct clog_module *m = d ? (kernel ? &d->kernel : &d->ramdisk) : NULL;
+
+    if (!m || !m->seen) {
+        snprintf(buf, len, "-");
+    } else {
+        snprintf(buf, len, "%s%s%s, %" PRIu64 " bytes", m->format, m->format[0] ? ", " : "",
+                 m->mapped ? "mapped" : "copied", m->bytes);
+    }
+    return buf;
+}
+
 static void summary_md_domain(const struct scenario_domain *sd, const struct clog_domain *d,
                               FILE *out)
 {
-    char c[32], fi[32], fo[32], r[32];
+    char c[32], fi[32], fo[32], r[32], k[64], rd[64];
     const char *state = summary_state(d);
 
-    fprintf(out, "| %s | %" PRId64 " | %s | %s | %s | %s | %s%s%s%s |\n", sd->name, sd->id,
-            summary_ms(d ? d->created_ns : CLOG_NONE, c, sizeof(c)),
+    fprintf(out, "| %s | %" PRId64 " | %s | %s | %s | %s | %s%s%s%s | %s | %s |\n", sd->name,
+            sd->id, summary_ms(d ? d->created_ns : CLOG_NONE, c, sizeof(c)),
             summary_ms(d ? d->first_instr_ns : CLOG_NONE, fi, sizeof(fi)),
             summary_ms(d ? d->first_output_ns : CLOG_NONE, fo, sizeof(fo)),
             summary_ms(d ? d->ready_ns : CLOG_NONE, r, sizeof(r)), state ? state : "not created",
             d && d->shutdown_reason[0] ? " (" : "", d ? d->shutdown_reason : "",
-            d && d->shutdown_reason[0] ? ")" : "");
+            d && d->shutdown_reason[0] ? ")" : "", summary_module_text(d, true, k, sizeof(k)),
+            summary_module_text(d, false, rd, sizeof(rd)));
+}
+
+/* "PREFIXctl, bootSUFFIX": the domains this mode does not build; nothing if there are none. */
+static void summary_not_built(const struct summary_input *in, const char *prefix,
+                              const char *suffix, FILE *out)
+{
+    unsigned n = 0;
+
+    for (size_t i = 0; i < in->domains->n; i++) {
+        if (!summary_in_mode(in, i)) {
+            fprintf(out, "%s%s", n++ ? ", " : prefix, in->domains->v[i].name);
+        }
+    }
+    if (n) {
+        fprintf(out, "%s", suffix);
+    }
 }
 
 void summary_markdown(const struct summary_input *in, FILE *out)
@@ -240,43 +347,73 @@ void summary_markdown(const struct summary_input *in, FILE *out)
     char a[32], b[32];
 
     fprintf(out, "# %s / %s: %s\n\n", in->scenario, in->mode, in->pass ? "pass" : "fail");
-    fprintf(out, "Platform %s, timing %s, %s, commit %s.\n\n", in->platform, in->timing,
-            in->qemu_version, in->commit);
+    fprintf(out, "Platform %s, timing %s, %s, commit %s, manifest %s.\n\n", in->platform,
+            in->timing, in->qemu_version, in->commit, summary_kind(in->domains->kind));
     fprintf(out, "Hypervisor entry %s ms, init done %s ms.\n\n",
             summary_ms(in->log->entry_ns, a, sizeof(a)),
             summary_ms(in->log->init_done_ns, b, sizeof(b)));
-    fprintf(out, "| domain | id | created (ms) | first instruction (ms) | first output (ms) "
-                 "| ready (ms) | state |\n|---|---|---|---|---|---|---|\n");
-    for (size_t i = 0; i < in->domains->n; i++) {
-        summary_md_domain(&in->domains->v[i], summary_find(in->log, in->domains->v[i].name), out);
+    if (in->log->fatal) {
+        fprintf(out, "The hypervisor stopped: `FATAL %s`.\n\n", in->log->fatal);
     }
+    fprintf(out, "| domain | id | created (ms) | first instruction (ms) | first output (ms) "
+                 "| ready (ms) | state | kernel | ramdisk |\n"
+                 "|---|---|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < in->domains->n; i++) {
+        if (summary_in_mode(in, i)) {
+            summary_md_domain(&in->domains->v[i], summary_find(in->log, in->domains->v[i].name),
+                              out);
+        }
+    }
+    summary_not_built(in, "\nNot built in this mode: ", ".\n", out);
     fprintf(out, "\nAll ready: %s ms.\n", summary_ms(summary_all_ready(in), a, sizeof(a)));
     for (size_t i = 0; i < in->reasons->n; i++) {
         fprintf(out, "%s- %s\n", i == 0 ? "\nReasons:\n\n" : "", in->reasons->v[i]);
     }
 }
 
+/* One domain of the human summary: its times and state, then its images if reported. */
+static void summary_human_domain(const struct scenario_domain *sd, const struct clog_domain *dd,
+                                 int width, FILE *out)
+{
+    char a[32], b[32], c[32], d[32], k[64], r[64];
+    const char *state = summary_state(dd);
+
+    fprintf(out, "  %-*s  created %s, first instr %s, first output %s, ready %s ms; %s%s%s%s\n",
+            width, sd->name, summary_ms(dd ? dd->created_ns : CLOG_NONE, a, 32),
+            summary_ms(dd ? dd->first_instr_ns : CLOG_NONE, b, 32),
+            summary_ms(dd ? dd->first_output_ns : CLOG_NONE, c, 32),
+            summary_ms(dd ? dd->ready_ns : CLOG_NONE, d, 32), state ? state : "not created",
+            dd && dd->shutdown_reason[0] ? " (" : "", dd ? dd->shutdown_reason : "",
+            dd && dd->shutdown_reason[0] ? ")" : "");
+    if (dd && dd->kernel.seen) {
+        fprintf(out, "  %-*s  kernel %s; ramdisk %s\n", width, "",
+                summary_module_text(dd, true, k, 64), summary_module_text(dd, false, r, 64));
+    }
+}
+
 void summary_human(const struct summary_input *in, const char *out_dir, FILE *out)
 {
-    char a[32], b[32], c[32], d[32];
+    char a[32], b[32], nb[SCENARIO_NAME_MAX + 8];
+    int width = 10; /* the name column: "hypervisor" or the longest domain name */
 
+    for (size_t i = 0; i < in->domains->n; i++) {
+        int n = (int)strlen(in->domains->v[i].name);
+        width = n > width ? n : width;
+    }
     fprintf(out, "%s/%s: %s\n", in->scenario, in->mode, in->pass ? "pass" : "FAIL");
-    fprintf(out, "  hypervisor  entry %s ms, init done %s ms\n",
+    fprintf(out, "  %-*s  entry %s ms, init done %s ms\n", width, "hypervisor",
             summary_ms(in->log->entry_ns, a, sizeof(a)),
             summary_ms(in->log->init_done_ns, b, sizeof(b)));
     for (size_t i = 0; i < in->domains->n; i++) {
-        const struct clog_domain *dd = summary_find(in->log, in->domains->v[i].name);
-        const char *state = summary_state(dd);
-        fprintf(out,
-                "  %-10s  created %s, first instr %s, first output %s, ready %s ms; %s%s%s%s\n",
-                in->domains->v[i].name, summary_ms(dd ? dd->created_ns : CLOG_NONE, a, 32),
-                summary_ms(dd ? dd->first_instr_ns : CLOG_NONE, b, 32),
-                summary_ms(dd ? dd->first_output_ns : CLOG_NONE, c, 32),
-                summary_ms(dd ? dd->ready_ns : CLOG_NONE, d, 32), state ? state : "not created",
-                dd && dd->shutdown_reason[0] ? " (" : "", dd ? dd->shutdown_reason : "",
-                dd && dd->shutdown_reason[0] ? ")" : "");
+        if (summary_in_mode(in, i)) {
+            summary_human_domain(&in->domains->v[i], summary_find(in->log, in->domains->v[i].name),
+                                 width, out);
+        }
     }
-    fprintf(out, "  all ready   %s ms\n", summary_ms(summary_all_ready(in), a, sizeof(a)));
+    snprintf(nb, sizeof(nb), "  %-*s  ", width, "not built");
+    summary_not_built(in, nb, " (not in this mode)\n", out);
+    fprintf(out, "  %-*s  %s ms\n", width, "all ready",
+            summary_ms(summary_all_ready(in), a, sizeof(a)));
     for (size_t i = 0; i < in->reasons->n; i++) {
         fprintf(out, "  reason: %s\n", in->reasons->v[i]);
     }

@@ -1,5 +1,7 @@
-/* The verdict of a run, with one reason in words per failed expectation. */
+/* The verdict of a run, with one reason in words per failed expectation; a domain that never
+ * became ready is explained from what the console showed and the manifest's start-after. */
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include <tessera/harness/proc.h>
@@ -34,8 +36,63 @@ static void verdict_hypervisor(const struct clog *log, struct strvec *reasons)
     }
 }
 
-static void verdict_domains(const struct clog *log, struct strvec *reasons)
+static const struct scenario_domain *verdict_manifest_domain(const struct scenario_domains *doms,
+                                                             const char *name)
 {
+    for (size_t i = 0; doms && i < doms->n; i++) {
+        if (strcmp(doms->v[i].name, name) == 0) {
+            return &doms->v[i];
+        }
+    }
+    return NULL;
+}
+
+/* Appends ", waiting (start-after) for 'a' and 'b', which never became ready" for the
+ * predecessors of sd that are not ready (nothing if all are). */
+static void verdict_waiting(const struct clog *log, const struct scenario_domain *sd, char *buf,
+                            size_t len)
+{
+    unsigned n = 0;
+    size_t used = strlen(buf);
+
+    for (unsigned i = 0; sd && i < sd->nafter && used < len; i++) {
+        long k = clog_find(log, sd->after[i]);
+        if (k >= 0 && log->dom[k].ready_ns != CLOG_NONE) {
+            continue;
+        }
+        snprintf(buf + used, len - used, "%s'%s'",
+                 n == 0 ? ", waiting (start-after) for " : " and ", sd->after[i]);
+        used = strlen(buf);
+        n++;
+    }
+    if (n > 0 && used < len) {
+        snprintf(buf + used, len - used, ", which never became ready");
+    }
+}
+
+void verdict_not_ready(const struct clog *log, const struct scenario_domains *domains,
+                       const struct clog_domain *d, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "domain '%s' never became ready: ", d->name);
+    size_t used = n < 0 ? 0 : (size_t)n < len ? (size_t)n : len - 1;
+
+    if (d->created_ns == CLOG_NONE) {
+        snprintf(buf + used, len - used, "it was never created");
+    } else if (d->first_instr_ns == CLOG_NONE) {
+        snprintf(buf + used, len - used, "it was built but never started");
+        verdict_waiting(log, verdict_manifest_domain(domains, d->name), buf, len);
+    } else if (d->shutdown_ns != CLOG_NONE) {
+        snprintf(buf + used, len - used, "it shut down (%s) first", d->shutdown_reason);
+    } else {
+        snprintf(buf + used, len - used, "it started but never made the ready hypercall");
+    }
+}
+
+static void verdict_domains(const struct verdict_input *in, struct strvec *reasons)
+{
+    const struct clog *log = in->log;
+    char why[512];
+
     for (size_t i = 0; i < log->ndom; i++) {
         const struct clog_domain *d = &log->dom[i];
         if (!d->declared) {
@@ -43,8 +100,9 @@ static void verdict_domains(const struct clog *log, struct strvec *reasons)
                          "the console names domain '%s', which the manifest does not "
                          "declare",
                          d->name);
-        } else if (d->ready_ns == CLOG_NONE) {
-            strvec_pushf(reasons, "domain '%s' never became ready", d->name);
+        } else if (d->expected && d->ready_ns == CLOG_NONE && !log->fatal) {
+            verdict_not_ready(log, in->domains, d, why, sizeof(why));
+            strvec_push(reasons, why);
         }
     }
 }
@@ -53,8 +111,17 @@ bool verdict_decide(const struct verdict_input *in, struct strvec *reasons)
 {
     size_t before = reasons->n;
 
-    verdict_qemu(in, reasons);
-    verdict_hypervisor(in->log, reasons);
-    verdict_domains(in->log, reasons);
+    if (in->log->fatal) {
+        /* The boot stopped on purpose: QEMU's and the hypervisor's exit statuses and the
+         * domains that were never built all follow from this one message. */
+        if (in->timed_out) {
+            verdict_qemu(in, reasons);
+        }
+        strvec_pushf(reasons, "the hypervisor stopped: FATAL %s", in->log->fatal);
+    } else {
+        verdict_qemu(in, reasons);
+        verdict_hypervisor(in->log, reasons);
+    }
+    verdict_domains(in, reasons);
     return reasons->n == before;
 }

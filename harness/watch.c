@@ -60,16 +60,16 @@ static int watch_line(void *ctx, const char *line, size_t len)
 
 static void watch_progress(struct watch_state *s, int64_t now)
 {
-    size_t declared = 0;
+    size_t expected = 0;
 
     if (s->p->quiet || now < s->next_progress_ms) {
         return;
     }
     for (size_t i = 0; i < s->p->log->ndom; i++) {
-        declared += s->p->log->dom[i].declared;
+        expected += s->p->log->dom[i].expected;
     }
     fprintf(stderr, "tessera: %s: %.1f s, %u/%zu domains ready\n", s->p->label,
-            (double)(now - s->start_ms) / 1000.0, clog_ready_count(s->p->log), declared);
+            (double)(now - s->start_ms) / 1000.0, clog_ready_count(s->p->log), expected);
     s->next_progress_ms = now + WATCH_PROGRESS_MS;
 }
 

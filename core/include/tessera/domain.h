@@ -94,6 +94,7 @@ struct domain {
     unsigned shutdown_reason;
     bool ready;
     bool held;              /* built by a toolstack: starts only when it unpauses it */
+    bool stranded;          /* paused for good: reported as never starting */
     unsigned domctl_denied; /* domctl calls refused for lack of the control permission */
     uint32_t permissions;
     uint32_t functions;
@@ -145,6 +146,9 @@ void dom_shutdown(struct domain *d, unsigned reason);
 /* Marks a domain crashed with a message naming what it did, then applies its on-crash
  * policy. */
 void dom_crash(struct domain *d, const char *why);
+/* The launch mode has built and started what it starts: from now on, a fleet whose domains
+ * have all ended (or can never start) ends the system. */
+void dom_launch_complete(void);
 /* True once every created domain has shut down or crashed; *status is 0 if all powered off. */
 bool dom_all_ended(int *status);
 struct domain *dom_by_index(unsigned i);

@@ -32,6 +32,7 @@ static void setup(void)
     cr_assert_eq(frame_claim(&hyp_frames, module_pa, 12 * 1024, FRAME_MODULE), 0);
     arch_host_serial_reset();
     arch_host_set_counter(0, 62500000);
+    dom_launch_complete();
 }
 
 static void teardown(void)

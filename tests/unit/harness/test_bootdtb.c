@@ -9,6 +9,7 @@
 
 #include <tessera/harness/bootdtb.h>
 #include <tessera/harness/images.h>
+#include <tessera/manifest.h>
 
 #include "helpers.h"
 
@@ -367,4 +368,175 @@ Test(bootdtb, rejects_scenario_without_hypervisor)
     cr_assert_eq(bootdtb_build(&p, &b, &e), -EINVAL);
     cr_assert_not_null(strstr(e.msg, "no /hypervisor node"), "%s", e.msg);
     free(scn);
+}
+
+/* ---- Xen dom0less scenarios: xen,domain nodes copied to /chosen ---- */
+
+static void build_dom0less(struct bootdtb *b)
+{
+    struct herr e;
+    cr_assert_eq(build("dom0less.dtb", fleet_images, b, &e), 0, "%s", e.msg);
+    cr_assert(b->dom0less);
+}
+
+Test(bootdtb, copies_xen_domain_nodes_to_chosen_in_order)
+{
+    struct bootdtb b;
+    size_t len;
+    void *scn = th_data("dom0less.dtb", &len);
+    int chosen, first;
+
+    build_dom0less(&b);
+    cr_assert_lt(fdt_path_offset(b.fdt, "/chosen/hypervisor"), 0, "no Tessera node is made up");
+    for (const char *const *p = (const char *const[]){"/chosen/domU1", "/chosen/domU2", NULL}; *p;
+         p++) {
+        same_tree(scn, fdt_path_offset(scn, *p), b.fdt, fdt_path_offset(b.fdt, *p));
+    }
+    chosen = fdt_path_offset(b.fdt, "/chosen");
+    first = fdt_first_subnode(b.fdt, chosen);
+    cr_assert_str_eq(fdt_get_name(b.fdt, first, NULL), "domU1", "node order gives the domids");
+    cr_assert_str_eq(fdt_get_name(b.fdt, fdt_next_subnode(b.fdt, first), NULL), "domU2");
+    cr_assert_str_eq(fdt_getprop(b.fdt, chosen, "bootargs", NULL), "semihosting");
+    cr_assert_null(fdt_getprop(b.fdt, chosen, "rng-seed", NULL));
+    free(scn);
+    bootdtb_free(&b);
+}
+
+/* The reg of node in the boot DTB, as cells. */
+static const fdt32_t *reg_of(const struct bootdtb *b, const char *path, int *len)
+{
+    const fdt32_t *reg = fdt_getprop(b->fdt, fdt_path_offset(b->fdt, path), "reg", len);
+    cr_assert_not_null(reg, "%s has no reg", path);
+    return reg;
+}
+
+Test(bootdtb, dom0less_reg_uses_the_domain_node_cells)
+{
+    struct bootdtb b;
+    const fdt32_t *reg;
+    int len;
+
+    build_dom0less(&b);
+    cr_assert_eq(b.nmods, 3);
+    cr_assert_str_eq(b.mods[0].node, "/chosen/domU1/kernel");
+    cr_assert_str_eq(b.mods[2].node, "/chosen/domU2/ramdisk");
+    reg = reg_of(&b, "/chosen/domU1/kernel", &len);
+    cr_assert_eq(len, 8, "domU1 says #address-cells = <1>, #size-cells = <1>");
+    cr_assert_eq(fdt32_to_cpu(reg[0]), 0x50000000);
+    cr_assert_eq(fdt32_to_cpu(reg[1]), 3 * MIB + 5);
+    reg = reg_of(&b, "/chosen/domU2/ramdisk", &len);
+    cr_assert_eq(len, 12, "domU2 has Xen's defaults: 2 address cells, 1 size cell");
+    cr_assert_eq(reg_cell(reg, 0), b.mods[2].addr);
+    cr_assert_eq(fdt32_to_cpu(reg[2]), 7 * MIB);
+    cr_assert_eq(b.mods[1].acells, 2);
+    cr_assert_eq(b.mods[1].scells, 1);
+    bootdtb_free(&b);
+}
+
+Test(bootdtb, dom0less_boot_dtb_parses_as_the_hypervisor_will)
+{
+    struct bootdtb b;
+    struct mf_fleet f;
+    char err[256] = "";
+
+    build_dom0less(&b);
+    cr_assert_eq(mf_parse_dom0less(b.fdt, fdt_path_offset(b.fdt, "/chosen"), MF_BOOT_DTB, &f, err,
+                                   sizeof(err)),
+                 0, "%s", err);
+    cr_assert_eq(f.count, 2);
+    cr_assert_str_eq(f.dom[0].name, "domU1");
+    cr_assert_eq(f.dom[0].domid, 1);
+    cr_assert_eq(f.dom[0].kernel.addr, b.mods[0].addr);
+    cr_assert_eq(f.dom[0].kernel.size, b.mods[0].size);
+    cr_assert_str_eq(f.dom[0].kernel.bootargs, "console=ttyAMA0");
+    cr_assert_eq(f.dom[1].domid, 2);
+    cr_assert_eq(f.dom[1].kernel.addr, b.mods[1].addr);
+    cr_assert_eq(f.dom[1].ramdisk.addr, b.mods[2].addr);
+    cr_assert_eq(f.dom[1].ramdisk.size, 7 * MIB);
+    cr_assert_eq(mf_validate(b.fdt, &f, 3, err, sizeof(err)), 0, "%s", err);
+    bootdtb_free(&b);
+}
+
+/* Builds a scenario given as text against the machine DTB m. */
+static int build_text(const char *dts, const void *m, size_t mlen, struct bootdtb *b,
+                      struct herr *e)
+{
+    char err[HERR_MSG_MAX] = "";
+    void *scn = th_compile(dts, err, sizeof(err));
+    struct bootdtb_params p = {m, mlen, scn, 0, "semihosting", fake_resolve, (void *)fleet_images};
+    int rc;
+
+    cr_assert_not_null(scn, "%s", err);
+    p.scenario_len = fdt_totalsize(scn);
+    rc = bootdtb_build(&p, b, e);
+    free(scn);
+    return rc;
+}
+
+Test(bootdtb, rejects_bad_dom0less_cells)
+{
+    struct bootdtb b;
+    struct herr e;
+
+    cr_assert_eq(build_text("/dts-v1/; / { chosen { d { compatible = \"xen,domain\"; "
+                            "#address-cells = <3>; k { compatible = \"multiboot,kernel\"; "
+                            "image = \"guests/d.bin\"; }; }; }; };",
+                            machine, machine_len, &b, &e),
+                 -EINVAL);
+    cr_assert_not_null(strstr(e.msg, "/chosen/d: #address-cells: must be <1> or <2>"), "%s", e.msg);
+}
+
+/* A machine whose RAM starts at 4 GiB (so a 1-cell address cannot reach its modules). */
+static void *high_machine(size_t *len)
+{
+    fdt32_t reg[4] = {cpu_to_fdt32(1), 0, 0, cpu_to_fdt32(1u << 30)};
+    void *m = calloc(1, 4096);
+
+    cr_assert_eq(fdt_create(m, 4096) ?: fdt_finish_reservemap(m) ?: fdt_begin_node(m, "") ?:
+                     fdt_property_u32(m, "#address-cells", 2) ?:
+                     fdt_property_u32(m, "#size-cells", 2) ?: fdt_begin_node(m, "memory@100000000")
+                     ?: fdt_property_string(m, "device_type", "memory")
+                     ?: fdt_property(m, "reg", reg, sizeof(reg)) ?: fdt_end_node(m)
+                     ?: fdt_end_node(m) ?: fdt_finish(m),
+                 0);
+    *len = 4096;
+    return m;
+}
+
+Test(bootdtb, rejects_a_module_its_cells_cannot_address)
+{
+    size_t mlen;
+    void *m = high_machine(&mlen);
+    struct bootdtb b;
+    struct herr e;
+
+    cr_assert_eq(build_text("/dts-v1/; / { chosen { d { compatible = \"xen,domain\"; "
+                            "#address-cells = <1>; #size-cells = <1>; k { compatible = "
+                            "\"multiboot,kernel\"; image = \"guests/d.bin\"; }; }; }; };",
+                            m, mlen, &b, &e),
+                 -ERANGE);
+    cr_assert_not_null(strstr(e.msg, "/chosen/d/k: image 'guests/d.bin' placed at 0x110000000"),
+                       "%s", e.msg);
+    cr_assert_not_null(strstr(e.msg, "#address-cells = <1>"), "%s", e.msg);
+    cr_assert_eq(build_text("/dts-v1/; / { chosen { d { compatible = \"xen,domain\"; "
+                            "k { compatible = \"multiboot,kernel\"; image = \"guests/d.bin\"; }; "
+                            "}; }; };",
+                            m, mlen, &b, &e),
+                 0, "%s", e.msg);
+    cr_assert_eq(b.mods[0].addr, 0x110000000ull, "2 address cells reach it");
+    bootdtb_free(&b);
+    free(m);
+}
+
+Test(bootdtb, rejects_a_dom0less_phandle_used_by_the_machine)
+{
+    struct bootdtb b;
+    struct herr e;
+
+    cr_assert_eq(build_text("/dts-v1/; / { chosen { d { compatible = \"xen,domain\"; phandle = "
+                            "<0x8000>; k { compatible = \"multiboot,kernel\"; image = "
+                            "\"guests/d.bin\"; }; }; }; };",
+                            machine, machine_len, &b, &e),
+                 -EEXIST);
+    cr_assert_not_null(strstr(e.msg, "/chosen/d: phandle 0x8000"), "%s", e.msg);
 }

@@ -216,6 +216,16 @@ Test(consolelog, extra_fields_after_a_milestone_are_allowed)
     cr_assert_eq(dom("a")->id, 3);
 }
 
+Test(consolelog, records_the_build_time_of_created)
+{
+    cr_assert_eq(feed("[0.000000001] hyp: dom a created id=1 build_ns=9024"), CLOG_EV_CREATED);
+    cr_assert_eq(feed("[0.000000002] hyp: dom b created id=2"), CLOG_EV_CREATED);
+    cr_assert_eq(feed("[0.000000003] hyp: dom c created id=3 build_ns=x"), CLOG_EV_MALFORMED);
+    cr_assert_eq(dom("a")->build_ns, 9024);
+    cr_assert_eq(dom("b")->build_ns, CLOG_NONE);
+    cr_assert_eq(dom("c")->created_ns, CLOG_NONE);
+}
+
 Test(consolelog, counts_faults)
 {
     cr_assert_eq(feed("[0.000000001] hyp: dom faults fault data abort ipa=0x0"), CLOG_EV_FAULT);
@@ -279,6 +289,116 @@ Test(consolelog, keeps_the_last_three_lines_per_domain)
     cr_assert_eq(clog_tail_lines(&dom("e")->tail, lines), 1);
     cr_assert_eq(clog_tail_lines(&log.hyp_tail, lines), 1);
     cr_assert_str_eq(lines[0], "[0.000000001] hyp: dom d created id=1");
+}
+
+/* ---- images, FATAL and dom0less lines ---- */
+
+Test(consolelog, records_kernel_and_ramdisk_placement)
+{
+    const struct clog_domain *d;
+
+    cr_assert_eq(feed("[0.000000001] hyp: dom rt kernel elf copied 20432 bytes, entry 0x40001000"),
+                 CLOG_EV_KERNEL);
+    cr_assert_eq(feed("[0.000000002] hyp: dom rt ramdisk mapped 7340032 bytes at 0x40a00000"),
+                 CLOG_EV_RAMDISK);
+    cr_assert_eq(feed("[0.000000003] hyp: dom hello kernel raw mapped 4096 bytes, entry "
+                      "0x40000000"),
+                 CLOG_EV_KERNEL);
+    d = dom("rt");
+    cr_assert(d->kernel.seen);
+    cr_assert_str_eq(d->kernel.format, "elf");
+    cr_assert_not(d->kernel.mapped);
+    cr_assert_eq(d->kernel.bytes, 20432);
+    cr_assert_eq(d->kernel.addr, 0x40001000);
+    cr_assert(d->ramdisk.seen);
+    cr_assert_str_eq(d->ramdisk.format, "");
+    cr_assert(d->ramdisk.mapped);
+    cr_assert_eq(d->ramdisk.bytes, 7340032);
+    cr_assert_eq(d->ramdisk.addr, 0x40a00000);
+    cr_assert(dom("hello")->kernel.mapped);
+    cr_assert_not(dom("hello")->ramdisk.seen);
+    cr_assert_eq(log.malformed, 0);
+}
+
+Test(consolelog, the_first_kernel_report_counts)
+{
+    feed("[0.000000001] hyp: dom rt kernel image mapped 100 bytes, entry 0x40000000");
+    cr_assert_eq(feed("[0.000000002] hyp: dom rt kernel raw copied 200 bytes, entry 0x40000000"),
+                 CLOG_EV_OTHER, "a restarted domain reports its kernel again");
+    cr_assert_str_eq(dom("rt")->kernel.format, "image");
+    cr_assert_eq(dom("rt")->kernel.bytes, 100);
+}
+
+Test(consolelog, malformed_image_lines_change_nothing)
+{
+    static const char *const bad[] = {
+        "[0.000000001] hyp: dom rt kernel elf moved 1 bytes, entry 0x1",
+        "[0.000000001] hyp: dom rt kernel elf copied x bytes, entry 0x1",
+        "[0.000000001] hyp: dom rt kernel elf copied 1 bytes entry 0x1",
+        "[0.000000001] hyp: dom rt kernel elf copied 1 bytes, entry 1",
+        "[0.000000001] hyp: dom rt kernel copied 1 bytes, entry 0x1",
+        "[0.000000001] hyp: dom rt kernel",
+        "[0.000000001] hyp: dom rt ramdisk copied 1 bytes",
+        "[0.000000001] hyp: dom rt ramdisk copied 1 bytes at 0x",
+        "[0.000000001] hyp: dom rt ramdisk elf copied 1 bytes at 0x1",
+    };
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cr_assert_eq(feed(bad[i]), CLOG_EV_MALFORMED, "%s", bad[i]);
+    }
+    cr_assert_not(dom("rt")->kernel.seen);
+    cr_assert_not(dom("rt")->ramdisk.seen);
+    cr_assert_eq(log.malformed, sizeof(bad) / sizeof(bad[0]));
+}
+
+Test(consolelog, keeps_the_first_fatal_message)
+{
+    cr_assert_eq(feed("[0.000100000] hyp: FATAL manifest: /chosen/hypervisor/a: memory-kib: 1001 "
+                      "is not a positive multiple of 4"),
+                 CLOG_EV_FATAL);
+    cr_assert_eq(feed("[0.000200000] hyp: FATAL launch: later"), CLOG_EV_FATAL);
+    cr_assert_eq(feed("[0.000300000] hyp: exit status=2"), CLOG_EV_EXIT);
+    cr_assert_str_eq(log.fatal, "manifest: /chosen/hypervisor/a: memory-kib: 1001 is not a "
+                                "positive multiple of 4");
+    cr_assert_eq(log.fatal_ns, 100000);
+    cr_assert_eq(log.exit_status, 2);
+    cr_assert_eq(feed("[0.000400000] hyp: FATAL "), CLOG_EV_MALFORMED);
+}
+
+Test(consolelog, records_the_dom0less_translation)
+{
+    cr_assert_eq(log.dom0less, -1);
+    cr_assert_eq(feed("[0.000100000] hyp: manifest: 4 Xen dom0less domains translated"),
+                 CLOG_EV_DOM0LESS);
+    cr_assert_eq(log.dom0less, 4);
+    cr_assert_eq(feed("[0.000100000] hyp: manifest: something else"), CLOG_EV_OTHER);
+    cr_assert_eq(log.malformed, 0);
+}
+
+Test(consolelog, describes_images_and_fatal_lines)
+{
+    struct clog_note n;
+    char buf[256];
+
+    cr_assert_eq(
+        clog_feed(&log, "[0.1] hyp: dom rt kernel elf copied 5 bytes, entry 0x40000000", &n), 0);
+    cr_assert_eq(n.ev, CLOG_EV_MALFORMED, "the prefix needs 9 fraction digits");
+    cr_assert_eq(clog_feed(&log,
+                           "[0.000000001] hyp: dom rt kernel elf copied 5 bytes, entry 0x40000000",
+                           &n),
+                 0);
+    cr_assert(clog_describe(&log, &n, buf, sizeof(buf)));
+    cr_assert_str_eq(buf, "rt kernel elf, copied (5 bytes)");
+    cr_assert_eq(clog_feed(&log, "[0.000000002] hyp: dom rt ramdisk mapped 6 bytes at 0x1", &n), 0);
+    cr_assert(clog_describe(&log, &n, buf, sizeof(buf)));
+    cr_assert_str_eq(buf, "rt ramdisk, mapped (6 bytes)");
+    cr_assert_eq(clog_feed(&log, "[0.000000003] hyp: FATAL manifest: x: y: z", &n), 0);
+    cr_assert(clog_describe(&log, &n, buf, sizeof(buf)));
+    cr_assert_str_eq(buf, "hypervisor stopped: FATAL manifest: x: y: z");
+    cr_assert_eq(
+        clog_feed(&log, "[0.000000004] hyp: manifest: 2 Xen dom0less domains translated", &n), 0);
+    cr_assert(clog_describe(&log, &n, buf, sizeof(buf)));
+    cr_assert_str_eq(buf, "2 Xen dom0less domains translated");
 }
 
 /* ---- the line splitter ---- */

@@ -11,6 +11,7 @@
 #include "helpers.h"
 
 static char *dir;
+static bool skip_check;
 
 static void setup(void)
 {
@@ -37,7 +38,8 @@ static int run(const char *dts, const char *mode, const char *hyp, char **err)
                          .out = out,
                          .images = dir,
                          .hypervisor = hyp,
-                         .quiet = true};
+                         .quiet = true,
+                         .skip_check = skip_check};
     int status = run_command(&o);
     FILE *f = cr_get_redirected_stderr();
     size_t len;
@@ -51,15 +53,17 @@ static int run(const char *dts, const char *mode, const char *hyp, char **err)
     return status;
 }
 
-static const char *const minimal = "/dts-v1/; / { experiment { modes = \"hyperlaunch\"; }; "
-                                   "hypervisor { compatible = \"tessera,hypervisor\"; }; };";
+static const char *const minimal =
+    "/dts-v1/; / { experiment { modes = \"hyperlaunch\"; }; "
+    "hypervisor { compatible = \"tessera,hypervisor\"; hello { compatible = \"tessera,domain\"; "
+    "domid = <1>; memory-kib = <2048>; kernel { image = \"guests/hello.bin\"; }; }; }; };";
 
-Test(run, refuses_modes_not_implemented)
+Test(run, refuses_a_known_mode_the_scenario_leaves_out)
 {
     char *err;
 
-    cr_assert_eq(run(minimal, "dom0", NULL, &err), RUN_EXIT_USAGE);
-    cr_assert_not_null(strstr(err, "mode 'dom0' is not implemented yet"), "%s", err);
+    cr_assert_eq(run(minimal, "bootdomain", NULL, &err), RUN_EXIT_USAGE);
+    cr_assert_not_null(strstr(err, "mode 'bootdomain' is not in /experiment/modes"), "%s", err);
     free(err);
 }
 
@@ -122,5 +126,48 @@ Test(run, refuses_a_missing_hypervisor_image)
     cr_assert_not_null(strstr(err, "hypervisor image /nonexistent/tessera.bin not found"), "%s",
                        err);
     cr_assert_not_null(strstr(err, "--target image"), "%s", err);
+    free(err);
+}
+
+static const char *const bad_memory =
+    "/dts-v1/; / { hypervisor { compatible = \"tessera,hypervisor\"; hello { compatible = "
+    "\"tessera,domain\"; domid = <1>; memory-kib = <1001>; kernel { image = \"g.bin\"; }; }; "
+    "}; };";
+
+Test(run, refuses_a_bad_manifest_before_booting)
+{
+    char *err;
+
+    cr_assert_eq(run(bad_memory, "hyperlaunch", "/nonexistent/tessera.bin", &err), RUN_EXIT_USAGE);
+    cr_assert_not_null(strstr(err, "/hypervisor/hello: memory-kib: 1001 is not a positive "
+                                   "multiple of 4"),
+                       "%s", err);
+    cr_assert_null(strstr(err, "hypervisor image"), "stops at the manifest: %s", err);
+    free(err);
+}
+
+Test(run, skip_check_leaves_the_manifest_to_the_hypervisor)
+{
+    char *err;
+
+    skip_check = true;
+    cr_assert_eq(run(bad_memory, "hyperlaunch", "/nonexistent/tessera.bin", &err), RUN_EXIT_USAGE);
+    cr_assert_null(strstr(err, "memory-kib"), "%s", err);
+    cr_assert_not_null(strstr(err, "hypervisor image /nonexistent/tessera.bin not found"), "%s",
+                       err);
+    free(err);
+}
+
+Test(run, accepts_a_xen_dom0less_scenario)
+{
+    char *err;
+
+    cr_assert_eq(run("/dts-v1/; / { chosen { domU1 { compatible = \"xen,domain\"; memory = <0 "
+                     "2048>; cpus = <1>; kernel { compatible = \"multiboot,kernel\"; image = "
+                     "\"g.bin\"; }; }; }; };",
+                     "hyperlaunch", "/nonexistent/tessera.bin", &err),
+                 RUN_EXIT_USAGE);
+    cr_assert_not_null(strstr(err, "hypervisor image /nonexistent/tessera.bin not found"),
+                       "the manifest passed: %s", err);
     free(err);
 }

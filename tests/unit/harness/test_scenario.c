@@ -78,6 +78,91 @@ Test(scenario, lists_domains_in_manifest_order)
     free(fdt);
 }
 
+Test(scenario, lists_start_after_by_name)
+{
+    size_t len;
+    void *fdt = th_data("fleet.dtb", &len);
+    struct scenario_domains d;
+    struct herr e;
+
+    cr_assert_eq(scenario_domains(fdt, &d, &e), 0, "%s", e.msg);
+    cr_assert_eq(d.kind, SCENARIO_TESSERA);
+    cr_assert_eq(d.v[0].nafter, 0);
+    cr_assert_eq(d.v[1].nafter, 1);
+    cr_assert_str_eq(d.v[1].after[0], "ctl");
+    scenario_domains_free(&d);
+    free(fdt);
+}
+
+Test(scenario, start_after_entries_that_are_not_domains_are_left_out)
+{
+    void *fdt = compile_ok("/dts-v1/; / { x: experiment { }; hypervisor { compatible = "
+                           "\"tessera,hypervisor\"; a: a { compatible = \"tessera,domain\"; "
+                           "start-after = <&x &b &a>; }; b: b { compatible = "
+                           "\"tessera,domain\"; }; }; };");
+    struct scenario_domains d;
+    struct herr e;
+
+    cr_assert_eq(scenario_domains(fdt, &d, &e), 0, "%s", e.msg);
+    cr_assert_eq(d.v[0].nafter, 2);
+    cr_assert_str_eq(d.v[0].after[0], "b");
+    cr_assert_str_eq(d.v[0].after[1], "a");
+    cr_assert_eq(d.v[0].id, -1, "no domid: the validator reports it");
+    scenario_domains_free(&d);
+    free(fdt);
+}
+
+Test(scenario, lists_xen_dom0less_domains_with_ids_in_node_order)
+{
+    size_t len;
+    void *fdt = th_data("dom0less.dtb", &len);
+    struct scenario_domains d;
+    struct herr e;
+
+    cr_assert_eq(scenario_domains(fdt, &d, &e), 0, "%s", e.msg);
+    cr_assert_eq(d.kind, SCENARIO_DOM0LESS);
+    cr_assert_eq(d.n, 2);
+    cr_assert_str_eq(d.v[0].name, "domU1");
+    cr_assert_eq(d.v[0].id, 1);
+    cr_assert_str_eq(d.v[1].name, "domU2");
+    cr_assert_eq(d.v[1].id, 2);
+    scenario_domains_free(&d);
+    free(fdt);
+}
+
+Test(scenario, hypervisor_node_wins_over_dom0less_nodes)
+{
+    void *fdt = compile_ok("/dts-v1/; / { chosen { x { compatible = \"xen,domain\"; }; }; "
+                           "hypervisor { compatible = \"tessera,hypervisor\"; y { compatible = "
+                           "\"tessera,domain\"; domid = <5>; }; }; };");
+    struct scenario_domains d;
+    struct herr e;
+
+    cr_assert_eq(scenario_domains(fdt, &d, &e), 0, "%s", e.msg);
+    cr_assert_eq(d.kind, SCENARIO_TESSERA);
+    cr_assert_eq(d.n, 1);
+    cr_assert_str_eq(d.v[0].name, "y");
+    cr_assert_eq(d.v[0].id, 5);
+    scenario_domains_free(&d);
+    free(fdt);
+}
+
+Test(scenario, no_manifest_is_an_error)
+{
+    void *fdt = compile_ok("/dts-v1/; / { chosen { bootargs = \"x\"; m { compatible = "
+                           "\"multiboot,kernel\"; }; }; };");
+    struct scenario_domains d;
+    struct herr e;
+    enum scenario_kind kind;
+
+    cr_assert_eq(scenario_domains(fdt, &d, &e), -EINVAL);
+    cr_assert_not_null(strstr(e.msg, "no /hypervisor node and no Xen dom0less domains"), "%s",
+                       e.msg);
+    cr_assert_eq(d.n, 0);
+    cr_assert_eq(scenario_manifest(fdt, &kind, &e), -EINVAL);
+    free(fdt);
+}
+
 Test(scenario, experiment_defaults)
 {
     struct scenario_experiment x;
@@ -207,4 +292,38 @@ Test(fileio, mkdirs_creates_parents_and_accepts_existing)
     free(deep);
     free(file);
     free(under);
+}
+
+Test(scenario, reads_roles_and_which_modes_build_a_domain)
+{
+    void *fdt = compile_ok("/dts-v1/; / { hypervisor { compatible = \"tessera,hypervisor\"; "
+                           "ctl { compatible = \"tessera,domain\"; permissions = <3>; }; "
+                           "bd { compatible = \"tessera,domain\"; functions = \"console\", "
+                           "\"boot\"; }; hw { compatible = \"tessera,domain\"; permissions = "
+                           "<2>; functions = \"console\"; }; }; };");
+    struct scenario_domains d;
+    struct herr e;
+
+    cr_assert_eq(scenario_domains(fdt, &d, &e), 0, "%s", e.msg);
+    cr_assert_eq(d.v[0].roles, SCENARIO_ROLE_CONTROL);
+    cr_assert_eq(d.v[1].roles, SCENARIO_ROLE_BOOT);
+    cr_assert_eq(d.v[2].roles, 0, "hardware and console are not roles");
+    cr_assert(scenario_in_mode(0, "hyperlaunch"));
+    cr_assert(scenario_in_mode(0, "dom0"));
+    cr_assert_not(scenario_in_mode(SCENARIO_ROLE_CONTROL, "hyperlaunch"));
+    cr_assert(scenario_in_mode(SCENARIO_ROLE_CONTROL, "dom0"));
+    cr_assert_not(scenario_in_mode(SCENARIO_ROLE_CONTROL, "bootdomain"));
+    cr_assert_not(scenario_in_mode(SCENARIO_ROLE_BOOT, "dom0"));
+    cr_assert(scenario_in_mode(SCENARIO_ROLE_BOOT, "bootdomain"));
+    scenario_domains_free(&d);
+    free(fdt);
+}
+
+Test(scenario, a_domain_with_both_roles_is_the_control_domain)
+{
+    unsigned both = SCENARIO_ROLE_CONTROL | SCENARIO_ROLE_BOOT;
+
+    cr_assert(scenario_in_mode(both, "dom0"));
+    cr_assert_not(scenario_in_mode(both, "bootdomain"));
+    cr_assert_not(scenario_in_mode(both, "hyperlaunch"));
 }

@@ -12,8 +12,8 @@
 #include "helpers.h"
 
 static struct clog log;
-static struct scenario_domain doms_v[] = {{"hello", 1}, {"idle", 2}};
-static struct scenario_domains doms = {doms_v, 2};
+static struct scenario_domain doms_v[] = {{.name = "hello", .id = 1}, {.name = "idle", .id = 2}};
+static struct scenario_domains doms = {.v = doms_v, .n = 2, .kind = SCENARIO_TESSERA};
 static struct strvec flags = STRVEC_INIT, reasons = STRVEC_INIT;
 
 static void setup(void)
@@ -51,7 +51,7 @@ static void feed_all(const char *const *lines)
 static const char *const both_ready[] = {
     "[0.000001000] hyp: entry el=2 counter_hz=62500000 entry_ticks=0 cpus=1",
     "[0.000100000] hyp: init done",
-    "[0.000200000] hyp: dom hello created id=1",
+    "[0.000200000] hyp: dom hello created id=1 build_ns=12345",
     "[0.000210000] hyp: dom idle created id=2",
     "[0.000300000] hyp: dom hello vcpu 0 entry pc=0x50000000",
     "[0.000400000] hello: hi",
@@ -162,12 +162,14 @@ Test(summary, domains_in_manifest_order_with_times)
     cr_assert_str_eq(str_at(d, "name"), "hello");
     cr_assert_eq(int_at(d, "created_ns"), 200000);
     cr_assert_eq(int_at(d, "first_instr_ns"), 300000);
+    cr_assert_eq(int_at(d, "build_ns"), 12345);
     cr_assert_eq(int_at(d, "first_output_ns"), 400000);
     cr_assert_eq(int_at(d, "ready_ns"), 500000);
     cr_assert_str_eq(str_at(d, "state"), "shutdown");
     cr_assert_str_eq(str_at(d, "shutdown_reason"), "poweroff");
     d = json_array_get(a, 1);
     cr_assert_str_eq(str_at(d, "name"), "idle");
+    cr_assert(json_is_null(json_object_get(d, "build_ns")), "no build_ns on its line");
     cr_assert(json_is_null(json_object_get(d, "first_output_ns")), "idle never printed");
     cr_assert_str_eq(str_at(d, "state"), "crashed");
     cr_assert_str_eq(str_at(d, "shutdown_reason"), "crash");
@@ -192,11 +194,89 @@ Test(summary, unknown_times_are_null)
     cr_assert_eq(int_at(d, "created_ns"), 200000);
     cr_assert(json_is_null(json_object_get(d, "first_instr_ns")));
     cr_assert(json_is_null(json_object_get(d, "ready_ns")));
-    cr_assert_str_eq(str_at(d, "state"), "constructing");
+    cr_assert_str_eq(str_at(d, "state"), "paused");
     cr_assert(json_is_null(json_object_get(d, "shutdown_reason")));
     d = json_array_get(json_object_get(j, "domains"), 1);
     cr_assert(json_is_null(json_object_get(d, "state")), "never created");
     cr_assert(json_is_null(json_object_get(d, "created_ns")));
+    json_decref(j);
+}
+
+Test(summary, kernel_and_ramdisk_placement_per_domain)
+{
+    struct summary_input in = input(true);
+    json_t *j, *d, *k, *r;
+
+    feed("[0.000150000] hyp: dom hello kernel elf copied 20432 bytes, entry 0x40001000");
+    feed("[0.000160000] hyp: dom hello ramdisk mapped 2097152 bytes at 0x40e00000");
+    feed("[0.000170000] hyp: dom idle kernel image mapped 4194304 bytes, entry 0x40000000");
+    feed_all(both_ready);
+    j = summary_json(&in);
+    d = json_array_get(json_object_get(j, "domains"), 0);
+    k = json_object_get(d, "kernel");
+    cr_assert_str_eq(str_at(k, "format"), "elf");
+    cr_assert_str_eq(str_at(k, "placement"), "copied");
+    cr_assert_eq(int_at(k, "bytes"), 20432);
+    cr_assert_eq(int_at(k, "entry"), 0x40001000);
+    r = json_object_get(d, "ramdisk");
+    cr_assert_str_eq(str_at(r, "placement"), "mapped");
+    cr_assert_eq(int_at(r, "bytes"), 2097152);
+    cr_assert_eq(int_at(r, "ipa"), 0x40e00000);
+    cr_assert_null(json_object_get(r, "format"), "a ramdisk has no format");
+    d = json_array_get(json_object_get(j, "domains"), 1);
+    cr_assert_str_eq(str_at(json_object_get(d, "kernel"), "placement"), "mapped");
+    cr_assert(json_is_null(json_object_get(d, "ramdisk")), "idle has no ramdisk");
+    json_decref(j);
+}
+
+Test(summary, images_never_reported_are_null)
+{
+    struct summary_input in = input(true);
+    json_t *j, *d;
+
+    feed_all(both_ready);
+    j = summary_json(&in);
+    d = json_array_get(json_object_get(j, "domains"), 0);
+    cr_assert(json_is_null(json_object_get(d, "kernel")));
+    cr_assert(json_is_null(json_object_get(d, "ramdisk")));
+    json_decref(j);
+}
+
+Test(summary, manifest_form_start_after_fatal_and_dom0less)
+{
+    struct scenario_domain v[] = {{.name = "hello", .id = 1},
+                                  {.name = "idle", .id = 2, .after = {"hello"}, .nafter = 1}};
+    struct scenario_domains ds = {.v = v, .n = 2, .kind = SCENARIO_DOM0LESS};
+    struct summary_input in = input(false);
+    json_t *j, *h, *a;
+
+    in.domains = &ds;
+    feed("[0.000000100] hyp: manifest: 2 Xen dom0less domains translated");
+    feed("[0.000000200] hyp: FATAL launch: idle: not built (-7)");
+    j = summary_json(&in);
+    cr_assert_str_eq(str_at(j, "manifest"), "xen-dom0less");
+    h = json_object_get(j, "hypervisor");
+    cr_assert_str_eq(str_at(h, "fatal"), "launch: idle: not built (-7)");
+    cr_assert_eq(int_at(h, "dom0less_domains"), 2);
+    a = json_object_get(json_array_get(json_object_get(j, "domains"), 1), "start_after");
+    cr_assert_eq(json_array_size(a), 1);
+    cr_assert_str_eq(json_string_value(json_array_get(a, 0)), "hello");
+    cr_assert_eq(json_array_size(json_object_get(json_array_get(json_object_get(j, "domains"), 0),
+                                                 "start_after")),
+                 0);
+    json_decref(j);
+}
+
+Test(summary, tessera_manifest_without_fatal)
+{
+    struct summary_input in = input(true);
+    json_t *j;
+
+    feed_all(both_ready);
+    j = summary_json(&in);
+    cr_assert_str_eq(str_at(j, "manifest"), "tessera");
+    cr_assert(json_is_null(json_object_get(json_object_get(j, "hypervisor"), "fatal")));
+    cr_assert(json_is_null(json_object_get(json_object_get(j, "hypervisor"), "dom0less_domains")));
     json_decref(j);
 }
 
@@ -265,7 +345,7 @@ static const char *const clean[] = {
 
 static bool decide(int status, bool timed_out)
 {
-    struct verdict_input vi = {&log, status, timed_out, 30000};
+    struct verdict_input vi = {&log, status, timed_out, 30000, &doms};
     return verdict_decide(&vi, &reasons);
 }
 
@@ -341,4 +421,122 @@ Test(verdict, fails_on_a_domain_the_manifest_does_not_declare)
     feed("[0.000950000] ghost: boo");
     cr_assert_not(decide(0, false));
     cr_assert(has_reason("'ghost'"));
+}
+
+Test(verdict, a_fatal_line_is_the_reason)
+{
+    feed("[0.000001000] hyp: entry el=2 counter_hz=62500000 entry_ticks=0 cpus=1");
+    feed("[0.000002000] hyp: FATAL manifest: /chosen/hypervisor/hello: memory-kib: 1001 is not a "
+         "positive multiple of 4");
+    feed("[0.000002100] hyp: exit status=2");
+    cr_assert_not(decide(2 << 8, false));
+    cr_assert_eq(reasons.n, 1, "only the FATAL line, not what follows from it");
+    cr_assert_str_eq(reasons.v[0], "the hypervisor stopped: FATAL manifest: "
+                                   "/chosen/hypervisor/hello: memory-kib: 1001 is not a positive "
+                                   "multiple of 4");
+}
+
+Test(verdict, a_fatal_line_after_a_timeout_keeps_the_timeout)
+{
+    feed("[0.000002000] hyp: FATAL launch: starting the domains failed (-22)");
+    cr_assert_not(decide(SIGTERM, true));
+    cr_assert_eq(reasons.n, 2);
+    cr_assert(has_reason("timeout"));
+    cr_assert(has_reason("FATAL launch: starting the domains failed (-22)"));
+}
+
+/* hello crashes before it is ready; idle waits for hello and is never started. */
+Test(verdict, explains_a_domain_waiting_for_its_predecessor)
+{
+    struct scenario_domain v[] = {{.name = "hello", .id = 1},
+                                  {.name = "idle", .id = 2, .after = {"hello"}, .nafter = 1}};
+    struct scenario_domains ds = {.v = v, .n = 2};
+    struct verdict_input vi = {&log, SIGTERM, true, 30000, &ds};
+    char why[512];
+
+    feed("[0.000001000] hyp: entry el=2 counter_hz=62500000 entry_ticks=0 cpus=1");
+    feed("[0.000200000] hyp: dom hello created id=1");
+    feed("[0.000210000] hyp: dom idle created id=2");
+    feed("[0.000300000] hyp: dom hello vcpu 0 entry pc=0x40000000");
+    feed("[0.000400000] hyp: dom hello shutdown reason=crash");
+    cr_assert_not(verdict_decide(&vi, &reasons));
+    cr_assert(has_reason("domain 'hello' never became ready: it shut down (crash) first"));
+    cr_assert(has_reason("domain 'idle' never became ready: it was built but never started, "
+                         "waiting (start-after) for 'hello', which never became ready"));
+    verdict_not_ready(&log, &ds, &log.dom[clog_find(&log, "idle")], why, sizeof(why));
+    cr_assert_str_eq(why, "domain 'idle' never became ready: it was built but never started, "
+                          "waiting (start-after) for 'hello', which never became ready");
+}
+
+Test(verdict, explains_each_way_of_not_becoming_ready)
+{
+    char why[512];
+
+    feed("[0.000200000] hyp: dom hello created id=1");
+    feed("[0.000300000] hyp: dom hello vcpu 0 entry pc=0x40000000");
+    verdict_not_ready(&log, &doms, &log.dom[clog_find(&log, "hello")], why, sizeof(why));
+    cr_assert_str_eq(why, "domain 'hello' never became ready: it started but never made the ready "
+                          "hypercall");
+    verdict_not_ready(&log, &doms, &log.dom[clog_find(&log, "idle")], why, sizeof(why));
+    cr_assert_str_eq(why, "domain 'idle' never became ready: it was never created");
+    feed("[0.000400000] hyp: dom idle created id=2");
+    verdict_not_ready(&log, NULL, &log.dom[clog_find(&log, "idle")], why, sizeof(why));
+    cr_assert_str_eq(why, "domain 'idle' never became ready: it was built but never started");
+    verdict_not_ready(&log, &doms, &log.dom[clog_find(&log, "idle")], why, 20);
+    cr_assert_eq(strlen(why), 19, "a short buffer is filled, never overrun");
+}
+
+/* A control domain is not built in hyperlaunch mode: it is listed apart and not waited for. */
+Test(summary, a_domain_of_another_mode_is_listed_apart)
+{
+    struct scenario_domain v[] = {{.name = "ctl", .id = 0, .roles = SCENARIO_ROLE_CONTROL},
+                                  {.name = "hello", .id = 1}};
+    struct scenario_domains ds = {.v = v, .n = 2};
+    struct summary_input in = input(true);
+    struct clog_note n;
+    json_t *j, *a;
+    char *text;
+    size_t len;
+    FILE *f;
+
+    clog_free(&log);
+    clog_init(&log);
+    cr_assert_geq(clog_declare_idle(&log, "ctl"), 0);
+    cr_assert_geq(clog_declare(&log, "hello"), 0);
+    in.domains = &ds;
+    cr_assert_eq(clog_feed(&log,
+                           "[0.000100000] hyp: dom ctl not built: it serves the dom0 mode "
+                           "only",
+                           &n),
+                 0);
+    cr_assert_eq(clog_feed(&log, "[0.000500000] hyp: dom hello ready", &n), 0);
+    cr_assert_eq(clog_ready_count(&log), 1);
+    j = summary_json(&in);
+    a = json_object_get(j, "domains");
+    cr_assert_eq(json_array_size(a), 1);
+    cr_assert_str_eq(str_at(json_array_get(a, 0), "name"), "hello");
+    a = json_object_get(j, "not_in_mode");
+    cr_assert_eq(json_array_size(a), 1);
+    cr_assert_str_eq(json_string_value(json_array_get(a, 0)), "ctl");
+    cr_assert_eq(int_at(j, "all_ready_ns"), 500000);
+    json_decref(j);
+    f = open_memstream(&text, &len);
+    summary_human(&in, "out", f);
+    fclose(f);
+    cr_assert_not_null(strstr(text, "  not built   ctl (not in this mode)\n"), "%s", text);
+    cr_assert_null(strstr(text, "\n  ctl "), "no row of its own: %s", text);
+    free(text);
+}
+
+Test(verdict, a_domain_of_another_mode_need_not_become_ready)
+{
+    clog_free(&log);
+    clog_init(&log);
+    clog_declare_idle(&log, "ctl");
+    clog_declare(&log, "hello");
+    feed("[0.000001000] hyp: entry el=2 counter_hz=62500000 entry_ticks=0 cpus=1");
+    feed("[0.000100000] hyp: dom ctl not built: it serves the dom0 mode only");
+    feed("[0.000500000] hyp: dom hello ready");
+    feed("[0.000900000] hyp: exit status=0");
+    cr_assert(decide(0, false), "%s", reasons.n ? reasons.v[0] : "");
 }

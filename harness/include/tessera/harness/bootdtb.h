@@ -3,6 +3,7 @@
 #ifndef TESSERA_HARNESS_BOOTDTB_H
 #define TESSERA_HARNESS_BOOTDTB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,7 @@ struct bootdtb_module {
     char *path;  /* the host file */
     uint64_t addr;
     uint64_t size;
+    int acells, scells; /* cells of its reg: 2 + 2, or its xen,domain node's (default 2 + 1) */
 };
 
 struct bootdtb_params {
@@ -42,12 +44,16 @@ struct bootdtb {
     size_t nmods;
     uint64_t ram_base; /* the first memory bank of the machine */
     uint64_t ram_size;
+    bool dom0less; /* the manifest was Xen xen,domain nodes, copied to /chosen */
 };
 
-/* Builds the boot DTB: the machine DTB without /chosen rng-seed and kaslr-seed, the scenario's
- * /hypervisor copied to /chosen/hypervisor (properties and subnodes in order), a 2+2-cell `reg`
- * added to every node with an `image`, and /chosen/bootargs set. Returns 0 or a negative errno
- * with e naming the node, image and sizes at fault; *out is then left empty. */
+/* Builds the boot DTB: the machine DTB without /chosen rng-seed and kaslr-seed, plus the
+ * scenario's manifest: its /hypervisor copied to /chosen/hypervisor, or (when it has none) its
+ * xen,domain nodes under /chosen copied to /chosen, properties and subnodes in order. Every
+ * node with an `image` gets a `reg` with the address the image is loaded at (2 + 2 cells under
+ * /hypervisor; the xen,domain node's #address-cells/#size-cells, default 2 + 1, for dom0less),
+ * and /chosen/bootargs is set. Returns 0 or a negative errno with e naming the node, image and
+ * sizes at fault; *out is then left empty. */
 int bootdtb_build(const struct bootdtb_params *p, struct bootdtb *out, struct herr *e);
 void bootdtb_free(struct bootdtb *b);
 

@@ -11,6 +11,7 @@
 #define CLOG_NAME_MAX   64
 #define CLOG_TAIL       3 /* last lines kept per domain, for timeout reports */
 #define CLOG_REASON_MAX 16
+#define CLOG_FORMAT_MAX 16
 
 /* Last lines of one source, oldest first through clog_tail(). */
 struct clog_tail {
@@ -19,17 +20,31 @@ struct clog_tail {
     unsigned count;
 };
 
+/* A boot module as the hypervisor reported giving it to a domain ("dom NAME kernel ..." and
+ * "dom NAME ramdisk ..."); the first report counts. */
+struct clog_module {
+    bool seen;
+    char format[CLOG_FORMAT_MAX]; /* kernel: "raw", "elf" or "image"; "" for a ramdisk */
+    bool mapped;                  /* handed over by stage-2 mapping in place, else copied */
+    uint64_t bytes;
+    uint64_t addr; /* kernel: its entry point; ramdisk: the IPA it was put at */
+};
+
 struct clog_domain {
     char name[CLOG_NAME_MAX];
     bool declared; /* named by the manifest (clog_declare), not only by the console */
+    bool expected; /* must become ready in this run (not so for a domain of another mode) */
     int64_t id;    /* from "created id=", CLOG_NONE if not seen */
     int64_t created_ns;
+    int64_t build_ns;        /* from "created id=ID build_ns=NS", CLOG_NONE if not given */
     int64_t first_instr_ns;  /* vCPU 0 entered */
     int64_t first_output_ns; /* first line with the domain's name */
     int64_t ready_ns;
     int64_t shutdown_ns;
     char shutdown_reason[CLOG_REASON_MAX]; /* "poweroff", "reboot", "crash"; "" if none */
     unsigned faults;
+    struct clog_module kernel;
+    struct clog_module ramdisk;
     unsigned long lines;   /* lines with the domain's name */
     struct clog_tail tail; /* its own lines and the hypervisor's "dom NAME ..." lines */
 };
@@ -44,6 +59,9 @@ struct clog {
     bool have_exit;
     int exit_status; /* from "exit status=S" */
     int64_t exit_ns;
+    char *fatal; /* text after "FATAL " of the first such line (new string), NULL if none */
+    int64_t fatal_ns;
+    int dom0less;    /* N of "manifest: N Xen dom0less domains translated", -1 if not seen */
     int64_t last_ns; /* timestamp of the latest well-formed line */
     unsigned long lines;
     unsigned long malformed; /* no valid prefix, or a milestone line that breaks its format */
@@ -67,6 +85,10 @@ enum clog_event {
     CLOG_EV_SHUTDOWN,
     CLOG_EV_FAULT,
     CLOG_EV_EXIT,
+    CLOG_EV_KERNEL,   /* "dom NAME kernel ..." */
+    CLOG_EV_RAMDISK,  /* "dom NAME ramdisk ..." */
+    CLOG_EV_FATAL,    /* "FATAL WHAT: MESSAGE": the hypervisor stopped */
+    CLOG_EV_DOM0LESS, /* "manifest: N Xen dom0less domains translated" */
 };
 
 /* What one line meant: the event, its time and the domain it concerns (index, or -1). */
@@ -78,9 +100,13 @@ struct clog_note {
 
 void clog_init(struct clog *c);
 void clog_free(struct clog *c);
-/* Declares a manifest domain, so it is listed even if the console never names it.
- * Returns its index, or -ENOMEM / -EINVAL (name empty, too long, or "hyp"). */
+/* Declares a manifest domain the run expects to become ready, so it is listed even if the
+ * console never names it. Returns its index, or -ENOMEM / -EINVAL (name empty, too long, or
+ * "hyp"). */
 long clog_declare(struct clog *c, const char *name);
+/* Declares a manifest domain the launch mode does not build (the console may still name it):
+ * not expected to become ready. Same returns. */
+long clog_declare_idle(struct clog *c, const char *name);
 /* Index of the domain called name, or -1. */
 long clog_find(const struct clog *c, const char *name);
 /* Parses one console line (no newline) and records what it says. Returns -ENOMEM or 0. */
@@ -89,7 +115,7 @@ int clog_feed(struct clog *c, const char *line, struct clog_note *note);
 bool clog_describe(const struct clog *c, const struct clog_note *n, char *buf, size_t len);
 /* The lines kept in t, oldest first; returns how many (at most CLOG_TAIL). */
 unsigned clog_tail_lines(const struct clog_tail *t, const char *out[CLOG_TAIL]);
-/* Number of declared domains that have ready_ns. */
+/* Number of expected domains that have ready_ns. */
 unsigned clog_ready_count(const struct clog *c);
 
 #endif

@@ -19,6 +19,7 @@ struct run_opts {
     unsigned smp;           /* 0: /experiment/cpus */
     unsigned timeout_ms;    /* 0: /experiment/timeout-ms */
     bool quiet;
+    bool skip_check; /* boot without validating the manifest on the host first */
 };
 
 /* Returns RUN_EXIT_USAGE with a message on stderr if mode cannot be run by this build. */
