@@ -18,7 +18,7 @@ build: configure
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
 demo: build
-	$(TESSERA) run scenarios/minimal.dts --mode hyperlaunch --out $(BUILD)/demo/minimal
+	sh scripts/demo.sh $(TESSERA) scenarios/fleet4.dts
 
 test: build test-asan
 	ctest --preset $(PRESET) -j $(JOBS)
@@ -43,6 +43,7 @@ coverage: setup
 bench: build
 	sh bench/first-instruction.sh $(TESSERA)
 	sh bench/hyperlaunch.sh $(TESSERA)
+	sh bench/modes.sh $(TESSERA)
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i

@@ -173,6 +173,11 @@ static void start_trace(const struct boot_info *bi)
     if (arg) {
         kib = lib_strtoul(arg, NULL, 0);
     }
+    arg = lib_cmdline_value(bi->hd->bootargs, "trace-mask", &len);
+    if (arg) {
+        trace_set_mask((uint32_t)lib_strtoul(arg, NULL, 0));
+        hyp_printf("trace class mask 0x%llx", (unsigned long long)lib_strtoul(arg, NULL, 0));
+    }
     bytes = kib * 1024 * arch_cpu_count();
     if (kib == 0 || frame_alloc(&hyp_frames, bytes, FRAME_SIZE, FRAME_HYP, &pa) ||
         trace_init(arch_cpu_count(), arch_phys_to_virt(pa), bytes)) {
