@@ -36,6 +36,7 @@ static void ds_policy(const struct mf_fleet *f, const struct mf_domain *m, struc
     s->start_after_count = m->start_after_count;
     /* A domain that may restart needs its images intact: copy them, never hand them over. */
     s->allow_map = m->on_crash != MF_CRASH_RESTART;
+    s->vpl011 = m->vpl011;
     s->kernel = (struct dom_module){m->kernel.addr, m->kernel.size};
     for (unsigned i = 0; i < m->device_count; i++) {
         s->devices[i] = (struct dom_module){m->devices[i].base, m->devices[i].size};

@@ -114,18 +114,11 @@ static void start_check_device(const struct hostdt *hd, const char *dom, const s
     }
 }
 
-/* Features the manifest can describe that this build cannot provide yet are refused by name
- * rather than half-done; passthrough ranges are checked against the machine. */
-static void start_refuse_missing(const struct hostdt *hd, const struct mf_fleet *f)
+/* Passthrough ranges are checked against the machine (and refused by name when they cannot be
+ * honoured). */
+static void start_check_devices(const struct hostdt *hd, const struct mf_fleet *f)
 {
-    char msg[128];
-
     for (unsigned i = 0; i < f->count; i++) {
-        if (f->dom[i].vpl011) {
-            lib_snprintf(msg, sizeof(msg), "%s: vpl011: the emulated PL011 is not implemented yet",
-                         f->dom[i].name);
-            start_fail("manifest", msg);
-        }
         for (unsigned k = 0; k < f->dom[i].device_count; k++) {
             start_check_device(hd, f->dom[i].name, &f->dom[i].devices[k]);
         }
@@ -158,7 +151,7 @@ static void start_manifest(const struct boot_info *bi, struct mf_fleet *f)
     if (rc) {
         start_fail("manifest", err);
     }
-    start_refuse_missing(bi->hd, f);
+    start_check_devices(bi->hd, f);
 }
 
 /* The trace buffers: trace-kib=N KiB per pCPU from the command line (default 128, about 2700

@@ -59,6 +59,7 @@ static void dom_copy_policy(struct domain *d, const struct dom_spec *s)
     d->priority = s->priority;
     d->on_crash = s->on_crash;
     d->held = s->held;
+    d->vpl011.enabled = s->vpl011;
     d->start_after_count = s->start_after_count;
     for (unsigned i = 0; i < s->start_after_count; i++) {
         d->start_after[i] = s->start_after[i];

@@ -12,6 +12,7 @@
 #include <tessera/hypercall.h>
 #include <tessera/hypercall_dispatch.h>
 #include <tessera/lib.h>
+#include <tessera/mmio.h>
 #include <tessera/trace.h>
 
 const char *esr_class_name(unsigned ec)
@@ -99,6 +100,25 @@ static bool trap_in_guest_vectors(const struct arm64_regs *regs)
     return regs->elr >= vbar && regs->elr - vbar < 0x800;
 }
 
+/* A data abort the syndrome fully describes (ISV): emulate it if an emulated device of the
+ * domain covers the address, then step past the instruction. */
+static bool trap_mmio(struct vcpu *v, struct arm64_regs *regs, uint64_t esr, uint64_t ipa)
+{
+    uint32_t iss = ESR_ISS(esr);
+    unsigned srt = ISS_DABT_SRT(iss), size = 1u << ISS_DABT_SAS(iss);
+    bool write = iss & ISS_DABT_WNR;
+    uint64_t value = write && srt != 31 ? regs->x[srt] : 0; /* register 31 is xzr here */
+
+    if (!(iss & ISS_DABT_ISV) || !mmio_emulate(v, ipa, size, write, &value)) {
+        return false;
+    }
+    if (!write && srt != 31) {
+        regs->x[srt] = value & (size == 8 ? ~0ull : (1ull << (8 * size)) - 1);
+    }
+    regs->elr += 4;
+    return true;
+}
+
 static void trap_abort(struct vcpu *v, struct arm64_regs *regs, uint64_t esr, unsigned ec)
 {
     uint64_t far = sysreg_read(far_el2);
@@ -108,6 +128,9 @@ static void trap_abort(struct vcpu *v, struct arm64_regs *regs, uint64_t esr, un
     unsigned new_ec =
         instr ? (from_el0 ? EC_IABT_LOW : EC_IABT_CUR) : (from_el0 ? EC_DABT_LOW : EC_DABT_CUR);
 
+    if (!instr && trap_mmio(v, regs, esr, ipa)) {
+        return;
+    }
     if (trap_in_guest_vectors(regs)) {
         char why[128];
         lib_snprintf(why, sizeof(why), "%s ipa=0x%llx pc=0x%llx inside its exception vectors",

@@ -10,6 +10,7 @@
 #include <tessera/evtchn.h>
 #include <tessera/frame.h>
 #include <tessera/loader.h>
+#include <tessera/vpl011.h>
 
 #define DOM_NAME_MAX     32
 #define DOM_MAX          16
@@ -68,6 +69,7 @@ struct dom_spec {
     uint64_t dtb_ipa;
     bool allow_map; /* modules may be handed over by stage-2 mapping instead of copied */
     bool held;      /* built by a toolstack: starts only when it is unpaused */
+    bool vpl011;    /* an emulated PL011 at VPL011_IPA */
     struct dom_module devices[DOM_MAX_DEVICES]; /* passthrough MMIO, mapped at IPA = PA */
     unsigned device_count;
 };
@@ -112,6 +114,7 @@ struct domain {
     unsigned vcpu_count;
     struct console_line console;
     struct evtchn_table evtchn;
+    struct vpl011 vpl011;
     struct arch_domain arch;
     /* on-crash = restart: the spec to rebuild from, with its device tree kept in frames the
      * hypervisor owns (the caller's copy does not outlive dom_create) */
