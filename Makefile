@@ -44,6 +44,7 @@ bench: build
 	sh bench/first-instruction.sh $(TESSERA)
 	sh bench/hyperlaunch.sh $(TESSERA)
 	sh bench/modes.sh $(TESSERA)
+	sh bench/trace-overhead.sh $(TESSERA)
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i

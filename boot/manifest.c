@@ -316,11 +316,27 @@ static int mf_start_after(struct mf_ctx *c, struct mf_fleet *f, unsigned i)
     return 0;
 }
 
+/* trace-kib (per-pCPU buffer, 4 KiB to 64 MiB) and trace-mask (run-time class mask). */
+static int mf_trace_options(struct mf_ctx *c, int node, struct mf_fleet *out)
+{
+    bool found;
+    int rc = mf_u32(c, node, "trace-kib", &out->trace_kib, &found);
+
+    if (!rc && found && (out->trace_kib < 4 || out->trace_kib > 65536)) {
+        return mf_fail(c, node, "trace-kib", "%u KiB is out of range 4-65536", out->trace_kib);
+    }
+    if (!rc) {
+        rc = mf_u32(c, node, "trace-mask", &out->trace_mask, &out->trace_mask_set);
+    }
+    return rc;
+}
+
 int mf_parse(const void *fdt, int node, enum mf_source src, struct mf_fleet *out, char *err,
              size_t errlen)
 {
-    static const char *const allowed[] = {"compatible", "scheduler", "#address-cells",
-                                          "#size-cells", NULL};
+    static const char *const allowed[] = {"compatible",  "scheduler", "#address-cells",
+                                          "#size-cells", "trace-kib", "trace-mask",
+                                          NULL};
     struct mf_ctx c = {fdt, err, errlen};
     const char *sched;
     int sub, rc;
@@ -337,6 +353,9 @@ int mf_parse(const void *fdt, int node, enum mf_source src, struct mf_fleet *out
         return mf_fail(&c, node, "scheduler", "'%s' is not available (available: null)", sched);
     }
     lib_strlcpy(out->scheduler, "null", sizeof(out->scheduler));
+    if ((rc = mf_trace_options(&c, node, out))) {
+        return rc;
+    }
     fdt_for_each_subnode(sub, fdt, node)
     {
         if (!mf_compatible(&c, sub, "tessera,domain")) {

@@ -154,11 +154,13 @@ static void start_manifest(const struct boot_info *bi, struct mf_fleet *f)
     start_check_devices(bi->hd, f);
 }
 
-/* The trace buffers: trace-kib=N KiB per pCPU from the command line (default 128, about 2700
- * records each), taken from RAM like any hypervisor memory. */
-static void start_trace(const struct boot_info *bi)
+/* The trace buffers: trace-kib KiB per pCPU (default 128, about 2700 records each) and the
+ * class mask, from the manifest's hypervisor node, overridden by the command line
+ * (trace-kib=N, trace-mask=N); the buffers come from RAM like any hypervisor memory. */
+static void start_trace(const struct boot_info *bi, const struct mf_fleet *f)
 {
-    uint64_t kib = 128, bytes;
+    uint64_t kib = f->trace_kib ? f->trace_kib : 128, mask = f->trace_mask, bytes;
+    bool mask_set = f->trace_mask_set;
     size_t len;
     const char *arg = lib_cmdline_value(bi->hd->bootargs, "trace-kib", &len);
     paddr_t pa;
@@ -166,10 +168,13 @@ static void start_trace(const struct boot_info *bi)
     if (arg) {
         kib = lib_strtoul(arg, NULL, 0);
     }
-    arg = lib_cmdline_value(bi->hd->bootargs, "trace-mask", &len);
-    if (arg) {
-        trace_set_mask((uint32_t)lib_strtoul(arg, NULL, 0));
-        hyp_printf("trace class mask 0x%llx", (unsigned long long)lib_strtoul(arg, NULL, 0));
+    if ((arg = lib_cmdline_value(bi->hd->bootargs, "trace-mask", &len))) {
+        mask = lib_strtoul(arg, NULL, 0);
+        mask_set = true;
+    }
+    if (mask_set) {
+        trace_set_mask((uint32_t)mask);
+        hyp_printf("trace class mask 0x%llx", (unsigned long long)mask);
     }
     bytes = kib * 1024 * arch_cpu_count();
     if (kib == 0 || frame_alloc(&hyp_frames, bytes, FRAME_SIZE, FRAME_HYP, &pa) ||
@@ -190,13 +195,13 @@ void boot_start(const struct boot_info *bi)
 
     TRACE(boot_phase, TRACE_BOOT_FRAMES, 0);
     start_frames(bi);
-    start_trace(bi);
     if (launch_parse_mode(bi->hd->bootargs, &mode)) {
         start_fail("command line", "mode= must be hyperlaunch, dom0 or bootdomain");
     }
     hyp_printf("launch mode %s", launch_mode_name(mode));
     TRACE(boot_phase, TRACE_BOOT_MANIFEST, mode);
     start_manifest(bi, &start_fleet);
+    start_trace(bi, &start_fleet);
     start_modules(&start_fleet);
     TRACE(boot_phase, TRACE_BOOT_BUILD, start_fleet.count);
     switch (mode) {

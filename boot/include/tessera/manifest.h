@@ -76,6 +76,9 @@ struct mf_domain {
 
 struct mf_fleet {
     char scheduler[16];
+    uint32_t trace_kib;  /* trace buffer per pCPU, 0: the default */
+    uint32_t trace_mask; /* run-time trace class mask */
+    bool trace_mask_set;
     bool dom0less; /* translated from Xen xen,domain nodes */
     struct mf_domain dom[MF_MAX_DOMAINS];
     unsigned count;
