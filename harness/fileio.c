@@ -1,5 +1,7 @@
-/* File helpers of the harness: whole-file read/write, directory creation, path joining. */
+/* File helpers of the harness: whole-file read/write, directory creation and removal, path
+ * joining. */
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,4 +144,29 @@ bool fileio_is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int fileio_remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path) == 0 ? 0 : -errno;
+}
+
+int fileio_remove_tree(const char *path, struct herr *e)
+{
+    struct stat st;
+    int rc;
+
+    if (lstat(path, &st) != 0) {
+        return errno == ENOENT ? 0
+                               : herr_set(e, -errno, "cannot remove %s: %s", path, strerror(errno));
+    }
+    rc = nftw(path, fileio_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    if (rc != 0) {
+        rc = rc < 0 ? rc : -EIO;
+        return herr_set(e, rc, "cannot remove %s: %s", path, strerror(-rc));
+    }
+    return 0;
 }

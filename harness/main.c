@@ -47,7 +47,9 @@ static void main_run_usage(FILE *out)
             "Compiles SCENARIO (a .dts manifest) with dtc, validates its manifest, builds the\n"
             "boot DTB from QEMU's virt machine DTB, boots the hypervisor under QEMU (icount: one\n"
             "instruction per ns) and parses its console. Writes to DIR: scenario.dtb,\n"
-            "machine.dtb, boot.dtb, console.log, summary.json and report.md.\n"
+            "machine.dtb, boot.dtb, console.log, summary.json, report.md and the hypervisor's\n"
+            "trace: trace.dump, converted to trace.ctf/ (CTF), trace.json (Perfetto) and\n"
+            "trace-stats.txt.\n"
             "\n"
             "options:\n"
             "  -m, --mode MODE       launch mode: hyperlaunch or dom0 (bootdomain comes later);\n"
@@ -62,12 +64,14 @@ static void main_run_usage(FILE *out)
             "30000)\n"
             "      --skip-check      boot even if the host-side manifest check fails, to see the\n"
             "                        hypervisor refuse it\n"
+            "      --trace-kib N     KiB of trace buffer per pCPU (default 128)\n"
+            "      --no-trace        no trace dump (and no trace outputs)\n"
             "  -q, --quiet           no progress lines on stderr\n"
             "  -h, --help            this help\n"
             "\n"
-            "exit status: 0 if QEMU exited 0, the hypervisor printed 'exit status=0' and every\n"
-            "domain of the manifest became ready; 1 if the run failed; 2 on usage, setup or "
-            "manifest errors\n",
+            "exit status: 0 if QEMU exited 0, the hypervisor printed 'exit status=0', every\n"
+            "domain of the manifest became ready and the trace was collected; 1 if the run\n"
+            "failed; 2 on usage, setup or manifest errors\n",
             TESSERA_IMAGE_DIR);
 }
 
@@ -116,6 +120,8 @@ enum {
     MAIN_OPT_SMP,
     MAIN_OPT_TIMEOUT,
     MAIN_OPT_SKIP_CHECK,
+    MAIN_OPT_NO_TRACE,
+    MAIN_OPT_TRACE_KIB,
 };
 
 /* Applies one option of `run`; returns 0, 1 for --help, or -EINVAL. */
@@ -149,6 +155,11 @@ static int main_run_option(int opt, struct run_opts *o)
     case MAIN_OPT_SKIP_CHECK:
         o->skip_check = true;
         return 0;
+    case MAIN_OPT_NO_TRACE:
+        o->no_trace = true;
+        return 0;
+    case MAIN_OPT_TRACE_KIB:
+        return main_number("run", "--trace-kib", optarg, &o->trace_kib);
     default:
         return -EINVAL;
     }
@@ -176,6 +187,8 @@ static int main_run(int argc, char **argv)
         {"smp", required_argument, NULL, MAIN_OPT_SMP},
         {"timeout-ms", required_argument, NULL, MAIN_OPT_TIMEOUT},
         {"skip-check", no_argument, NULL, MAIN_OPT_SKIP_CHECK},
+        {"no-trace", no_argument, NULL, MAIN_OPT_NO_TRACE},
+        {"trace-kib", required_argument, NULL, MAIN_OPT_TRACE_KIB},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -198,6 +211,11 @@ static int main_run(int argc, char **argv)
     }
     if (!o.mode) {
         fprintf(stderr, "tessera run: missing --mode MODE\ntry 'tessera run --help'\n");
+        return RUN_EXIT_USAGE;
+    }
+    if (o.no_trace && o.trace_kib) {
+        fprintf(stderr, "tessera run: --trace-kib sizes the trace, which --no-trace turns off\n"
+                        "try 'tessera run --help'\n");
         return RUN_EXIT_USAGE;
     }
     o.scenario = argv[optind];

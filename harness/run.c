@@ -1,6 +1,7 @@
 /* `tessera run`: compile the scenario, dump the machine DTB, build the boot DTB, boot QEMU and
- * watch its console, then write summary.json, report.md and a short summary. Each stage either
- * succeeds or explains what is wrong (exit 2); a run that happened but failed exits 1. */
+ * watch its console, then collect the trace dump and write summary.json, report.md and a short
+ * summary. Each stage either succeeds or explains what is wrong (exit 2); a run that happened
+ * but failed exits 1. */
 #include <errno.h>
 #include <libfdt.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <tessera/harness/images.h>
 #include <tessera/harness/qemu.h>
 #include <tessera/harness/run.h>
+#include <tessera/harness/run_trace.h>
 #include <tessera/harness/scenario.h>
 #include <tessera/harness/summary.h>
 #include <tessera/harness/verdict.h>
@@ -46,7 +48,8 @@ struct run_ctx {
     char *qemu_version;
     struct clog log;
     struct watch_result wr;
-    char bootargs[64];
+    struct run_trace trace;
+    char bootargs[256];
     struct herr err;
 };
 
@@ -90,11 +93,27 @@ static int run_paths(struct run_ctx *c)
         return herr_set(&c->err, -ENOMEM, "out of memory");
     }
     snprintf(c->label, sizeof(c->label), "%s/%s", c->scenario_name, o->mode);
-    snprintf(c->bootargs, sizeof(c->bootargs), RUN_BOOTARGS, o->mode);
     if (!fileio_is_file(o->scenario)) {
         return herr_set(&c->err, -ENOENT, "scenario %s: no such file", o->scenario);
     }
     return fileio_mkdirs(c->out_dir, &c->err);
+}
+
+/* The hypervisor's command line: its launch mode and, unless --no-trace, where it writes its
+ * trace dump (OUT/trace.dump, absolute) and how large its buffers are. */
+static int run_cmdline(struct run_ctx *c)
+{
+    int rc = run_trace_prepare(&c->trace, c->out_dir, !c->o->no_trace, c->o->trace_kib, &c->err);
+
+    if (rc) {
+        return rc;
+    }
+    snprintf(c->bootargs, sizeof(c->bootargs), RUN_BOOTARGS, c->o->mode);
+    if (run_trace_bootargs(&c->trace, c->bootargs, sizeof(c->bootargs))) {
+        return herr_set(&c->err, -ENOSPC, "the hypervisor's command line would exceed %zu bytes",
+                        sizeof(c->bootargs) - 1);
+    }
+    return 0;
 }
 
 static int run_check_experiment(struct run_ctx *c)
@@ -319,6 +338,23 @@ static int run_write_report(struct run_ctx *c, const struct summary_input *si)
     return rc;
 }
 
+/* The trace dump and its conversions. A missing or bad dump is a reason of the verdict only if
+ * the run ended by itself: after a timeout, a signal or a FATAL line it follows from those. */
+static bool run_results_trace(struct run_ctx *c, struct strvec *reasons)
+{
+    bool ended = !c->wr.timed_out && WIFEXITED(c->wr.status) && !c->log.fatal;
+    bool ok = run_trace_collect(&c->trace, &c->log, ended, reasons);
+    json_t *lost = c->trace.result ? json_object_get(c->trace.result, "lost") : NULL;
+
+    if (!c->o->quiet && json_integer_value(lost) > 0) {
+        fprintf(stderr,
+                "tessera: %s: the trace lost %" JSON_INTEGER_FORMAT " records (full buffers): "
+                "raise --trace-kib\n",
+                c->label, json_integer_value(lost));
+    }
+    return ok;
+}
+
 /* Verdict, summary.json, report.md and the human summary. Returns the exit status. */
 static int run_results(struct run_ctx *c)
 {
@@ -345,6 +381,8 @@ static int run_results(struct run_ctx *c)
     int rc;
 
     si.pass = verdict_decide(&vi, &reasons);
+    si.pass = run_results_trace(c, &reasons) && si.pass;
+    si.trace = c->trace.result;
     run_report_qemu(c);
     rc = summary_path ? summary_write(&si, summary_path, &c->err) : -ENOMEM;
     rc = rc ?: run_write_report(c, &si);
@@ -374,6 +412,7 @@ static void run_free(struct run_ctx *c)
     scenario_experiment_free(&c->exp);
     scenario_domains_free(&c->doms);
     bootdtb_free(&c->boot);
+    run_trace_free(&c->trace);
     strvec_free(&c->argv);
     clog_free(&c->log);
     watch_result_free(&c->wr);
@@ -389,6 +428,7 @@ int run_command(const struct run_opts *o)
     }
     clog_init(&c.log);
     rc = run_paths(&c);
+    rc = rc ?: run_cmdline(&c);
     rc = rc ?: run_scenario(&c);
     rc = rc ?: run_machine(&c);
     rc = rc ?: run_bootdtb(&c);

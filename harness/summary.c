@@ -247,7 +247,7 @@ static bool summary_body(json_t *j, const struct summary_input *in)
            summary_set(j, "not_in_mode", summary_not_in_mode(in)) &&
            summary_set(j, "all_ready_ns", summary_ns(summary_all_ready(in))) &&
            summary_set(j, "isolation", json_null()) && summary_set(j, "latency", json_null()) &&
-           summary_set(j, "trace", json_null()) &&
+           summary_set(j, "trace", in->trace ? json_incref(in->trace) : json_null()) &&
            summary_set(j, "console", summary_console(in->log)) &&
            summary_set(j, "exit_status",
                        in->qemu_exited ? json_integer(in->qemu_exit_status) : json_null()) &&
@@ -342,9 +342,32 @@ static void summary_not_built(const struct summary_input *in, const char *prefix
     }
 }
 
+/* The trace in one line: "N events, L lost (trace.dump, trace.ctf/, ...)", "off" or "no dump",
+ * then the error if there was one. */
+static const char *summary_trace_text(const json_t *t, char *buf, size_t len)
+{
+    const json_t *events = json_object_get(t, "events"), *err = json_object_get(t, "error");
+    int n;
+
+    if (!t) {
+        n = snprintf(buf, len, "off");
+    } else if (json_is_integer(events)) {
+        n = snprintf(buf, len,
+                     "%" JSON_INTEGER_FORMAT " events, %" JSON_INTEGER_FORMAT
+                     " lost (trace.dump, trace.ctf/, trace.json, trace-stats.txt)",
+                     json_integer_value(events), json_integer_value(json_object_get(t, "lost")));
+    } else {
+        n = snprintf(buf, len, "no dump");
+    }
+    if (json_is_string(err) && n >= 0 && (size_t)n < len) {
+        snprintf(buf + n, len - (size_t)n, "; %s", json_string_value(err));
+    }
+    return buf;
+}
+
 void summary_markdown(const struct summary_input *in, FILE *out)
 {
-    char a[32], b[32];
+    char a[32], b[32], t[2400];
 
     fprintf(out, "# %s / %s: %s\n\n", in->scenario, in->mode, in->pass ? "pass" : "fail");
     fprintf(out, "Platform %s, timing %s, %s, commit %s, manifest %s.\n\n", in->platform,
@@ -366,6 +389,7 @@ void summary_markdown(const struct summary_input *in, FILE *out)
     }
     summary_not_built(in, "\nNot built in this mode: ", ".\n", out);
     fprintf(out, "\nAll ready: %s ms.\n", summary_ms(summary_all_ready(in), a, sizeof(a)));
+    fprintf(out, "\nTrace: %s.\n", summary_trace_text(in->trace, t, sizeof(t)));
     for (size_t i = 0; i < in->reasons->n; i++) {
         fprintf(out, "%s- %s\n", i == 0 ? "\nReasons:\n\n" : "", in->reasons->v[i]);
     }
@@ -393,7 +417,7 @@ static void summary_human_domain(const struct scenario_domain *sd, const struct 
 
 void summary_human(const struct summary_input *in, const char *out_dir, FILE *out)
 {
-    char a[32], b[32], nb[SCENARIO_NAME_MAX + 8];
+    char a[32], b[32], nb[SCENARIO_NAME_MAX + 8], t[2400];
     int width = 10; /* the name column: "hypervisor" or the longest domain name */
 
     for (size_t i = 0; i < in->domains->n; i++) {
@@ -414,6 +438,7 @@ void summary_human(const struct summary_input *in, const char *out_dir, FILE *ou
     summary_not_built(in, nb, " (not in this mode)\n", out);
     fprintf(out, "  %-*s  %s ms\n", width, "all ready",
             summary_ms(summary_all_ready(in), a, sizeof(a)));
+    fprintf(out, "  %-*s  %s\n", width, "trace", summary_trace_text(in->trace, t, sizeof(t)));
     for (size_t i = 0; i < in->reasons->n; i++) {
         fprintf(out, "  reason: %s\n", in->reasons->v[i]);
     }

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <tessera/harness/run.h>
 #include <tessera/harness/trace_cmd.h>
@@ -81,26 +82,62 @@ static int trace_cmd_parse(int argc, char **argv, struct trace_cmd_opts *o)
     return 0;
 }
 
-static int trace_cmd_outputs(const struct trace_cmd_opts *o, const struct trace_data *d)
+/* Prepends "WHAT NAME: " to the message in e ("WHAT: " if the message starts with NAME) and
+ * returns rc. */
+static int trace_cmd_fail(struct trace_err *e, int rc, const char *what, const char *name)
 {
-    struct trace_err e;
-    struct trace_report r;
+    char msg[TRACE_ERR_MAX];
+    bool named = !name || strncmp(e->msg, name, strlen(name)) == 0;
 
-    if (o->ctf && trace_ctf_write(d, o->ctf, &e) != 0) {
-        fprintf(stderr, "tessera trace: --ctf %s: %s\n", o->ctf, e.msg);
-        return RUN_EXIT_USAGE;
-    }
-    if (o->perfetto && trace_perfetto_write(d, o->perfetto, &e) != 0) {
-        fprintf(stderr, "tessera trace: --perfetto %s: %s\n", o->perfetto, e.msg);
-        return RUN_EXIT_USAGE;
+    snprintf(msg, sizeof(msg), "%s", e->msg);
+    return trace_err_set(e, rc, "%s%s%s: %s", what, named ? "" : " ", named ? "" : name, msg);
+}
+
+/* The statistics into r, printed to o->stats if set. */
+static int trace_cmd_stats(const struct trace_data *d, const struct trace_cmd_out *o,
+                           struct trace_report *r, struct trace_err *e)
+{
+    int rc = trace_report_compute(d, r, e);
+
+    if (rc != 0) {
+        return trace_cmd_fail(e, rc, "statistics", NULL);
     }
     if (o->stats) {
-        if (trace_report_compute(d, &r, &e) != 0) {
-            fprintf(stderr, "tessera trace: --stats: %s\n", e.msg);
-            return RUN_EXIT_USAGE;
-        }
-        trace_report_print(d, &r, stdout);
-        trace_report_free(&r);
+        trace_report_print(d, r, o->stats);
+    }
+    return 0;
+}
+
+int trace_cmd_write(const struct trace_data *d, const struct trace_cmd_out *o,
+                    struct trace_report *r, struct trace_err *e)
+{
+    struct trace_report local;
+    int rc;
+
+    if (o->ctf && (rc = trace_ctf_write(d, o->ctf, e)) != 0) {
+        return trace_cmd_fail(e, rc, "CTF", o->ctf);
+    }
+    if (o->perfetto && (rc = trace_perfetto_write(d, o->perfetto, e)) != 0) {
+        return trace_cmd_fail(e, rc, "Perfetto", o->perfetto);
+    }
+    if (!o->stats && !r) {
+        return 0;
+    }
+    rc = trace_cmd_stats(d, o, r ? r : &local, e);
+    if (rc == 0 && !r) {
+        trace_report_free(&local);
+    }
+    return rc;
+}
+
+static int trace_cmd_outputs(const struct trace_cmd_opts *o, const struct trace_data *d)
+{
+    struct trace_cmd_out out = {o->ctf, o->perfetto, o->stats ? stdout : NULL};
+    struct trace_err e;
+
+    if (trace_cmd_write(d, &out, NULL, &e) != 0) {
+        fprintf(stderr, "tessera trace: %s\n", e.msg);
+        return RUN_EXIT_USAGE;
     }
     return RUN_EXIT_PASS;
 }

@@ -1,5 +1,6 @@
 /* Integration boots: the built `tessera run` on the shipped scenarios under QEMU, checked
- * through its exit status, summary.json (jansson) and console.log. One fresh boot per run. */
+ * through its exit status, summary.json (jansson), console.log and trace outputs (babeltrace2,
+ * jq, the trace library). One fresh boot per run. */
 #include <criterion/criterion.h>
 #include <ftw.h>
 #include <jansson.h>
@@ -10,6 +11,7 @@
 
 #include <tessera/harness/fileio.h>
 #include <tessera/harness/proc.h>
+#include <tessera/trace_host.h>
 
 struct boot {
     char *dir; /* the results directory (kept when a test fails, for a look) */
@@ -357,5 +359,318 @@ Test(boot, fleet4_bootdomain, .timeout = 110)
     cr_assert_eq(json_array_size(nim), 1);
     cr_assert_str_eq(json_string_value(json_array_get(nim, 0)), "ctl");
     free(path);
+    boot_free(&b, true);
+}
+
+/* ---- the trace: on by default, collected and converted by `tessera run` ---- */
+
+static json_t *trace_of(struct boot *b)
+{
+    json_t *t = json_object_get(b->summary, "trace");
+
+    cr_assert(json_is_object(t), "summary.json has a trace object");
+    cr_assert(json_is_null(json_object_get(t, "error")), "trace error: %s",
+              json_string_value(json_object_get(t, "error")));
+    return t;
+}
+
+static char *out_file(const struct boot *b, const char *name)
+{
+    return fileio_join(b->dir, name);
+}
+
+/* Runs argv; its stdout and stderr in out and err (caller frees), its exit status returned. */
+static int tool(char *const argv[], struct proc_buf *out, struct proc_buf *err)
+{
+    struct herr e;
+    int status;
+
+    cr_assert_eq(proc_capture(argv, out, err, &status, &e), 0, "%s", e.msg);
+    cr_assert(WIFEXITED(status), "%s did not exit", argv[0]);
+    return WEXITSTATUS(status);
+}
+
+/* babeltrace2 reads the CTF trace without a word on stderr and prints a line per record. */
+static void check_ctf(struct boot *b, json_int_t events)
+{
+    char *dir = out_file(b, "trace.ctf");
+    char *argv[] = {"babeltrace2", dir, NULL};
+    struct proc_buf out = {0}, err = {0};
+    json_int_t lines = 0;
+
+    cr_assert_eq(tool(argv, &out, &err), 0, "babeltrace2 %s: %s", dir, err.data);
+    cr_assert_eq(err.len, 0, "babeltrace2 said: %s", err.data);
+    cr_assert_eq(out.dropped, 0);
+    for (size_t i = 0; i < out.len; i++) {
+        lines += out.data[i] == '\n';
+    }
+    cr_assert_eq(lines, events, "babeltrace2 printed %lld lines for %lld records", (long long)lines,
+                 (long long)events);
+    proc_buf_free(&out);
+    proc_buf_free(&err);
+    free(dir);
+}
+
+struct slice {
+    int key; /* the pCPU, plus 1000 in the hypervisor's process */
+    double ts, end;
+};
+
+static int slice_cmp(const void *a, const void *b)
+{
+    const struct slice *x = a, *y = b;
+
+    if (x->key != y->key) {
+        return x->key - y->key;
+    }
+    return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+/* The pid of the "tessera hypervisor" process. */
+static json_int_t hyp_pid(json_t *events)
+{
+    json_t *ev;
+    size_t i;
+
+    json_array_foreach(events, i, ev)
+    {
+        const char *name = json_string_value(json_object_get(json_object_get(ev, "args"), "name"));
+        if (strcmp(json_string_value(json_object_get(ev, "name")), "process_name") == 0 && name &&
+            strcmp(name, "tessera hypervisor") == 0) {
+            return json_integer_value(json_object_get(ev, "pid"));
+        }
+    }
+    cr_assert_fail("no tessera hypervisor process in trace.json");
+    return -1;
+}
+
+/* The vCPU run slices ("X" events of category sched), keyed by pCPU and process kind. */
+static size_t run_slices(json_t *events, struct slice *s, size_t max)
+{
+    json_int_t hyp = hyp_pid(events);
+    json_t *ev;
+    size_t i, n = 0;
+
+    json_array_foreach(events, i, ev)
+    {
+        const char *ph = json_string_value(json_object_get(ev, "ph"));
+        const char *cat = json_string_value(json_object_get(ev, "cat"));
+        if (strcmp(ph, "X") != 0 || !cat || strcmp(cat, "sched") != 0) {
+            continue;
+        }
+        cr_assert_lt(n, max);
+        s[n].key = (int)json_integer_value(json_object_get(json_object_get(ev, "args"), "pcpu")) +
+                   (json_integer_value(json_object_get(ev, "pid")) == hyp ? 1000 : 0);
+        s[n].ts = json_number_value(json_object_get(ev, "ts"));
+        s[n].end = s[n].ts + json_number_value(json_object_get(ev, "dur"));
+        n++;
+    }
+    return n;
+}
+
+/* trace.json is valid JSON (jq agrees) and no two vCPU runs overlap on one pCPU. */
+static void check_perfetto(struct boot *b)
+{
+    static struct slice s[4096];
+    char *path = out_file(b, "trace.json");
+    char *argv[] = {"jq", "-e", ".", path, NULL};
+    struct proc_buf out = {0}, err = {0};
+    json_error_t je;
+    json_t *j;
+    size_t n;
+
+    cr_assert_eq(tool(argv, &out, &err), 0, "jq -e . %s: %s", path, err.data);
+    j = json_load_file(path, 0, &je);
+    cr_assert_not_null(j, "%s: %s", path, je.text);
+    n = run_slices(json_object_get(j, "traceEvents"), s, sizeof(s) / sizeof(s[0]));
+    cr_assert_geq(n, 8, "a run slice per vCPU, in the hypervisor's and its domain's process");
+    qsort(s, n, sizeof(s[0]), slice_cmp);
+    for (size_t i = 1; i < n; i++) {
+        cr_assert(s[i].key != s[i - 1].key || s[i - 1].end <= s[i].ts + 1e-9,
+                  "vCPU runs overlap on pCPU %d: [%f, %f] and [%f, %f]", s[i].key % 1000,
+                  s[i - 1].ts, s[i - 1].end, s[i].ts, s[i].end);
+    }
+    json_decref(j);
+    proc_buf_free(&out);
+    proc_buf_free(&err);
+    free(path);
+}
+
+/* Every class in classes has records, in summary.json and in the dump itself. */
+static void check_classes(struct boot *b, json_t *trace, const char *const *classes)
+{
+    char *path = out_file(b, "trace.dump");
+    struct trace_data d;
+    struct trace_err e;
+    uint64_t seen[32] = {0};
+
+    cr_assert_eq(trace_data_load(path, &d, &e), 0, "%s", e.msg);
+    for (uint32_t c = 0; c < d.ncpus; c++) {
+        for (uint64_t r = 0; r < d.cpus[c].nrecords; r++) {
+            seen[trace_event_by_id(d.cpus[c].recs[r].id)->cls]++;
+        }
+    }
+    for (; *classes; classes++) {
+        size_t k = 0;
+        while (k < trace_class_count() && strcmp(trace_class_at(k)->name, *classes) != 0) {
+            k++;
+        }
+        cr_assert_lt(k, trace_class_count(), "no class %s", *classes);
+        cr_assert_gt(seen[trace_class_at(k)->bit], 0, "no %s record in the dump", *classes);
+        cr_assert_gt(get_int(json_object_get(trace, "per_class"), *classes), 0,
+                     "summary.json counts no %s record", *classes);
+    }
+    trace_data_free(&d);
+    free(path);
+}
+
+Test(boot, trace_fleet4, .timeout = 110)
+{
+    static const char *const classes[] = {"boot",      "domain",  "sched", "trap",
+                                          "hypercall", "console", NULL};
+    struct boot b = {0};
+    json_t *t;
+
+    boot_run("fleet4.dts", &b);
+    check_fleet(b.summary, true);
+    t = trace_of(&b);
+    cr_assert_eq(get_int(t, "lost"), 0);
+    cr_assert_gt(get_int(t, "events"), 0);
+    cr_assert_eq(get_int(t, "counter_hz"), get_int(b.summary, "counter_hz"));
+    cr_assert_str_eq(json_string_value(json_object_get(t, "file")), "trace.dump");
+    cr_assert_not_null(strstr(b.console, "hyp: trace written: "), "%s", b.console);
+    check_ctf(&b, get_int(t, "events"));
+    check_perfetto(&b);
+    check_classes(&b, t, classes);
+    boot_free(&b, true);
+}
+
+/* --no-trace: no trace= for the hypervisor, no dump, "trace": null. */
+Test(boot, no_trace, .timeout = 110)
+{
+    struct boot b = {0};
+    char *path = fileio_join(TESSERA_SCENARIOS, "minimal.dts"), *dump;
+
+    boot_run_path(path, "--no-trace", 0, &b);
+    check_summary(b.summary, "hello");
+    cr_assert(json_is_null(json_object_get(b.summary, "trace")));
+    cr_assert_null(strstr(b.console, "hyp: trace written"), "%s", b.console);
+    cr_assert_null(strstr(b.console, "hyp: trace not written"), "%s", b.console);
+    dump = out_file(&b, "trace.dump");
+    cr_assert_not(fileio_is_file(dump));
+    free(dump);
+    free(path);
+    boot_free(&b, true);
+}
+
+/* Buffers too small for the run: records are lost and counted, and the run still passes. */
+Test(boot, trace_lost, .timeout = 110)
+{
+    struct boot b = {0};
+    char *path = fileio_join(TESSERA_SCENARIOS, "pingpong.dts");
+    json_t *t;
+
+    boot_run_path(path, "--trace-kib=8", 0, &b);
+    t = trace_of(&b);
+    cr_assert_gt(get_int(t, "lost"), 0);
+    cr_assert_not_null(strstr(b.console, "hyp: trace buffers: 8 KiB per pCPU"), "%s", b.console);
+    free(path);
+    boot_free(&b, true);
+}
+
+/* ---- scenarios/crash, pingpong, passthrough ---- */
+
+static void check_console_has(const struct boot *b, const char *text)
+{
+    cr_assert_not_null(strstr(b->console, text), "no '%s' in the console:\n%s", text, b->console);
+}
+
+/* The text after the first console line of `name` that contains text, or NULL. */
+static const char *console_line(const struct boot *b, const char *name, const char *text)
+{
+    char prefix[64];
+    const char *p = b->console;
+
+    snprintf(prefix, sizeof(prefix), "] %s: ", name);
+    while ((p = strstr(p, prefix)) != NULL) {
+        const char *eol = strchr(p, '\n');
+        const char *hit = strstr(p, text);
+        if (hit && (!eol || hit < eol)) {
+            return hit;
+        }
+        p += strlen(prefix);
+    }
+    return NULL;
+}
+
+/* One domain crashes and is restarted 3 times then halted, one is destroyed on its crash, one
+ * shuts down cleanly; the run fails by design (exit 1). */
+Test(boot, crash, .timeout = 110)
+{
+    struct boot b = {0};
+    char *path = fileio_join(TESSERA_SCENARIOS, "crash.dts"), line[64];
+    const char *destroyed;
+    json_t *survivor;
+    unsigned frames = 0;
+
+    boot_run_path(path, NULL, 1, &b);
+    survivor = domain_named(b.summary, "survivor");
+    cr_assert_str_eq(json_string_value(json_object_get(survivor, "state")), "shutdown");
+    cr_assert_str_eq(json_string_value(json_object_get(survivor, "shutdown_reason")), "poweroff");
+    cr_assert_gt(get_int(survivor, "ready_ns"), 0);
+    for (int i = 1; i <= 3; i++) {
+        snprintf(line, sizeof(line), "hyp: dom phoenix restart %d/3\n", i);
+        check_console_has(&b, line);
+    }
+    check_console_has(&b, "hyp: dom phoenix crashed 4 times: halted\n");
+    destroyed = console_line(&b, "hyp", "dom ephemeral destroyed, ");
+    cr_assert_not_null(destroyed, "%s", b.console);
+    cr_assert_eq(sscanf(destroyed, "dom ephemeral destroyed, %u frames released", &frames), 1);
+    cr_assert_gt(frames, 0);
+    cr_assert_eq(get_int(json_object_get(b.summary, "hypervisor"), "exit_status"), 1);
+    cr_assert_eq(get_int(b.summary, "exit_status"), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(b.summary, "verdict")), "fail");
+    trace_of(&b);
+    free(path);
+    boot_free(&b, true);
+}
+
+Test(boot, pingpong, .timeout = 110)
+{
+    struct boot b = {0};
+    const char *rtt;
+    unsigned long rounds = 0, min = 0, avg = 0, max = 0;
+
+    boot_run("pingpong.dts", &b);
+    check_fleet(b.summary, true);
+    rtt = console_line(&b, "ping", "rtt_ns ");
+    cr_assert_not_null(rtt, "ping printed no rtt_ns line:\n%s", b.console);
+    cr_assert_eq(
+        sscanf(rtt, "rtt_ns rounds=%lu min=%lu avg=%lu max=%lu", &rounds, &min, &avg, &max), 4,
+        "%.80s", rtt);
+    cr_assert_eq(rounds, 100);
+    cr_assert_gt(min, 0);
+    cr_assert(min <= avg && avg <= max, "min %lu avg %lu max %lu", min, avg, max);
+    cr_assert_gt(get_int(json_object_get(trace_of(&b), "per_class"), "evtchn"), 0);
+    boot_free(&b, true);
+}
+
+Test(boot, passthrough, .timeout = 110)
+{
+    struct boot b = {0};
+
+    boot_run("passthrough.dts", &b);
+    check_fleet(b.summary, true);
+    cr_assert_not_null(console_line(&b, "owner",
+                                    "PASS: the passed-through device answers (magic "
+                                    "\"virt\")"),
+                       "%s", b.console);
+    cr_assert_not_null(console_line(&b, "neighbour",
+                                    "PASS: a device passed to another domain is "
+                                    "out of reach (external abort)"),
+                       "%s", b.console);
+    cr_assert_not_null(console_line(&b, "hyp", "dom neighbour fault data-abort ipa=0xa000000 "),
+                       "%s", b.console);
+    cr_assert_null(strstr(b.console, "FAIL"), "%s", b.console);
     boot_free(&b, true);
 }

@@ -335,6 +335,37 @@ Test(summary, human_summary_in_milliseconds)
     free(text);
 }
 
+/* The trace object of run_trace.c goes into summary.json as it is and into both reports. */
+Test(summary, carries_the_trace)
+{
+    struct summary_input in = input(true);
+    char *md = NULL, *human = NULL;
+    size_t len = 0;
+    FILE *f;
+    json_t *j;
+
+    feed_all(both_ready);
+    in.trace =
+        json_pack("{s:s, s:i, s:i, s:n}", "file", "trace.dump", "events", 268, "lost", 0, "error");
+    j = summary_json(&in);
+    cr_assert(json_equal(json_object_get(j, "trace"), in.trace));
+    f = open_memstream(&md, &len);
+    summary_markdown(&in, f);
+    fclose(f);
+    cr_assert_not_null(strstr(md, "Trace: 268 events, 0 lost (trace.dump, trace.ctf/"), "%s", md);
+    f = open_memstream(&human, &len);
+    json_object_set_new(in.trace, "error", json_string("CTF x: no"));
+    summary_human(&in, "out", f);
+    fclose(f);
+    cr_assert_not_null(strstr(human, "  trace       268 events, 0 lost (trace.dump, "), "%s",
+                       human);
+    cr_assert_not_null(strstr(human, "trace-stats.txt); CTF x: no"), "%s", human);
+    json_decref(j);
+    json_decref(in.trace);
+    free(md);
+    free(human);
+}
+
 static const char *const clean[] = {
     "[0.000001000] hyp: entry el=2 counter_hz=62500000 entry_ticks=0 cpus=1",
     "[0.000500000] hyp: dom hello ready",

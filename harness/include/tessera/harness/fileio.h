@@ -20,6 +20,9 @@ char *fileio_join(const char *dir, const char *name);
 char *fileio_dirname(const char *path);
 /* The last component of path without the extension ext (if it ends with it), as a new string. */
 char *fileio_stem(const char *path, const char *ext);
+/* Removes path: a file, or a directory and everything in it (like rm -rf); nothing if it does
+ * not exist. Returns 0 or a negative errno. */
+int fileio_remove_tree(const char *path, struct herr *e);
 /* True if path names a regular file. */
 bool fileio_is_file(const char *path);
 

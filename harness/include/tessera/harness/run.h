@@ -19,7 +19,9 @@ struct run_opts {
     unsigned smp;           /* 0: /experiment/cpus */
     unsigned timeout_ms;    /* 0: /experiment/timeout-ms */
     bool quiet;
-    bool skip_check; /* boot without validating the manifest on the host first */
+    bool skip_check;    /* boot without validating the manifest on the host first */
+    bool no_trace;      /* no trace= for the hypervisor: no dump, no trace outputs */
+    unsigned trace_kib; /* trace-kib= (KiB of trace buffer per pCPU); 0: the default */
 };
 
 /* Returns RUN_EXIT_USAGE with a message on stderr if mode cannot be run by this build. */

@@ -27,6 +27,7 @@ struct summary_input {
     int qemu_exit_status;
     bool pass;
     const struct strvec *reasons;
+    json_t *trace; /* summary.json "trace" (run_trace.h); NULL: tracing was off */
 };
 
 /* The summary.json document (new reference). NULL only when out of memory. */

@@ -1,0 +1,48 @@
+/* The trace of a `tessera run`: the hypervisor's trace= and trace-kib= arguments, then the dump
+ * it wrote by semihosting, converted (CTF, Perfetto JSON, statistics) and summarised for
+ * summary.json. */
+#ifndef TESSERA_HARNESS_RUN_TRACE_H
+#define TESSERA_HARNESS_RUN_TRACE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <tessera/harness/consolelog.h>
+#include <tessera/harness/error.h>
+#include <tessera/harness/strvec.h>
+
+/* The longest dump path the hypervisor accepts (its buffer is 160 bytes with the NUL). */
+#define RUN_TRACE_PATH_MAX 159
+
+/* File names in the results directory. */
+#define RUN_TRACE_DUMP     "trace.dump"
+#define RUN_TRACE_CTF      "trace.ctf"
+#define RUN_TRACE_PERFETTO "trace.json"
+#define RUN_TRACE_STATS    "trace-stats.txt"
+
+struct run_trace {
+    bool on;
+    unsigned kib;   /* trace-kib=, 0: the hypervisor's default */
+    char *out_dir;  /* the results directory */
+    char *dump;     /* absolute path of OUT/trace.dump */
+    json_t *result; /* summary.json "trace" once collected; NULL: tracing was off */
+};
+
+/* Removes the trace outputs of an earlier run from out_dir and, when on, finds the dump's
+ * absolute path and checks that the hypervisor's command line can carry it (no space, at most
+ * RUN_TRACE_PATH_MAX bytes). Returns 0 or a negative errno with e saying what is wrong. */
+int run_trace_prepare(struct run_trace *t, const char *out_dir, bool on, unsigned kib,
+                      struct herr *e);
+/* The hypervisor arguments (" trace=PATH trace-kib=N", or "" when off) appended to buf, which
+ * holds a string of at most len bytes with its NUL. Returns 0, or -ENOSPC if they do not fit. */
+int run_trace_bootargs(const struct run_trace *t, char *buf, size_t len);
+/* After the run: loads the dump, writes trace.ctf/, trace.json and trace-stats.txt, and builds
+ * t->result. A missing or invalid dump, or an output that failed, is t->result's "error"; it
+ * is also appended to reasons when explain (the run ended by itself), with what the
+ * hypervisor said about the dump (from log). Returns true if the trace is complete. */
+bool run_trace_collect(struct run_trace *t, const struct clog *log, bool explain,
+                       struct strvec *reasons);
+void run_trace_free(struct run_trace *t);
+
+#endif

@@ -1,0 +1,294 @@
+/* The trace side of `tessera run`: where the hypervisor writes its dump (trace=PATH on its
+ * command line), and after the run the dump loaded, converted with `tessera trace`'s own code
+ * (trace_cmd_write) and summarised as summary.json's "trace". */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tessera/harness/fileio.h>
+#include <tessera/harness/run_trace.h>
+#include <tessera/harness/trace_cmd.h>
+
+static const char *const run_trace_files[] = {RUN_TRACE_DUMP, RUN_TRACE_CTF, RUN_TRACE_PERFETTO,
+                                              RUN_TRACE_STATS};
+
+/* Removes the trace files of an earlier run, so that none of them outlives its run. */
+static int run_trace_clean(const char *out_dir, struct herr *e)
+{
+    int rc = 0;
+
+    for (size_t i = 0; rc == 0 && i < sizeof(run_trace_files) / sizeof(run_trace_files[0]); i++) {
+        char *path = fileio_join(out_dir, run_trace_files[i]);
+        rc = path ? fileio_remove_tree(path, e) : herr_set(e, -ENOMEM, "out of memory");
+        free(path);
+    }
+    return rc;
+}
+
+/* The hypervisor's command line is words split at spaces, and it copies PATH to 160 bytes. */
+static int run_trace_check_path(const char *path, struct herr *e)
+{
+    size_t n = strlen(path);
+
+    if (strpbrk(path, " \t\n")) {
+        return herr_set(e, -EINVAL,
+                        "trace: the dump path '%s' holds a blank, which the hypervisor's command "
+                        "line cannot carry; choose another --out, or --no-trace",
+                        path);
+    }
+    if (n > RUN_TRACE_PATH_MAX) {
+        return herr_set(e, -ENAMETOOLONG,
+                        "trace: the dump path %s is %zu bytes, and the hypervisor takes at most "
+                        "%u; choose a shorter --out, or --no-trace",
+                        path, n, RUN_TRACE_PATH_MAX);
+    }
+    return 0;
+}
+
+int run_trace_prepare(struct run_trace *t, const char *out_dir, bool on, unsigned kib,
+                      struct herr *e)
+{
+    char *abs;
+    int rc;
+
+    t->on = on;
+    t->kib = kib;
+    if (!(t->out_dir = strdup(out_dir))) {
+        return herr_set(e, -ENOMEM, "out of memory");
+    }
+    if ((rc = run_trace_clean(out_dir, e)) || !on) {
+        return rc;
+    }
+    if (!(abs = realpath(out_dir, NULL))) {
+        return herr_set(e, -errno, "cannot resolve %s: %s", out_dir, strerror(errno));
+    }
+    t->dump = fileio_join(abs, RUN_TRACE_DUMP);
+    free(abs);
+    return t->dump ? run_trace_check_path(t->dump, e) : herr_set(e, -ENOMEM, "out of memory");
+}
+
+int run_trace_bootargs(const struct run_trace *t, char *buf, size_t len)
+{
+    size_t used = strlen(buf);
+    int n = 0;
+
+    if (t->on && t->kib) {
+        n = snprintf(buf + used, len - used, " trace=%s trace-kib=%u", t->dump, t->kib);
+    } else if (t->on) {
+        n = snprintf(buf + used, len - used, " trace=%s", t->dump);
+    }
+    return n < 0 || (size_t)n >= len - used ? -ENOSPC : 0;
+}
+
+/* ---- after the run ---- */
+
+/* Sets key to value (a new reference); false if either is missing. */
+static bool run_trace_set(json_t *obj, const char *key, json_t *value)
+{
+    if (!obj || !value) {
+        json_decref(value);
+        return false;
+    }
+    return json_object_set_new(obj, key, value) == 0;
+}
+
+static json_t *run_trace_u64(const struct trace_data *d, uint64_t v)
+{
+    return d ? json_integer((json_int_t)v) : json_null();
+}
+
+/* Records per class, every class of events.def (0 for those the run did not exercise). */
+static json_t *run_trace_classes(const struct trace_report *r)
+{
+    json_t *j = json_object();
+
+    for (size_t c = 0; j && c < trace_class_count(); c++) {
+        const struct trace_class_info *ci = trace_class_at(c);
+        json_int_t n = 0;
+        for (size_t i = 0; i < trace_event_count(); i++) {
+            const struct trace_event_info *ev = trace_event_at(i);
+            n += ev->cls == ci->bit ? (json_int_t)r->counts[ev->id] : 0;
+        }
+        if (!run_trace_set(j, ci->name, json_integer(n))) {
+            json_decref(j);
+            return NULL;
+        }
+    }
+    return j;
+}
+
+/* Records per event, every event of events.def. */
+static json_t *run_trace_events(const struct trace_report *r)
+{
+    json_t *j = json_object();
+
+    for (size_t i = 0; j && i < trace_event_count(); i++) {
+        const struct trace_event_info *ev = trace_event_at(i);
+        if (!run_trace_set(j, ev->name, json_integer((json_int_t)r->counts[ev->id]))) {
+            json_decref(j);
+            return NULL;
+        }
+    }
+    return j;
+}
+
+/* "trace" of summary.json with what is known so far: d and r may be NULL (no dump); the
+ * outputs and the error are filled in later. */
+static json_t *run_trace_json(const struct trace_data *d, const struct trace_report *r)
+{
+    json_t *j = json_object();
+
+    if (run_trace_set(j, "file", json_string(RUN_TRACE_DUMP)) &&
+        run_trace_set(j, "events", run_trace_u64(d, d ? d->nrecords : 0)) &&
+        run_trace_set(j, "lost", run_trace_u64(d, d ? d->lost : 0)) &&
+        run_trace_set(j, "counter_hz", run_trace_u64(d, d ? d->counter_hz : 0)) &&
+        run_trace_set(j, "cpus", run_trace_u64(d, d ? d->ncpus : 0)) &&
+        run_trace_set(j, "per_class", r ? run_trace_classes(r) : json_null()) &&
+        run_trace_set(j, "per_event", r ? run_trace_events(r) : json_null()) &&
+        run_trace_set(j, "ctf", json_null()) && run_trace_set(j, "perfetto", json_null()) &&
+        run_trace_set(j, "stats", json_null()) && run_trace_set(j, "error", json_null())) {
+        return j;
+    }
+    json_decref(j);
+    return NULL;
+}
+
+/* Records what went wrong as t->result's error (the first one) and, when explain, as a reason
+ * of the verdict. Returns false. */
+static bool run_trace_fail(struct run_trace *t, bool explain, struct strvec *reasons,
+                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static bool run_trace_fail(struct run_trace *t, bool explain, struct strvec *reasons,
+                           const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (t->result && json_is_null(json_object_get(t->result, "error"))) {
+        json_object_set_new(t->result, "error", json_string(msg));
+    }
+    if (explain) {
+        strvec_pushf(reasons, "trace: %s", msg);
+    }
+    return false;
+}
+
+/* The hypervisor's last word on the dump ("trace not written: ...", "trace write FAILED: ..."),
+ * or NULL if it printed none. */
+static const char *run_trace_said(const struct clog *log)
+{
+    const char *lines[CLOG_TAIL], *hit = NULL;
+    unsigned n = clog_tail_lines(&log->hyp_tail, lines);
+
+    for (unsigned i = 0; i < n; i++) {
+        const char *s = strstr(lines[i], "hyp: trace ");
+        hit = s ? s + strlen("hyp: ") : hit;
+    }
+    return hit;
+}
+
+/* One output: o names it, key is its summary.json key and name its file name. */
+static bool run_trace_output(struct run_trace *t, const struct trace_data *d,
+                             const struct trace_cmd_out *o, const char *key, const char *name)
+{
+    struct trace_err e;
+
+    if (trace_cmd_write(d, o, NULL, &e) != 0) {
+        json_object_set_new(t->result, "error", json_string(e.msg));
+        return false;
+    }
+    json_object_set_new(t->result, key, json_string(name));
+    return true;
+}
+
+/* trace-stats.txt, with the statistics into r; false (r empty) if they could not be written. */
+static bool run_trace_stats(struct run_trace *t, const struct trace_data *d, struct trace_report *r,
+                            struct trace_err *e)
+{
+    char *path = fileio_join(t->out_dir, RUN_TRACE_STATS);
+    FILE *f = path ? fopen(path, "w") : NULL;
+    struct trace_cmd_out o = {.stats = f};
+    int rc = f ? trace_cmd_write(d, &o, r, e) : trace_err_set(e, -EIO, "cannot create %s", path);
+
+    if (f && fclose(f) != 0 && rc == 0) {
+        trace_report_free(r);
+        rc = trace_err_set(e, -EIO, "cannot write %s", path);
+    }
+    free(path);
+    return rc == 0;
+}
+
+/* trace.ctf/ and trace.json; false after the first that fails (its message in the error). */
+static bool run_trace_views(struct run_trace *t, const struct trace_data *d)
+{
+    char *ctf = fileio_join(t->out_dir, RUN_TRACE_CTF);
+    char *json = fileio_join(t->out_dir, RUN_TRACE_PERFETTO);
+    struct trace_cmd_out oc = {.ctf = ctf}, op = {.perfetto = json};
+    bool ok = ctf && json && run_trace_output(t, d, &oc, "ctf", RUN_TRACE_CTF) &&
+              run_trace_output(t, d, &op, "perfetto", RUN_TRACE_PERFETTO);
+
+    free(ctf);
+    free(json);
+    return ok;
+}
+
+/* A dump that loaded: statistics, summary, CTF and Perfetto. */
+static bool run_trace_convert(struct run_trace *t, const struct trace_data *d, bool explain,
+                              struct strvec *reasons)
+{
+    struct trace_report r;
+    struct trace_err e;
+    bool have_stats = run_trace_stats(t, d, &r, &e);
+
+    t->result = run_trace_json(d, have_stats ? &r : NULL);
+    if (have_stats) {
+        trace_report_free(&r);
+        json_object_set_new(t->result, "stats", json_string(RUN_TRACE_STATS));
+    } else {
+        return run_trace_fail(t, explain, reasons, "%s", e.msg);
+    }
+    if (!run_trace_views(t, d)) {
+        json_t *err = json_object_get(t->result, "error");
+        return run_trace_fail(t, explain, reasons, "%s", err ? json_string_value(err) : "?");
+    }
+    return true;
+}
+
+bool run_trace_collect(struct run_trace *t, const struct clog *log, bool explain,
+                       struct strvec *reasons)
+{
+    struct trace_data d;
+    struct trace_err e;
+    const char *said;
+    bool ok;
+
+    if (!t->on) {
+        return true;
+    }
+    if (fileio_is_file(t->dump) && trace_data_load(t->dump, &d, &e) == 0) {
+        ok = run_trace_convert(t, &d, explain, reasons);
+        trace_data_free(&d);
+        return ok;
+    }
+    t->result = run_trace_json(NULL, NULL);
+    if (fileio_is_file(t->dump)) {
+        return run_trace_fail(t, explain, reasons, "the dump is unreadable: %s", e.msg);
+    }
+    said = run_trace_said(log);
+    return run_trace_fail(t, explain, reasons, "no dump at %s: %s%s%s", t->dump,
+                          said ? "the hypervisor said '" : "the hypervisor did not say why",
+                          said ? said : "", said ? "'" : "");
+}
+
+void run_trace_free(struct run_trace *t)
+{
+    free(t->out_dir);
+    free(t->dump);
+    json_decref(t->result);
+    t->out_dir = t->dump = NULL;
+    t->result = NULL;
+}
