@@ -11,7 +11,7 @@ for smp in 1 4; do
     dir=$out/smp$smp
     rm -rf "$dir"
     echo "bench: minimal scenario, -smp $smp" >&2
-    "$tessera" run scenarios/minimal.dts --mode hyperlaunch --smp "$smp" --out "$dir" --quiet
+    "$tessera" run scenarios/minimal.dts --mode hyperlaunch --smp "$smp" --out "$dir" --quiet --no-trace
     # first_instr_ns of the only domain, entry and init-done of the hypervisor
     first=$(jq -r '.domains[0].first_instr_ns' "$dir/summary.json")
     entry=$(jq -r '.hypervisor.entry_ns' "$dir/summary.json")

@@ -14,7 +14,7 @@ run() { # run NAME SCENARIO
     dir=results/$1/hyperlaunch
     rm -rf "$dir"
     echo "bench: $1 (hyperlaunch)" >&2
-    "$tessera" run "$2" --mode hyperlaunch --out "$dir" --quiet >/dev/null
+    "$tessera" run "$2" --mode hyperlaunch --out "$dir" --quiet --no-trace >/dev/null
     rm -f "$dir"/*.dtb # inputs every run rebuilds; the summary and console log are the result
 }
 

@@ -20,7 +20,7 @@ for mode in hyperlaunch dom0 bootdomain; do
     fi
     rm -rf "$dir.again"
     rm -f "$dir"/*.dtb
-    helper=$(jq -r '[.domains[] | select((.role // "fleet") != "fleet" and .created_ns != null) | "\(.name) (\(.role)) on pCPU \(.pcpus // "?"): first instruction \(.first_instr_ns) ns"] | join("; ")' "$dir/summary.json")
+    helper=$(jq -r '[.domains[] | select((.role // "fleet") != "fleet" and .created_ns != null) | "\(.name) (\(.role)), its own pCPU: first instruction \(.first_instr_ns) ns"] | join("; ")' "$dir/summary.json")
     all=$(jq -r '.all_ready_ns' "$dir/summary.json")
     init=$(jq -r '.hypervisor.init_done_ns' "$dir/summary.json")
     first=$(jq -r '[.domains[] | select((.role // "fleet") == "fleet") | .first_instr_ns] | min' "$dir/summary.json")

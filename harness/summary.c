@@ -85,12 +85,21 @@ static json_t *summary_after(const struct scenario_domain *sd)
     return a;
 }
 
+/* The domain's part in the launch: the fleet proper, or the helper of one mode. */
+static const char *summary_role(unsigned roles)
+{
+    return roles & SCENARIO_ROLE_CONTROL ? "control"
+           : roles & SCENARIO_ROLE_BOOT  ? "boot"
+                                         : "fleet";
+}
+
 static json_t *summary_domain(const struct scenario_domain *sd, const struct clog_domain *d)
 {
     json_t *j = json_object();
 
     if (summary_set(j, "id", sd->id < 0 ? json_null() : json_integer(sd->id)) &&
         summary_set(j, "name", json_string(sd->name)) &&
+        summary_set(j, "role", json_string(summary_role(sd->roles))) &&
         summary_set(j, "start_after", summary_after(sd)) &&
         summary_set(j, "created_ns", summary_ns(d ? d->created_ns : CLOG_NONE)) &&
         summary_set(j, "build_ns", summary_ns(d ? d->build_ns : CLOG_NONE)) &&
