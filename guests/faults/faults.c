@@ -2,6 +2,7 @@
  * each thing the documented way without stopping. Prints PASS/FAIL per check. */
 #include <guest/kit.h>
 #include <tessera/errno.h>
+#include <tessera/domctl_abi.h>
 #include <tessera/hypercall.h>
 
 #define UNMAPPED_IPA       0x10000000ull /* below domain RAM, nothing mapped there */
@@ -56,6 +57,21 @@ static void check_hypercalls(void)
           "call to another SMCCC service returns NOT_SUPPORTED");
 }
 
+/* This domain has no control permission: every domain-control call must be refused. */
+static void check_domctl_refused(void)
+{
+    static const struct domctl_create req = {
+        .domid = 9, .vcpus = 1, .memory_kib = 4096, .name = "intruder"};
+    unsigned refused = 0;
+
+    for (uint32_t op = HC_DOMCTL_FIRST; op <= HC_DOMCTL_LAST; op++) {
+        uint64_t arg = op == HC_NUMBER(HC_DOMCTL_CREATE) ? (uint64_t)(uintptr_t)&req : 1;
+        refused += kit_hvc(HC_ID(op), arg, 0, 0).status == -EPERM;
+    }
+    check(refused == HC_DOMCTL_LAST - HC_DOMCTL_FIRST + 1,
+          "every domctl from an unprivileged domain returns -EPERM");
+}
+
 static void check_unmapped_access(void)
 {
     kit_set_fault_handler(on_abort);
@@ -73,6 +89,7 @@ int guest_main(uint64_t dtb)
     (void)dtb;
     check_console_pointers();
     check_hypercalls();
+    check_domctl_refused();
     check_unmapped_access();
     kit_printf("verdict: %s (%u failed)\n", faults_failed ? "FAIL" : "PASS", faults_failed);
     kit_ready(faults_failed);

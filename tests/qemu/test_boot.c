@@ -179,6 +179,14 @@ Test(boot, faults, .timeout = 110)
 
     boot_run("faults.dts", &b);
     check_summary(b.summary, "faults");
+    /* The guest has no control permission: the hypervisor says and traces each refusal. */
+    cr_assert_not_null(strstr(b.console, "hyp: dom faults domctl 0x10 refused: no control "
+                                         "permission (1 refused so far)"));
+    cr_assert_not_null(strstr(b.console, "hyp: dom faults domctl 0x18 refused: no control "
+                                         "permission (9 refused so far)"));
+    json_t *events = json_object_get(json_object_get(b.summary, "trace"), "per_event");
+    cr_assert_eq(json_integer_value(json_object_get(events, "domctl_denied")), 9,
+                 "one domctl_denied trace record per refused call");
     for (char *line = strtok(b.console, "\n"); line; line = strtok(NULL, "\n")) {
         if (!strstr(line, "] faults: ")) {
             continue; /* only the guest's own lines carry its verdicts */
