@@ -52,6 +52,20 @@ static int64_t hc_ready(struct vcpu *v, uint64_t code)
     return 0;
 }
 
+/* A trace snapshot on a control domain's request (numbered 1, 2, ...). */
+static int64_t hc_trace_dump(struct vcpu *v, uint64_t *seq)
+{
+    static unsigned snapshots;
+
+    if (!(v->dom->permissions & DOM_PERM_CONTROL)) {
+        return -EPERM;
+    }
+    unsigned n = __atomic_add_fetch(&snapshots, 1, __ATOMIC_RELAXED);
+    int rc = arch_trace_snapshot(n);
+    *seq = rc ? 0 : n;
+    return rc;
+}
+
 /* The calls themselves; hc_dispatch wraps them with the entry and exit trace records. */
 static enum hc_result hc_call(struct vcpu *v, uint32_t fn, uint64_t *regs)
 {
@@ -85,6 +99,9 @@ static enum hc_result hc_call(struct vcpu *v, uint32_t fn, uint64_t *regs)
     case HC_EVTCHN_PENDING:
         regs[0] = 0;
         regs[1] = evtchn_take_pending(v->dom);
+        return HC_RESUME;
+    case HC_TRACE_DUMP:
+        regs[0] = (uint64_t)(int64_t)hc_trace_dump(v, &regs[1]);
         return HC_RESUME;
     case HC_TRACE_MARK:
         TRACE(guest_marker, TRACE_DV(v->dom->id, v->id), regs[1], regs[2]);

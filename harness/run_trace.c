@@ -24,6 +24,14 @@ static int run_trace_clean(const char *out_dir, struct herr *e)
         rc = path ? fileio_remove_tree(path, e) : herr_set(e, -ENOMEM, "out of memory");
         free(path);
     }
+    /* Snapshots a control domain asked for (HC_TRACE_DUMP) are trace.dump.1, .2, ... */
+    for (unsigned n = 1; rc == 0 && n <= RUN_TRACE_MAX_SNAPSHOTS; n++) {
+        char name[64];
+        snprintf(name, sizeof(name), "%s.%u", RUN_TRACE_DUMP, n);
+        char *path = fileio_join(out_dir, name);
+        rc = path ? fileio_remove_tree(path, e) : herr_set(e, -ENOMEM, "out of memory");
+        free(path);
+    }
     return rc;
 }
 

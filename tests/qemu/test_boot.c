@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <tessera/harness/fileio.h>
@@ -335,6 +336,13 @@ Test(boot, fleet4_dom0, .timeout = 110)
 
     boot_run_mode(path, "dom0", NULL, 0, &b);
     check_fleet(b.summary, false);
+    /* The toolstack asked for a trace snapshot as it left (HC_TRACE_DUMP). */
+    cr_assert_not_null(strstr(b.console, "ctl: trace snapshot: written (1)"), "%s", b.console);
+    char *snap = fileio_join(b.dir, "trace.dump.1");
+    struct stat st;
+    cr_assert_eq(stat(snap, &st), 0, "%s", snap);
+    cr_assert_gt(st.st_size, 64);
+    free(snap);
     cr_assert_str_eq(json_string_value(json_object_get(b.summary, "mode")), "dom0");
     ctl = domain_named(b.summary, "ctl");
     cr_assert_lt(get_int(ctl, "first_instr_ns"),

@@ -54,6 +54,10 @@ unsigned arch_cpu_count(void);
  * -EBUSY if it already has a job. */
 int arch_cpu_call(unsigned cpu, void (*fn)(void *), void *arg);
 
+/* Writes a snapshot of the trace where the run's command line says, numbered seq; -ENODEV if
+ * there is nowhere to write it. */
+int arch_trace_snapshot(unsigned seq);
+
 /* Ends the whole system: status 0 = every domain ended cleanly. */
 void arch_system_exit(int status) __attribute__((noreturn));
 /* Stops the calling pCPU for good (after a fatal error). */

@@ -28,10 +28,14 @@
 #define HC_EVTCHN_PENDING HC_ID(0x05)
 /* x1 = marker id, x2 = value: recorded as a guest_marker trace event (and nothing else) */
 #define HC_TRACE_MARK HC_ID(0x06)
+/* Control domains only: writes a snapshot of the trace now (to the trace= target with a
+ * .N suffix, N = 1, 2, ...); x1 <- N. -EPERM without the control permission, -ENODEV if the
+ * run has no trace target. */
+#define HC_TRACE_DUMP HC_ID(0x07)
 
 #define HC_EVTCHN_PORTS 32u
 
-#define HC_ABI_VERSION       ((1u << 16) | 2u)
+#define HC_ABI_VERSION       ((1u << 16) | 3u)
 #define HC_CONSOLE_WRITE_MAX 4096u
 
 #define HC_SHUTDOWN_POWEROFF 0u

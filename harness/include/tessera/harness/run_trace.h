@@ -16,10 +16,11 @@
 #define RUN_TRACE_PATH_MAX 159
 
 /* File names in the results directory. */
-#define RUN_TRACE_DUMP     "trace.dump"
-#define RUN_TRACE_CTF      "trace.ctf"
-#define RUN_TRACE_PERFETTO "trace.json"
-#define RUN_TRACE_STATS    "trace-stats.txt"
+#define RUN_TRACE_DUMP          "trace.dump"
+#define RUN_TRACE_MAX_SNAPSHOTS 64 /* trace.dump.1 ... removed before a run */
+#define RUN_TRACE_CTF           "trace.ctf"
+#define RUN_TRACE_PERFETTO      "trace.json"
+#define RUN_TRACE_STATS         "trace-stats.txt"
 
 struct run_trace {
     bool on;

@@ -4,8 +4,9 @@
 
 #include <stdbool.h>
 
-/* Writes the trace where the command line's trace= says (a host file over semihosting, or
- * uart); nothing without trace=. */
-void arm64_trace_out(const char *cmdline, bool semihosting);
+/* Remembers the command line (trace=PATH or trace=uart) and whether semihosting is there. */
+void arm64_trace_out_init(const char *cmdline, bool semihosting);
+/* The final dump at the end of the run; nothing without trace=. */
+void arm64_trace_out(void);
 
 #endif
