@@ -27,12 +27,16 @@ struct trace_ring trace_rings[TRACE_MAX_CPUS] = {
 unsigned trace_ncpus = 1;
 
 /* Slow path of a full buffer: the first drop turns the last slot into a trace_lost record,
- * later drops count themselves in it. */
-static void trace_ring_full(struct trace_ring *r, unsigned cpu, uint32_t seq, uint64_t ts)
+ * later drops count themselves in it. A pCPU without a buffer yet (cap 0) only counts. */
+void trace_ring_overflow(struct trace_ring *r, unsigned cpu, uint64_t ts)
 {
-    struct trace_record *last = &r->recs[r->cap - 1];
+    uint32_t seq = (uint32_t)(r->head + r->lost); /* events attempted before this one */
 
     r->lost++;
+    if (r->cap == 0) {
+        return;
+    }
+    struct trace_record *last = &r->recs[r->cap - 1];
     if (r->head == r->cap) {
         last->args[1]++;
         return;
@@ -54,19 +58,18 @@ static inline __attribute__((always_inline)) void trace_ring_put(unsigned cpu, u
                                                                  uint64_t a3)
 {
     struct trace_ring *r = &trace_rings[cpu];
-    uint32_t seq = r->seq++;
     uint32_t head = r->head;
     struct trace_record *rec;
 
-    if (head >= r->cap - 1) {
-        trace_ring_full(r, cpu, seq, ts);
+    if (head + 1 >= r->cap) {
+        trace_ring_overflow(r, cpu, ts);
         return;
     }
     rec = &r->recs[head];
     rec->ts = ts;
     rec->id = (uint16_t)id;
     rec->cpu = (uint16_t)cpu;
-    rec->seq = seq;
+    rec->seq = head; /* nothing was dropped before a stored record: seq = slots used */
     rec->args[0] = a0;
     rec->args[1] = a1;
     rec->args[2] = a2;

@@ -7,20 +7,6 @@
 #include <tessera/trace.h>
 #include <tessera/trace_dump.h>
 
-/* One pCPU's buffer. head only grows (records are never overwritten); slot cap - 1 is kept
- * for the trace_lost record. Aligned so that two pCPUs never write the same cache line. */
-struct trace_ring {
-    struct trace_record *recs;
-    uint32_t cap;  /* slots */
-    uint32_t head; /* slots filled; published with release order */
-    uint32_t seq;  /* events attempted: the next record's seq */
-    uint32_t reserved;
-    uint64_t lost; /* events dropped */
-} __attribute__((aligned(64)));
-
-extern struct trace_ring trace_rings[TRACE_MAX_CPUS] __attribute__((visibility("hidden")));
-extern unsigned trace_ncpus __attribute__((visibility("hidden")));
-
 /* What a dump contains, fixed once at its start (dump.c). */
 struct trace_dump_snap {
     uint64_t ts;

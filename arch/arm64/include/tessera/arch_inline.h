@@ -5,6 +5,8 @@
 
 #include <tessera/arm64/percpu.h>
 
+_Static_assert(ARM64_MAX_CPUS <= 32, "every pCPU has a trace ring (TRACE_MAX_CPUS)");
+
 static inline unsigned arch_inline_cpu_id(void)
 {
     return this_cpu()->id;
