@@ -62,6 +62,10 @@ static int helper_map_fleet(struct domain *h, const struct mf_fleet *f, const vo
             rc = helper_window(h, d->ramdisk.addr, d->ramdisk.size);
             mapped++;
         }
+        if (!rc && d->dtb.present) {
+            rc = helper_window(h, d->dtb.addr, d->dtb.size);
+            mapped++;
+        }
     }
     if (!rc) {
         hyp_printf("dom %s is the %s domain: boot DTB and %u modules mapped read-only at "

@@ -1,6 +1,7 @@
 /* Domain layout: the kernel where its format wants it, the device tree in the top 64 KiB of
  * RAM, the ramdisk just below it (2 MiB-aligned when it can be, so a mapped ramdisk gets
  * block mappings); then the guest device tree describing exactly that. */
+#include <libfdt.h>
 #include <tessera/arch.h>
 #include <tessera/domspec.h>
 #include <tessera/errno.h>
@@ -71,6 +72,28 @@ static int ds_layout(struct dom_spec *s, char *err, size_t errlen)
     return 0;
 }
 
+/* A dtb module: the domain boots with that device tree as it is (placed where a generated one
+ * would be). It cannot know where the hypervisor puts a ramdisk or what the kernel node's
+ * bootargs say, so those combinations are refused. */
+static int ds_given_dtb(const struct mf_domain *m, struct dom_spec *s, char *err, size_t errlen)
+{
+    const void *fdt = arch_phys_to_virt(m->dtb.addr);
+
+    if (m->ramdisk.present || m->kernel.bootargs) {
+        return ds_fail(err, errlen, s->name, -EINVAL,
+                       "a dtb module cannot be combined with a ramdisk or kernel bootargs: put "
+                       "them in the device tree itself");
+    }
+    if (m->dtb.size > GFDT_MAX_SIZE || m->dtb.size < sizeof(struct fdt_header) ||
+        fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > m->dtb.size) {
+        return ds_fail(err, errlen, s->name, -EINVAL,
+                       "the dtb module is not a valid device tree of at most 64 KiB");
+    }
+    s->dtb = fdt;
+    s->dtb_size = fdt_totalsize(fdt);
+    return 0;
+}
+
 int domspec_build_control(const struct mf_fleet *f, unsigned i, struct dom_spec *s, void *dtb_buf,
                           uint64_t fleet_dtb_ipa, uint64_t module_offset, char *err, size_t errlen)
 {
@@ -86,6 +109,9 @@ int domspec_build_control(const struct mf_fleet *f, unsigned i, struct dom_spec 
     }
     if ((rc = ds_layout(s, err, errlen))) {
         return rc;
+    }
+    if (m->dtb.present) {
+        return ds_given_dtb(m, s, err, errlen);
     }
     struct gfdt_params gp = {
         .name = m->name,

@@ -232,8 +232,11 @@ static int mf_domain(struct mf_ctx *c, int node, enum mf_source src, struct mf_d
             rc = mf_module(c, sub, src, &d->kernel);
         } else if (mf_is(sname, "ramdisk")) {
             rc = mf_module(c, sub, src, &d->ramdisk);
+        } else if (mf_is(sname, "dtb")) {
+            rc = mf_module(c, sub, src, &d->dtb);
         } else {
-            rc = mf_fail(c, sub, NULL, "unknown node (expected: kernel, ramdisk, device@ADDR)");
+            rc =
+                mf_fail(c, sub, NULL, "unknown node (expected: kernel, ramdisk, dtb, device@ADDR)");
         }
         if (rc) {
             return rc;

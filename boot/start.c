@@ -77,6 +77,9 @@ static void start_modules(const struct mf_fleet *f)
         if (f->dom[i].ramdisk.present) {
             start_claim(f->dom[i].name, "ramdisk", &f->dom[i].ramdisk);
         }
+        if (f->dom[i].dtb.present) {
+            start_claim(f->dom[i].name, "dtb", &f->dom[i].dtb);
+        }
     }
 }
 

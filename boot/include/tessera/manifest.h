@@ -72,6 +72,7 @@ struct mf_domain {
     unsigned device_count;
     struct mf_module kernel;
     struct mf_module ramdisk;
+    struct mf_module dtb; /* a device tree to boot with instead of the generated one */
 };
 
 struct mf_fleet {

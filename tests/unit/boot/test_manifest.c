@@ -203,9 +203,9 @@ Test(manifest, ramdisk_module)
     cr_assert_eq(fleet.dom[0].ramdisk.addr, 0x50200000);
     cr_assert_eq(fleet.dom[0].ramdisk.size, 0x3000);
     expect_error(HV_OPEN "a { compatible = \"tessera,domain\"; domid = <1>; memory-kib = <8>; "
-                         "kernel { reg = <0 1 0 1>; }; dtb { reg = <0 1 0 1>; }; }; };",
+                         "kernel { reg = <0 1 0 1>; }; bios { reg = <0 1 0 1>; }; }; };",
                  MF_BOOT_DTB,
-                 "/hypervisor/a/dtb: unknown node (expected: kernel, ramdisk, device@ADDR)");
+                 "/hypervisor/a/bios: unknown node (expected: kernel, ramdisk, dtb, device@ADDR)");
 }
 
 #define DEVDOM(name, id, cpu, perms, dev)                                                          \
