@@ -43,6 +43,13 @@ static void hl_build(void *arg)
     if (!j->rc && (j->rc = dom_create(&j->spec, &j->built))) {
         lib_snprintf(j->err, sizeof(j->err), "%s: not built (%d)", j->spec.name, j->rc);
     }
+    if (!j->rc && j->held && (j->fleet->dom[j->index].late & MF_LATE_AFFINITY)) {
+        for (unsigned v = 0; v < j->built->vcpu_count; v++) {
+            j->built->vcpu[v].pcpu = DOM_PCPU_NONE;
+        }
+        hyp_printf("dom %s left unpinned: its boot domain pins it (late cpu-affinity)",
+                   j->spec.name);
+    }
     __atomic_fetch_sub(&hl_pending, 1, __ATOMIC_RELEASE);
     arch_send_event();
 }

@@ -94,6 +94,30 @@ static int mf_functions(struct mf_ctx *c, int node, struct mf_domain *d)
     return 0;
 }
 
+/* late = "cpu-affinity": in the bootdomain mode the hypervisor leaves the domain unpinned and
+ * the boot domain pins it (start order is always the boot domain's job there). */
+static int mf_late(struct mf_ctx *c, int node, struct mf_domain *d)
+{
+    int len, off = 0;
+    const char *list = fdt_getprop(c->fdt, node, "late", &len);
+
+    if (!list) {
+        return 0;
+    }
+    if (len < 2 || list[len - 1] != '\0') {
+        return mf_fail(c, node, "late", "must be a list of strings");
+    }
+    while (off < len) {
+        const char *s = list + off;
+        if (!mf_is(s, "cpu-affinity")) {
+            return mf_fail(c, node, "late", "'%s' cannot be applied late (cpu-affinity)", s);
+        }
+        d->late |= MF_LATE_AFFINITY;
+        off += (int)lib_strlen(s) + 1;
+    }
+    return 0;
+}
+
 static int mf_on_crash(struct mf_ctx *c, int node, struct mf_domain *d)
 {
     const char *s;
@@ -159,14 +183,16 @@ static int mf_numbers(struct mf_ctx *c, int node, struct mf_domain *d)
 static int mf_domain_props(struct mf_ctx *c, int node, struct mf_domain *d)
 {
     static const char *const allowed[] = {
-        "compatible",  "domid",          "memory-kib",     "cpus",        "cpu-affinity",
-        "permissions", "functions",      "priority",       "start-after", "on-crash",
-        "vpl011",      "event-channels", "#address-cells", "#size-cells", NULL};
+        "compatible",     "domid",       "memory-kib", "cpus",
+        "cpu-affinity",   "permissions", "functions",  "priority",
+        "start-after",    "on-crash",    "vpl011",     "event-channels",
+        "#address-cells", "#size-cells", "late",       NULL};
     int rc;
 
     if ((rc = mf_known_props(c, node, allowed)) || (rc = mf_numbers(c, node, d)) ||
         (rc = mf_affinity(c, node, d)) || (rc = mf_functions(c, node, d)) ||
-        (rc = mf_on_crash(c, node, d)) || (rc = mf_flag(c, node, "vpl011", &d->vpl011))) {
+        (rc = mf_on_crash(c, node, d)) || (rc = mf_late(c, node, d)) ||
+        (rc = mf_flag(c, node, "vpl011", &d->vpl011))) {
         return rc;
     }
     return 0;

@@ -113,10 +113,25 @@ static int ts_fill(const struct dom_spec *s)
 
 /* Bootdomain mode: the hypervisor built the domain (held); apply its start order and let it
  * go. */
-static int ts_release(const struct mf_domain *m)
+static int ts_release(unsigned i)
 {
+    const struct mf_domain *m = &ts_fleet.dom[i];
     int64_t rc = 0;
 
+    if (m->late & MF_LATE_AFFINITY) {
+        /* Pin the vCPUs now; the entry point and device tree are where the layout puts them. */
+        struct dom_spec s;
+        char err[160];
+        rc = domspec_build(&ts_fleet, i, &s, ts_dtb, err, sizeof(err));
+        for (unsigned v = 0; !rc && v < m->cpus; v++) {
+            rc = ts_call(HC_DOMCTL_SET_VCPU, m->domid, v, m->affinity[v],
+                         v == 0 ? s.image.entry : 0, v == 0 ? s.dtb_ipa : 0);
+        }
+        if (!rc) {
+            kit_printf("%s: late cpu-affinity applied (vCPU 0 on pCPU %u)\n", m->name,
+                       m->affinity[0]);
+        }
+    }
     for (unsigned k = 0; !rc && k < m->start_after_count; k++) {
         rc = ts_call(HC_DOMCTL_START_AFTER, m->domid, ts_fleet.dom[m->start_after[k]].domid, 0, 0,
                      0);
@@ -138,7 +153,7 @@ static int ts_build(unsigned i)
 
     /* Already built by the hypervisor (bootdomain mode)? Then only release it. */
     if (ts_call(HC_DOMCTL_GETINFO, ts_fleet.dom[i].domid, 0, 0, 0, 0) == 0) {
-        return ts_release(&ts_fleet.dom[i]);
+        return ts_release(i);
     }
     int rc = domspec_build(&ts_fleet, i, &s, ts_dtb, err, sizeof(err));
 

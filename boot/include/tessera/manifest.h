@@ -23,6 +23,7 @@
 #define MF_PERM_HARDWARE (1u << 1)
 #define MF_FUNC_BOOT     (1u << 0)
 #define MF_FUNC_CONSOLE  (1u << 1)
+#define MF_LATE_AFFINITY (1u << 0) /* late = "cpu-affinity": pinned by the boot domain */
 
 enum mf_on_crash { MF_CRASH_HALT, MF_CRASH_RESTART, MF_CRASH_DESTROY };
 
@@ -64,6 +65,7 @@ struct mf_domain {
     unsigned priority;    /* 0 (lowest) - 255 */
     enum mf_on_crash on_crash;
     bool vpl011;
+    uint32_t late; /* MF_LATE_*: settings the boot domain applies (bootdomain mode) */
     unsigned start_after[MF_MAX_DEPS]; /* indexes into the fleet */
     unsigned start_after_count;
     struct mf_link links[MF_MAX_LINKS];

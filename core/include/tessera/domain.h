@@ -18,7 +18,8 @@
 #define DOM_MAX_MEM      8
 #define DOM_MAX_DEPS     4
 #define DOM_MAX_DEVICES  4
-#define DOM_MAX_RESTARTS 3 /* a domain that crashes more often than this is halted */
+#define DOM_MAX_RESTARTS 3           /* a domain that crashes more often than this is halted */
+#define DOM_PCPU_NONE    0xffffffffu /* a vCPU not pinned yet (late cpu-affinity) */
 
 /* Guest physical layout of every domain (the QEMU virt map, so guests need no port). */
 #define DOM_RAM_IPA 0x40000000ull

@@ -274,3 +274,12 @@ Test(manifest, event_channel_links)
     expect_error(HV_OPEN DOM2("a", 1, 0, "event-channels = <1 &b>;") DOM2("b", 2, 1, "") "};",
                  MF_BOOT_DTB, "event-channels: must list 1 to 8 links");
 }
+
+Test(manifest, late_settings)
+{
+    cr_assert_eq(parse(HV_OPEN DOM("a", "late = \"cpu-affinity\";") "};", MF_BOOT_DTB), 0, "%s",
+                 err);
+    cr_assert_eq(fleet.dom[0].late, MF_LATE_AFFINITY);
+    expect_error(HV_OPEN DOM("a", "late = \"memory-kib\";") "};", MF_BOOT_DTB,
+                 "/hypervisor/a: late: 'memory-kib' cannot be applied late (cpu-affinity)");
+}
