@@ -18,7 +18,7 @@ build: configure
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
 demo: build
-	sh scripts/demo.sh $(TESSERA) scenarios/fleet4.dts
+	$(TESSERA) compare scenarios/fleet4.dts --out build/demo/fleet4
 
 test: build test-asan
 	ctest --preset $(PRESET) -j $(JOBS)

@@ -791,6 +791,13 @@ static int hd_chosen(struct hd_ctx *c)
         }
         c->out->bootargs = args;
     }
+    const char *trace = hd_getprop(c->fdt, chosen, "tessera,trace", &len);
+    if (trace) {
+        if (len < 2 || trace[len - 1] != '\0') {
+            return hd_error(c, chosen, "tessera,trace", "not a non-empty terminated string");
+        }
+        c->out->trace_target = trace;
+    }
     int hv = hd_child(chosen, "hypervisor", 10);
     c->out->hypervisor_node = hv >= 0 ? hv : -1;
     return 0;

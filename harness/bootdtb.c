@@ -473,6 +473,12 @@ static int bootdtb_write(const struct bootdtb_src *s, const struct bootdtb *b, v
     if ((rc = fdt_setprop_string(buf, chosen, "bootargs", s->p->bootargs))) {
         return rc;
     }
+    /* The trace path goes in a property of its own, not the command line the hypervisor scans
+     * word by word: its length must not change the instruction count of a boot. */
+    if (s->p->trace_target &&
+        (rc = fdt_setprop_string(buf, chosen, "tessera,trace", s->p->trace_target))) {
+        return rc;
+    }
     return fdt_pack(buf);
 }
 

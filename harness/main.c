@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <tessera/harness/check.h>
+#include <tessera/harness/compare.h>
 #include <tessera/harness/run.h>
 #include <tessera/harness/trace_cmd.h>
 
@@ -26,8 +27,7 @@ static void main_usage(FILE *out)
         "  run SCENARIO --mode MODE [OPTIONS]   boot once; exit 0 only if every expectation "
         "held\n"
         "  check SCENARIO [OPTIONS]             validate, print the resolved fleet\n"
-        "  compare SCENARIO [--out DIR]         every mode side by side (not implemented "
-        "yet)\n"
+        "  compare SCENARIO [OPTIONS]           every launch mode side by side, with plots\n"
         "  trace DUMP [OPTIONS]                 convert a trace dump: CTF, Perfetto JSON, stats\n"
         "\n"
         "options:\n"
@@ -255,9 +255,121 @@ static int main_check(int argc, char **argv)
     return check_command(&o, stdout, stderr);
 }
 
+static void main_compare_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: tessera compare SCENARIO [OPTIONS]\n"
+            "\n"
+            "Runs SCENARIO in every launch mode of its /experiment/modes (or --modes), each run\n"
+            "exactly as `tessera run`, into DIR/MODE/ (reruns into DIR/MODE/run-K/), prints the\n"
+            "modes side by side (hypervisor init, every fleet domain's created / first\n"
+            "instruction / first output / ready, all ready, the dom0/hyperlaunch and\n"
+            "bootdomain/hyperlaunch ratios) and writes DIR/compare.json, DIR/compare.md and\n"
+            "gnuplot plots (compare.png|svg, timeline-MODE.png|svg).\n"
+            "\n"
+            "options:\n"
+            "  -o, --out DIR         results directory (default tessera-out/SCENARIO)\n"
+            "      --modes M1,M2     launch modes to run (default /experiment/modes)\n"
+            "  -r, --repeat N        runs per mode (default 1)\n"
+            "      --timing T        icount (default: deterministic; reruns must be identical)\n"
+            "                        or realtime (no -icount: wall-derived numbers, statistics\n"
+            "                        over the repeats: min, median, p99, max)\n"
+            "      --qemu PATH       QEMU program (default qemu-system-aarch64 from PATH)\n"
+            "      --images DIR      image directory (default %s)\n"
+            "      --hypervisor FILE hypervisor image (default IMAGES/tessera.bin)\n"
+            "      --timeout-ms N    wall-clock limit per run (default /experiment/timeout-ms)\n"
+            "      --no-trace        no trace dump in the runs\n"
+            "  -q, --quiet           no progress lines on stderr\n"
+            "  -h, --help            this help\n"
+            "\n"
+            "exit status: 0 if every run passed; 1 if any failed (the results are still\n"
+            "written); 2 on usage or setup errors\n",
+            TESSERA_IMAGE_DIR);
+}
+
+enum { MAIN_OPT_MODES = 512, MAIN_OPT_TIMING };
+
+/* Applies one option of `compare`; returns 0, 1 for --help, or -EINVAL. */
+static int main_compare_option(int opt, struct compare_opts *o)
+{
+    switch (opt) {
+    case 'o':
+        o->out = optarg;
+        return 0;
+    case 'r':
+        return main_number("compare", "--repeat", optarg, &o->repeat);
+    case 'q':
+        o->quiet = true;
+        return 0;
+    case 'h':
+        return 1;
+    case MAIN_OPT_MODES:
+        o->modes = optarg;
+        return 0;
+    case MAIN_OPT_TIMING:
+        if (strcmp(optarg, "icount") == 0 || strcmp(optarg, "realtime") == 0) {
+            o->realtime = optarg[0] == 'r';
+            return 0;
+        }
+        fprintf(stderr, "tessera compare: --timing: '%s' is neither icount nor realtime\n", optarg);
+        return -EINVAL;
+    case MAIN_OPT_QEMU:
+        o->qemu = optarg;
+        return 0;
+    case MAIN_OPT_IMAGES:
+        o->images = optarg;
+        return 0;
+    case MAIN_OPT_HYPERVISOR:
+        o->hypervisor = optarg;
+        return 0;
+    case MAIN_OPT_TIMEOUT:
+        return main_number("compare", "--timeout-ms", optarg, &o->timeout_ms);
+    case MAIN_OPT_NO_TRACE:
+        o->no_trace = true;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+static int main_compare(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"modes", required_argument, NULL, MAIN_OPT_MODES},
+        {"repeat", required_argument, NULL, 'r'},
+        {"timing", required_argument, NULL, MAIN_OPT_TIMING},
+        {"qemu", required_argument, NULL, MAIN_OPT_QEMU},
+        {"images", required_argument, NULL, MAIN_OPT_IMAGES},
+        {"hypervisor", required_argument, NULL, MAIN_OPT_HYPERVISOR},
+        {"timeout-ms", required_argument, NULL, MAIN_OPT_TIMEOUT},
+        {"no-trace", no_argument, NULL, MAIN_OPT_NO_TRACE},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct compare_opts o = {0};
+    int opt, rc;
+
+    while ((opt = getopt_long(argc, argv, "o:r:qh", longopts, NULL)) != -1) {
+        if ((rc = main_compare_option(opt, &o)) != 0) {
+            if (rc > 0) {
+                main_compare_usage(stdout);
+                return RUN_EXIT_PASS;
+            }
+            fprintf(stderr, "try 'tessera compare --help'\n");
+            return RUN_EXIT_USAGE;
+        }
+    }
+    if (!main_one_scenario("compare", argc)) {
+        return RUN_EXIT_USAGE;
+    }
+    o.scenario = argv[optind];
+    return compare_command(&o);
+}
+
 int main(int argc, char **argv)
 {
-    static const char *const later[] = {"compare", NULL};
     const char *cmd = argc > 1 ? argv[1] : NULL;
 
     if (!cmd || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
@@ -277,11 +389,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "trace") == 0) {
         return trace_cmd_main(argc - 1, argv + 1);
     }
-    for (size_t i = 0; later[i]; i++) {
-        if (strcmp(cmd, later[i]) == 0) {
-            fprintf(stderr, "tessera: '%s' is not implemented yet\n", cmd);
-            return RUN_EXIT_USAGE;
-        }
+    if (strcmp(cmd, "compare") == 0) {
+        return main_compare(argc - 1, argv + 1);
     }
     fprintf(stderr, "tessera: unknown command '%s'; try 'tessera --help'\n", cmd);
     return RUN_EXIT_USAGE;

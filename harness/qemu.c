@@ -79,12 +79,8 @@ int qemu_boot_argv(const struct qemu_machine *m, const char *hyp, const char *dt
 {
     static const char *const fixed[] = {"-nodefaults", "-display", "none",  "-monitor",
                                         "none",        "-serial",  "stdio", NULL};
-    static const char *const tail[] = {"-icount",
-                                       "shift=0,sleep=off",
-                                       "-semihosting-config",
-                                       "enable=on,target=native",
-                                       "-no-reboot",
-                                       NULL};
+    static const char *const tail[] = {"-semihosting-config", "enable=on,target=native",
+                                       "-no-reboot", NULL};
     int rc = 0;
 
     rc = rc ?: strvec_push(argv, m->qemu);
@@ -100,6 +96,10 @@ int qemu_boot_argv(const struct qemu_machine *m, const char *hyp, const char *dt
     rc = rc ?: strvec_push(argv, dtb);
     for (size_t i = 0; i < nmods && !rc; i++) {
         rc = qemu_loader(argv, &mods[i]);
+    }
+    if (!m->realtime) {
+        rc = rc ?: strvec_push(argv, "-icount");
+        rc = rc ?: strvec_push(argv, "shift=0,sleep=off");
     }
     for (size_t i = 0; tail[i] && !rc; i++) {
         rc = strvec_push(argv, tail[i]);

@@ -30,7 +30,6 @@
 #endif
 
 #define RUN_BOOTARGS "semihosting mode=%s" /* the hypervisor reads its launch mode here */
-#define RUN_TIMING   "icount"
 
 struct run_ctx {
     const struct run_opts *o;
@@ -113,6 +112,12 @@ static int run_cmdline(struct run_ctx *c)
         return herr_set(&c->err, -ENOSPC, "the hypervisor's command line would exceed %zu bytes",
                         sizeof(c->bootargs) - 1);
     }
+    /* Padded with spaces to a fixed length: the boot DTB, and so the instructions the
+     * hypervisor spends reading it, must not depend on how long the --out path is, or icount
+     * numbers would differ between output folders. */
+    size_t n = strlen(c->bootargs);
+    memset(c->bootargs + n, ' ', sizeof(c->bootargs) - 1 - n);
+    c->bootargs[sizeof(c->bootargs) - 1] = '\0';
     return 0;
 }
 
@@ -182,6 +187,7 @@ static int run_machine(struct run_ctx *c)
     c->qm.qemu = c->o->qemu ? c->o->qemu : QEMU_DEFAULT;
     c->qm.smp = run_pcpus(c);
     c->qm.memory_mib = c->exp.memory_mib;
+    c->qm.realtime = c->o->realtime;
     if (!fileio_is_file(c->hyp_path)) {
         return herr_set(&c->err, -ENOENT,
                         "hypervisor image %s not found; build it with `cmake --build BUILD_DIR "
@@ -205,6 +211,7 @@ static int run_bootdtb(struct run_ctx *c)
         .scenario = c->scn,
         .scenario_len = c->scn_len,
         .bootargs = c->bootargs,
+        .trace_target = c->trace.on ? c->trace.dump : NULL,
         .resolve = images_resolve,
         .resolve_ctx = &ic,
     };
@@ -367,7 +374,7 @@ static int run_results(struct run_ctx *c)
         .scenario_file = c->o->scenario,
         .mode = c->o->mode,
         .platform = c->exp.platform,
-        .timing = RUN_TIMING,
+        .timing = c->o->realtime ? "realtime" : "icount",
         .commit = TESSERA_COMMIT,
         .qemu_version = c->qemu_version,
         .flags = &c->argv,
@@ -386,7 +393,7 @@ static int run_results(struct run_ctx *c)
     run_report_qemu(c);
     rc = summary_path ? summary_write(&si, summary_path, &c->err) : -ENOMEM;
     rc = rc ?: run_write_report(c, &si);
-    if (rc == 0) {
+    if (rc == 0 && !c->o->no_summary) {
         summary_human(&si, c->out_dir, stdout);
     }
     free(summary_path);

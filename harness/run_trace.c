@@ -83,9 +83,7 @@ int run_trace_bootargs(const struct run_trace *t, char *buf, size_t len)
     int n = 0;
 
     if (t->on && t->kib) {
-        n = snprintf(buf + used, len - used, " trace=%s trace-kib=%u", t->dump, t->kib);
-    } else if (t->on) {
-        n = snprintf(buf + used, len - used, " trace=%s", t->dump);
+        n = snprintf(buf + used, len - used, " trace-kib=%u", t->kib);
     }
     return n < 0 || (size_t)n >= len - used ? -ENOSPC : 0;
 }

@@ -16,6 +16,7 @@ struct trace_file {
 };
 
 static const char *trace_out_cmdline;
+static const char *trace_out_target; /* /chosen/tessera,trace, used when trace= is absent */
 static bool trace_out_semihosting;
 
 static void trace_out_file(void *ctx, const void *buf, size_t len)
@@ -38,6 +39,11 @@ static int trace_out_write(unsigned seq)
     char path[176];
     size_t len;
     const char *where = lib_cmdline_value(trace_out_cmdline, "trace", &len);
+
+    if (!where && trace_out_target) {
+        where = trace_out_target;
+        len = lib_strlen(where);
+    }
     struct trace_stats st;
 
     if (!where) {
@@ -69,9 +75,10 @@ static int trace_out_write(unsigned seq)
     return f.failed ? -EIO : 0;
 }
 
-void arm64_trace_out_init(const char *cmdline, bool semihosting)
+void arm64_trace_out_init(const char *cmdline, const char *target, bool semihosting)
 {
     trace_out_cmdline = cmdline;
+    trace_out_target = target;
     trace_out_semihosting = semihosting;
 }
 

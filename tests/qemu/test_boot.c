@@ -710,3 +710,54 @@ Test(boot, vpl011, .timeout = 110)
     free(path);
     boot_free(&b, true);
 }
+
+/* `tessera compare` on fleet4, twice per mode: every run passes, the icount reruns are
+ * identical, and compare.json / compare.md hold the three modes and the dom0 ratio. */
+Test(boot, compare_fleet4, .timeout = 110)
+{
+    char dir[] = "/tmp/tessera-compare-XXXXXX";
+    char *scenario = fileio_join(TESSERA_SCENARIOS, "fleet4.dts");
+    char *argv[] = {TESSERA_EXE, "compare",  scenario,          "--repeat", "2", "--out",
+                    dir,         "--images", TESSERA_IMAGE_DIR, "--quiet",  NULL};
+    static const char *const modes[] = {"hyperlaunch", "dom0", "bootdomain"};
+    struct proc_buf out = {0}, err = {0};
+    struct herr e;
+    json_error_t je;
+    json_t *j, *ratio;
+    char *path;
+    int status;
+
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_eq(proc_capture(argv, &out, &err, &status, &e), 0, "%s", e.msg);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "tessera compare (results in %s): wait status 0x%x:\n%s\n%s", dir, status,
+              out.data ? out.data : "", err.data ? err.data : "");
+    cr_assert_not_null(out.data);
+    cr_assert_not_null(strstr(out.data, "reruns: identical"), "%s", out.data);
+    cr_assert_not_null(strstr(out.data, "all ready"), "%s", out.data);
+    path = fileio_join(dir, "compare.json");
+    j = json_load_file(path, 0, &je);
+    cr_assert_not_null(j, "%s: %s", path, je.text);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "timing")), "icount");
+    cr_assert_eq(json_object_size(json_object_get(j, "modes")), 3);
+    for (size_t i = 0; i < 3; i++) {
+        json_t *m = json_object_get(json_object_get(j, "modes"), modes[i]);
+        cr_assert_not_null(m, "no mode %s in compare.json", modes[i]);
+        cr_assert(json_is_true(json_object_get(m, "identical")), "%s: reruns differ", modes[i]);
+        cr_assert_eq(json_integer_value(json_object_get(m, "passed")), 2);
+    }
+    ratio = json_object_get(json_object_get(j, "ratios"), "dom0/hyperlaunch");
+    cr_assert(json_is_real(ratio) && json_real_value(ratio) > 1.0, "dom0/hyperlaunch ratio");
+    free(path);
+    path = fileio_join(dir, "compare.md");
+    cr_assert(fileio_is_file(path), "%s missing", path);
+    free(path);
+    path = fileio_join(dir, "dom0/run-2/summary.json");
+    cr_assert(fileio_is_file(path), "%s missing", path);
+    free(path);
+    json_decref(j);
+    proc_buf_free(&out);
+    proc_buf_free(&err);
+    free(scenario);
+    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}

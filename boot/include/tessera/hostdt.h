@@ -53,8 +53,9 @@ struct hostdt {
         uint32_t intid; /* SPI n -> 32 + n */
     } uart;
 
-    const char *bootargs; /* /chosen/bootargs, NULL if absent; points into the fdt */
-    int hypervisor_node;  /* offset of /chosen/hypervisor, or -1 */
+    const char *bootargs;     /* /chosen/bootargs, NULL if absent; points into the fdt */
+    const char *trace_target; /* /chosen/tessera,trace (set by the harness), NULL if absent */
+    int hypervisor_node;      /* offset of /chosen/hypervisor, or -1 */
 };
 
 /* Parses fdt into out. On error returns -EINVAL and writes a message naming the node and

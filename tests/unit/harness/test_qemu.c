@@ -6,7 +6,7 @@
 
 #include <tessera/harness/qemu.h>
 
-static struct qemu_machine m = {"qemu-system-aarch64", 2, 1024};
+static struct qemu_machine m = {"qemu-system-aarch64", 2, 1024, false};
 
 static char *joined(const struct strvec *sv)
 {
@@ -67,4 +67,18 @@ Test(qemu, version_of_a_missing_program_is_an_error)
     cr_assert_lt(qemu_version("/nonexistent/qemu", &line, &e), 0);
     cr_assert_not_null(strstr(e.msg, "/nonexistent/qemu"), "%s", e.msg);
     cr_assert_null(line);
+}
+
+Test(qemu, realtime_has_no_icount)
+{
+    struct qemu_machine rt = {"qemu-system-aarch64", 2, 1024, true};
+    struct strvec argv = STRVEC_INIT;
+    char *s;
+
+    cr_assert_eq(qemu_boot_argv(&rt, "hyp.bin", "boot.dtb", NULL, 0, &argv), 0);
+    s = joined(&argv);
+    cr_assert_null(strstr(s, "icount"), "%s", s);
+    cr_assert_not_null(strstr(s, "-semihosting-config enable=on,target=native -no-reboot"));
+    free(s);
+    strvec_free(&argv);
 }

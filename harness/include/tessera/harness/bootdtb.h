@@ -32,9 +32,11 @@ struct bootdtb_params {
     size_t machine_len;
     const void *scenario; /* the compiled scenario */
     size_t scenario_len;
-    const char *bootargs; /* /chosen/bootargs of the result */
+    const char *bootargs;     /* /chosen/bootargs of the result */
     bootdtb_resolve_fn resolve;
     void *resolve_ctx;
+    /* /chosen/tessera,trace: where the hypervisor writes its trace (NULL: none) */
+    const char *trace_target;
 };
 
 struct bootdtb {

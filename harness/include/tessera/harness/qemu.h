@@ -3,6 +3,7 @@
 #ifndef TESSERA_HARNESS_QEMU_H
 #define TESSERA_HARNESS_QEMU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <tessera/harness/bootdtb.h>
@@ -15,6 +16,7 @@ struct qemu_machine {
     const char *qemu; /* program, searched in PATH */
     unsigned smp;
     unsigned memory_mib;
+    bool realtime; /* no -icount: QEMU's clock follows the host (multi-threaded TCG) */
 };
 
 /* argv that makes QEMU write the machine's DTB to out and exit. */

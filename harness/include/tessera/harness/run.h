@@ -22,6 +22,8 @@ struct run_opts {
     bool skip_check;    /* boot without validating the manifest on the host first */
     bool no_trace;      /* no trace= for the hypervisor: no dump, no trace outputs */
     unsigned trace_kib; /* trace-kib= (KiB of trace buffer per pCPU); 0: the default */
+    bool realtime;      /* no -icount: multi-threaded TCG, wall-derived times */
+    bool no_summary;    /* no human summary on stdout (compare prints its own table) */
 };
 
 /* Returns RUN_EXIT_USAGE with a message on stderr if mode cannot be run by this build. */

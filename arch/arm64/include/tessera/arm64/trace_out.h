@@ -4,8 +4,9 @@
 
 #include <stdbool.h>
 
-/* Remembers the command line (trace=PATH or trace=uart) and whether semihosting is there. */
-void arm64_trace_out_init(const char *cmdline, bool semihosting);
+/* Remembers where the trace goes: the command line's trace=PATH or trace=uart, else target
+ * (/chosen/tessera,trace, which the harness sets), and whether semihosting is there. */
+void arm64_trace_out_init(const char *cmdline, const char *target, bool semihosting);
 /* The final dump at the end of the run; nothing without trace=. */
 void arm64_trace_out(void);
 

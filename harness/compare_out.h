@@ -1,0 +1,59 @@
+/* Internals of `tessera compare` shared by compare.c (the runs) and compare_out.c (the table,
+ * compare.json, compare.md and the gnuplot plots). */
+#ifndef TESSERA_HARNESS_COMPARE_OUT_H
+#define TESSERA_HARNESS_COMPARE_OUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <tessera/harness/compare.h>
+
+#define CMP_FIELDS 4 /* created, first instruction, first output, ready */
+
+/* One number of a summary: a domain's (dom set), or hypervisor init / all ready (dom ""). */
+struct cmp_row {
+    char dom[64];
+    const char *field; /* its summary.json key: "created_ns", ..., "init_done_ns" */
+    char label[96];    /* "cluster first instruction" */
+    char key[96];      /* "cluster.first_instr_ns" */
+};
+
+struct cmp_rows {
+    struct cmp_row *v;
+    size_t n;
+};
+
+struct cmp_mode {
+    const char *name;
+    char *dir;    /* OUT/MODE */
+    json_t **sum; /* summary.json of each run, NULL if it has none */
+    int *status;  /* exit status of each run */
+    unsigned passed;
+    int identical;       /* icount with repeats: 1 or 0; -1: not compared */
+    struct strvec diffs; /* keys that differ between runs */
+};
+
+struct cmp_ctx {
+    const struct compare_opts *o;
+    unsigned repeat;
+    char *name, *out;
+    struct strvec modes;
+    struct cmp_mode *m;
+    size_t nm;
+    json_t *ref;          /* the first summary there is: it names the table's rows */
+    struct cmp_rows rows; /* the table's rows: init, fleet domains' milestones, all ready */
+};
+
+json_t *cmp_domain(json_t *s, const char *name);
+/* The number of row r in summary s; false if s has none. */
+bool cmp_get(json_t *s, const struct cmp_row *r, int64_t *ns);
+/* The folder of run k (0-based) of a mode when repeating: "run-K". */
+void cmp_run_dir(const struct cmp_ctx *c, unsigned k, char *buf, size_t len);
+int cmp_rows_build(json_t *s, bool fleet_only, struct cmp_rows *rows);
+void cmp_rows_free(struct cmp_rows *rows);
+/* ns as ms with 3 decimals. */
+const char *cmp_fmt_ms(double ns, char *buf, size_t len);
+/* The table on out, then compare.json, compare.md and the plots in c->out. */
+int cmp_output(struct cmp_ctx *c, FILE *out);
+
+#endif

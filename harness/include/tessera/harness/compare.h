@@ -1,0 +1,50 @@
+/* `tessera compare`: every launch mode of a scenario, repeated, side by side; plus the pieces
+ * it is made of that tests reach directly (statistics, comparing two summaries). */
+#ifndef TESSERA_HARNESS_COMPARE_H
+#define TESSERA_HARNESS_COMPARE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <tessera/harness/strvec.h>
+
+#define COMPARE_P99_MIN 100 /* samples needed before a p99 is reported */
+#define COMPARE_P99_NA  "n/a (needs >= 100 samples)"
+
+struct compare_opts {
+    const char *scenario;
+    const char *out;        /* NULL: tessera-out/SCENARIO */
+    const char *modes;      /* comma-separated; NULL: /experiment/modes */
+    const char *qemu;       /* NULL: qemu-system-aarch64 from PATH */
+    const char *images;     /* NULL: the build's image directory */
+    const char *hypervisor; /* NULL: IMAGES/tessera.bin */
+    unsigned repeat;        /* runs per mode; 0 means 1 */
+    unsigned timeout_ms;    /* 0: /experiment/timeout-ms */
+    bool realtime;          /* --timing realtime */
+    bool quiet;
+    bool no_trace;
+};
+
+/* Statistics over a set of samples. p99 is valid only with has_p99 (n >= COMPARE_P99_MIN). */
+struct compare_stats {
+    size_t n;
+    double min, median, p99, max;
+    bool has_p99;
+};
+
+/* The nearest-rank percentile p (0 < p <= 100) of n >= 1 sorted samples. */
+double compare_percentile(const double *sorted, size_t n, double p);
+/* Statistics of n >= 1 samples (v is not modified). Returns 0, or -EINVAL for n == 0, -ENOMEM. */
+int compare_stats(const double *v, size_t n, struct compare_stats *s);
+
+/* Pushes onto diffs the name of every boot number ("hypervisor.init_done_ns", "all_ready_ns",
+ * "DOMAIN.created_ns", first_instr_ns, first_output_ns, ready_ns) that differs between two
+ * summary.json objects (including a number one has and the other has not, or a domain only one
+ * has). Returns how many differ, or -ENOMEM. */
+int compare_diff(json_t *a, json_t *b, struct strvec *diffs);
+
+/* Runs the command; returns RUN_EXIT_PASS, RUN_EXIT_FAIL or RUN_EXIT_USAGE. */
+int compare_command(const struct compare_opts *o);
+
+#endif

@@ -1,0 +1,151 @@
+/* `tessera compare`'s pieces: statistics over repeats (nearest-rank percentiles, median of odd
+ * and even counts, no p99 below 100 samples) and the comparison of two runs' summaries. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tessera/harness/compare.h>
+
+Test(compare, percentile_nearest_rank)
+{
+    double v[100];
+
+    for (int i = 0; i < 100; i++) {
+        v[i] = i + 1;
+    }
+    cr_assert_float_eq(compare_percentile(v, 100, 99.0), 99.0, 1e-9);
+    cr_assert_float_eq(compare_percentile(v, 100, 50.0), 50.0, 1e-9);
+    cr_assert_float_eq(compare_percentile(v, 100, 100.0), 100.0, 1e-9);
+    cr_assert_float_eq(compare_percentile(v, 100, 0.5), 1.0, 1e-9);
+    /* 10 samples: p99 is the 10th (ceil(9.9)), p90 the 9th, p91 the 10th */
+    cr_assert_float_eq(compare_percentile(v, 10, 99.0), 10.0, 1e-9);
+    cr_assert_float_eq(compare_percentile(v, 10, 90.0), 9.0, 1e-9);
+    cr_assert_float_eq(compare_percentile(v, 10, 91.0), 10.0, 1e-9);
+}
+
+Test(compare, stats_of_200_samples)
+{
+    double v[200];
+    struct compare_stats s;
+
+    for (int i = 0; i < 200; i++) {
+        v[i] = 200 - i; /* unsorted: 200 .. 1 */
+    }
+    cr_assert_eq(compare_stats(v, 200, &s), 0);
+    cr_assert_eq(s.n, 200);
+    cr_assert_float_eq(s.min, 1.0, 1e-9);
+    cr_assert_float_eq(s.max, 200.0, 1e-9);
+    cr_assert_float_eq(s.median, 100.5, 1e-9);
+    cr_assert(s.has_p99);
+    cr_assert_float_eq(s.p99, 198.0, 1e-9);
+    cr_assert_float_eq(v[0], 200.0, 1e-9, "the samples are left as they were");
+}
+
+Test(compare, p99_needs_100_samples)
+{
+    double v[100];
+    struct compare_stats s;
+
+    for (int i = 0; i < 100; i++) {
+        v[i] = i;
+    }
+    cr_assert_eq(compare_stats(v, 99, &s), 0);
+    cr_assert_not(s.has_p99, "99 samples cannot support a p99");
+    cr_assert_eq(compare_stats(v, 100, &s), 0);
+    cr_assert(s.has_p99);
+    cr_assert_float_eq(s.p99, 98.0, 1e-9);
+    cr_assert_str_eq(COMPARE_P99_NA, "n/a (needs >= 100 samples)");
+}
+
+Test(compare, median_odd_and_even)
+{
+    double odd[] = {5, 1, 3}, even[] = {4, 1, 3, 2}, one[] = {7};
+    struct compare_stats s;
+
+    cr_assert_eq(compare_stats(odd, 3, &s), 0);
+    cr_assert_float_eq(s.median, 3.0, 1e-9);
+    cr_assert_eq(compare_stats(even, 4, &s), 0);
+    cr_assert_float_eq(s.median, 2.5, 1e-9);
+    cr_assert_eq(compare_stats(one, 1, &s), 0);
+    cr_assert_float_eq(s.median, 7.0, 1e-9);
+    cr_assert_float_eq(s.min, 7.0, 1e-9);
+    cr_assert_float_eq(s.max, 7.0, 1e-9);
+    cr_assert_not(s.has_p99);
+    cr_assert_eq(compare_stats(one, 0, &s), -EINVAL);
+}
+
+#define SUMMARY                                                                                    \
+    "{\"hypervisor\": {\"entry_ns\": 10, \"init_done_ns\": 500},"                                  \
+    " \"domains\": ["                                                                              \
+    "  {\"name\": \"ctl\", \"role\": \"control\", \"created_ns\": 100, \"first_instr_ns\": 200,"   \
+    "   \"first_output_ns\": 210, \"ready_ns\": 300},"                                             \
+    "  {\"name\": \"cluster\", \"role\": \"fleet\", \"created_ns\": 600, \"first_instr_ns\": 700," \
+    "   \"first_output_ns\": null, \"ready_ns\": 900}],"                                           \
+    " \"all_ready_ns\": 900}"
+
+static json_t *summary(void)
+{
+    json_error_t e;
+    json_t *j = json_loads(SUMMARY, 0, &e);
+
+    cr_assert_not_null(j, "%s", e.text);
+    return j;
+}
+
+static json_t *domain(json_t *s, size_t i)
+{
+    return json_array_get(json_object_get(s, "domains"), i);
+}
+
+Test(compare, identical_summaries)
+{
+    json_t *a = summary(), *b = summary();
+    struct strvec d = STRVEC_INIT;
+
+    /* numbers are compared, not the rest of the summary */
+    json_object_set_new(b, "provenance", json_string("another run"));
+    json_object_set_new(json_object_get(b, "hypervisor"), "exit_status", json_integer(0));
+    cr_assert_eq(compare_diff(a, b, &d), 0);
+    cr_assert_eq(d.n, 0);
+    strvec_free(&d);
+    json_decref(a);
+    json_decref(b);
+}
+
+Test(compare, different_summaries)
+{
+    json_t *a = summary(), *b = summary();
+    struct strvec d = STRVEC_INIT;
+
+    json_object_set_new(domain(b, 1), "ready_ns", json_integer(901));
+    json_object_set_new(domain(b, 1), "first_output_ns", json_integer(800)); /* null in a */
+    json_object_set_new(json_object_get(b, "hypervisor"), "init_done_ns", json_integer(501));
+    json_object_set_new(b, "all_ready_ns", json_null());
+    cr_assert_eq(compare_diff(a, b, &d), 4);
+    cr_assert_eq(d.n, 4);
+    cr_assert_str_eq(d.v[0], "hypervisor.init_done_ns");
+    cr_assert_str_eq(d.v[1], "cluster.first_output_ns");
+    cr_assert_str_eq(d.v[2], "cluster.ready_ns");
+    cr_assert_str_eq(d.v[3], "all_ready_ns");
+    strvec_free(&d);
+    json_decref(a);
+    json_decref(b);
+}
+
+Test(compare, domain_of_one_run_only)
+{
+    json_t *a = summary(), *b = summary();
+    struct strvec d = STRVEC_INIT;
+
+    json_array_remove(json_object_get(a, "domains"), 0); /* a has no ctl */
+    cr_assert_eq(compare_diff(a, b, &d), 1);
+    cr_assert_str_eq(d.v[0], "ctl (a domain of one run only)");
+    strvec_free(&d);
+    cr_assert_eq(compare_diff(b, a, &d), 4, "ctl's four numbers are missing from a");
+    cr_assert_str_eq(d.v[0], "ctl.created_ns");
+    strvec_free(&d);
+    json_decref(a);
+    json_decref(b);
+}
