@@ -365,6 +365,11 @@ Test(boot, fleet4_bootdomain, .timeout = 110)
 
     boot_run_mode(path, "bootdomain", NULL, 0, &b);
     check_fleet(b.summary, false);
+    /* Late configuration: infotainment is pinned by the boot domain, not the hypervisor. */
+    cr_assert_not_null(strstr(b.console, "hyp: dom infotainment left unpinned"), "%s", b.console);
+    cr_assert_not_null(strstr(b.console, "boot: infotainment: late cpu-affinity applied (vCPU 0 "
+                                         "on pCPU 2)"),
+                       "%s", b.console);
     boot = domain_named(b.summary, "boot");
     cr_assert_lt(get_int(boot, "first_instr_ns"),
                  get_int(domain_named(b.summary, "cluster"), "first_instr_ns"),
@@ -760,4 +765,19 @@ Test(boot, compare_fleet4, .timeout = 110)
     proc_buf_free(&err);
     free(scenario);
     nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A dtb module: the domain boots with the device tree the scenario gives it. */
+Test(boot, given_dtb, .timeout = 110)
+{
+    struct boot b = {0};
+    char *path = fileio_join(TESSERA_SCENARIOS, "given-dtb.dts");
+
+    boot_run_path(path, NULL, 0, &b);
+    cr_assert_not_null(strstr(b.console, "given: bootargs: expect-name=given expect-mem-kib=2048 "
+                                         "expect-cpus=1 from=dtb-module"),
+                       "the guest sees the given tree's /chosen: %s", b.console);
+    cr_assert_not_null(strstr(b.console, "given: verdict: PASS (0 failed)"), "%s", b.console);
+    free(path);
+    boot_free(&b, true);
 }
