@@ -451,6 +451,20 @@ static int bootdtb_copy_manifest(const struct bootdtb_src *s, void *buf, int cho
 }
 
 /* Writes the boot DTB into buf; returns 0 or a libfdt error (-FDT_ERR_NOSPACE: buf too small). */
+/* The trace path in /chosen/tessera,trace, zero-padded to a fixed size: neither the command
+ * line the hypervisor scans word by word nor the layout of the DTB may depend on the length of
+ * the results folder, or icount numbers would differ between folders. */
+static int bootdtb_trace_target(void *buf, int chosen, const char *path)
+{
+    char padded[BOOTDTB_TRACE_PATH_MAX] = {0};
+
+    if (strlen(path) >= sizeof(padded)) {
+        return -FDT_ERR_BADVALUE;
+    }
+    memcpy(padded, path, strlen(path));
+    return fdt_setprop(buf, chosen, "tessera,trace", padded, sizeof(padded));
+}
+
 static int bootdtb_write(const struct bootdtb_src *s, const struct bootdtb *b, void *buf, int size)
 {
     int chosen, rc;
@@ -473,10 +487,7 @@ static int bootdtb_write(const struct bootdtb_src *s, const struct bootdtb *b, v
     if ((rc = fdt_setprop_string(buf, chosen, "bootargs", s->p->bootargs))) {
         return rc;
     }
-    /* The trace path goes in a property of its own, not the command line the hypervisor scans
-     * word by word: its length must not change the instruction count of a boot. */
-    if (s->p->trace_target &&
-        (rc = fdt_setprop_string(buf, chosen, "tessera,trace", s->p->trace_target))) {
+    if (s->p->trace_target && (rc = bootdtb_trace_target(buf, chosen, s->p->trace_target))) {
         return rc;
     }
     return fdt_pack(buf);

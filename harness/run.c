@@ -112,12 +112,6 @@ static int run_cmdline(struct run_ctx *c)
         return herr_set(&c->err, -ENOSPC, "the hypervisor's command line would exceed %zu bytes",
                         sizeof(c->bootargs) - 1);
     }
-    /* Padded with spaces to a fixed length: the boot DTB, and so the instructions the
-     * hypervisor spends reading it, must not depend on how long the --out path is, or icount
-     * numbers would differ between output folders. */
-    size_t n = strlen(c->bootargs);
-    memset(c->bootargs + n, ' ', sizeof(c->bootargs) - 1 - n);
-    c->bootargs[sizeof(c->bootargs) - 1] = '\0';
     return 0;
 }
 

@@ -27,12 +27,14 @@ struct bootdtb_module {
     int acells, scells; /* cells of its reg: 2 + 2, or its xen,domain node's (default 2 + 1) */
 };
 
+#define BOOTDTB_TRACE_PATH_MAX 160 /* /chosen/tessera,trace is padded to this size */
+
 struct bootdtb_params {
     const void *machine; /* DTB dumped by QEMU */
     size_t machine_len;
     const void *scenario; /* the compiled scenario */
     size_t scenario_len;
-    const char *bootargs;     /* /chosen/bootargs of the result */
+    const char *bootargs; /* /chosen/bootargs of the result */
     bootdtb_resolve_fn resolve;
     void *resolve_ctx;
     /* /chosen/tessera,trace: where the hypervisor writes its trace (NULL: none) */
