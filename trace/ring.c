@@ -52,32 +52,6 @@ void trace_ring_overflow(struct trace_ring *r, unsigned cpu, uint64_t ts)
     __atomic_store_n(&r->head, r->cap, __ATOMIC_RELEASE);
 }
 
-static inline __attribute__((always_inline)) void trace_ring_put(unsigned cpu, uint64_t ts,
-                                                                 unsigned id, uint64_t a0,
-                                                                 uint64_t a1, uint64_t a2,
-                                                                 uint64_t a3)
-{
-    struct trace_ring *r = &trace_rings[cpu];
-    uint32_t head = r->head;
-    struct trace_record *rec;
-
-    if (head + 1 >= r->cap) {
-        trace_ring_overflow(r, cpu, ts);
-        return;
-    }
-    rec = &r->recs[head];
-    rec->ts = ts;
-    rec->id = (uint16_t)id;
-    rec->cpu = (uint16_t)cpu;
-    rec->seq = head; /* nothing was dropped before a stored record: seq = slots used */
-    rec->args[0] = a0;
-    rec->args[1] = a1;
-    rec->args[2] = a2;
-    rec->args[3] = a3;
-    /* Publishes the record to a dump running on another pCPU. */
-    __atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
-}
-
 void trace_write(unsigned id, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
     unsigned cpu = trace_cpu_id();

@@ -274,7 +274,8 @@ Test(bootdtb, rejects_missing_image_naming_paths_tried)
     struct images_ctx ic = {scn_dir, img_dir};
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
-    struct bootdtb_params p = {machine, machine_len, scn, len, "semihosting", images_resolve, &ic, NULL};
+    struct bootdtb_params p = {machine,       machine_len,    scn, len,
+                               "semihosting", images_resolve, &ic, NULL};
     struct bootdtb b;
     struct herr e;
 
@@ -299,7 +300,8 @@ Test(bootdtb, resolves_next_to_the_scenario_before_the_images_dir)
     struct images_ctx ic = {scn_dir, img_dir};
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
-    struct bootdtb_params p = {machine, machine_len, scn, len, "semihosting", images_resolve, &ic, NULL};
+    struct bootdtb_params p = {machine,       machine_len,    scn, len,
+                               "semihosting", images_resolve, &ic, NULL};
     struct bootdtb b;
     struct herr e;
 
@@ -344,7 +346,7 @@ Test(bootdtb, rejects_truncated_machine_dtb)
 {
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
-    struct bootdtb_params p = {machine,      machine_len / 2,     scn, len, "semihosting",
+    struct bootdtb_params p = {machine,      machine_len / 2,      scn, len, "semihosting",
                                fake_resolve, (void *)fleet_images, NULL};
     struct bootdtb b;
     struct herr e;
@@ -359,7 +361,7 @@ Test(bootdtb, rejects_scenario_without_hypervisor)
     char err[512] = "";
     void *scn = th_compile("/dts-v1/; / { experiment { cpus = <1>; }; };", err, sizeof(err));
     struct bootdtb_params p = {
-        machine,      machine_len,         scn, fdt_totalsize(scn), "semihosting",
+        machine,      machine_len,          scn, fdt_totalsize(scn), "semihosting",
         fake_resolve, (void *)fleet_images, NULL};
     struct bootdtb b;
     struct herr e;
@@ -463,7 +465,8 @@ static int build_text(const char *dts, const void *m, size_t mlen, struct bootdt
 {
     char err[HERR_MSG_MAX] = "";
     void *scn = th_compile(dts, err, sizeof(err));
-    struct bootdtb_params p = {m, mlen, scn, 0, "semihosting", fake_resolve, (void *)fleet_images, NULL};
+    struct bootdtb_params p = {m,   mlen, scn, 0, "semihosting", fake_resolve, (void *)fleet_images,
+                               NULL};
     int rc;
 
     cr_assert_not_null(scn, "%s", err);

@@ -140,18 +140,17 @@ extern unsigned trace_ncpus __attribute__((visibility("hidden")));
 /* Slow path of a full buffer (ring.c). */
 void trace_ring_overflow(struct trace_ring *r, unsigned cpu, uint64_t ts);
 
-#if TESSERA_TRACE && __has_include(<tessera/arch_inline.h>)
-#include <tessera/arch_inline.h>
-/* Where the arch offers inline pCPU id and counter (the hypervisor), records are written in
- * line at each tracepoint: no call, no argument shuffling (about a fifth of the cost). */
-static inline __attribute__((always_inline)) void
-trace_write_fast(unsigned id, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+/* Appends one record to pCPU cpu's buffer: the whole fast path, shared by the out-of-line
+ * writers (ring.c) and the inline one below. A pCPU whose buffer is not set up has cap 0:
+ * the overflow path only counts. */
+static inline __attribute__((always_inline)) void trace_ring_put(unsigned cpu, uint64_t ts,
+                                                                 unsigned id, uint64_t a0,
+                                                                 uint64_t a1, uint64_t a2,
+                                                                 uint64_t a3)
 {
-    /* A pCPU whose buffer is not set up has cap 0: the overflow path only counts. */
-    unsigned cpu = arch_inline_cpu_id();
     struct trace_ring *r = &trace_rings[cpu];
     uint32_t head = r->head;
-    uint64_t ts = arch_inline_counter();
+
     if (head + 1 >= r->cap) {
         trace_ring_overflow(r, cpu, ts);
         return;
@@ -166,6 +165,16 @@ trace_write_fast(unsigned id, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3
     rec->args[2] = a2;
     rec->args[3] = a3;
     __atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE); /* publishes it to a dump */
+}
+
+#if TESSERA_TRACE && __has_include(<tessera/arch_inline.h>)
+#include <tessera/arch_inline.h>
+/* Where the arch offers inline pCPU id and counter (the hypervisor), records are written in
+ * line at each tracepoint: no call, no argument shuffling (about a fifth of the cost). */
+static inline __attribute__((always_inline)) void
+trace_write_fast(unsigned id, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    trace_ring_put(arch_inline_cpu_id(), arch_inline_counter(), id, a0, a1, a2, a3);
 }
 #define TRACE_WRITE_FN trace_write_fast
 #else
