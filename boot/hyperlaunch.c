@@ -102,6 +102,29 @@ static int hl_links(const struct mf_fleet *f, char *err, size_t errlen)
     return 0;
 }
 
+/* Gives each passthrough device's SPIs to vCPU 0 of its domain. */
+static int hl_irqs(const struct mf_fleet *f, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < f->count; i++) {
+        struct domain *d = hl_jobs[i].built;
+        for (unsigned k = 0; d && k < f->dom[i].device_count; k++) {
+            const struct mf_device *dv = &f->dom[i].devices[k];
+            for (unsigned s = 0; s < dv->spi_count; s++) {
+                int rc = arch_irq_assign(dv->spi[s], &d->vcpu[0]);
+                if (rc) {
+                    lib_snprintf(err, errlen, "%s: SPI %u of its device not assigned (%d)%s",
+                                 d->name, dv->spi[s], rc,
+                                 d->vcpu[0].pcpu == DOM_PCPU_NONE
+                                     ? ": a late cpu-affinity leaves nowhere to route it"
+                                     : "");
+                    return rc;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 int launch_build_fleet(const struct mf_fleet *f, bool held, char *err, size_t errlen)
 {
     hl_build_all(f, held);
@@ -111,7 +134,8 @@ int launch_build_fleet(const struct mf_fleet *f, bool held, char *err, size_t er
             return hl_jobs[i].rc;
         }
     }
-    return hl_links(f, err, errlen);
+    int rc = hl_links(f, err, errlen);
+    return rc ? rc : hl_irqs(f, err, errlen);
 }
 
 int launch_hyperlaunch(const struct mf_fleet *f, char *err, size_t errlen)

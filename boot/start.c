@@ -107,9 +107,6 @@ static void start_check_device(const struct hostdt *hd, const char *dom, const s
             why = "overlaps a device the hypervisor uses (its UART or the GIC)";
         }
     }
-    if (!why && dv->spi_count) {
-        why = "has interrupts: forwarding device interrupts needs the vGIC, not implemented yet";
-    }
     if (why) {
         lib_snprintf(msg, sizeof(msg), "%s: device at 0x%llx+0x%llx %s", dom,
                      (unsigned long long)dv->base, (unsigned long long)dv->size, why);

@@ -12,7 +12,8 @@
 #include <tessera/harness/scenario.h>
 
 /* Module nodes of a scenario get their reg from the harness (bootdtb.c), so dtc's warnings
- * about a unit address without reg, or cells without a child reg, do not apply to them. */
+ * about a unit address without reg, or cells without a child reg, do not apply to them, nor does
+ * the one about interrupts without an interrupt-parent (a passthrough device's SPI numbers). */
 int scenario_compile(const char *dtc, const char *src, const char *dtb_path, struct herr *e)
 {
     char *argv[] = {(char *)dtc,
@@ -20,6 +21,8 @@ int scenario_compile(const char *dtc, const char *src, const char *dtb_path, str
                     "no-unit_address_vs_reg",
                     "-W",
                     "no-avoid_unnecessary_addr_size",
+                    "-W",
+                    "no-interrupts_property",
                     "-I",
                     "dts",
                     "-O",

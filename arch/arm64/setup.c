@@ -1,6 +1,7 @@
 /* The boot CPU's arm64 start: EL check, vectors, early MMU, host DT, console, RAM mapping and
  * secondary CPUs; then the arch-neutral start sequence in boot/start.c. */
 #include <tessera/arch.h>
+#include <tessera/arm64/gicv3.h>
 #include <tessera/arm64/mmu.h>
 #include <tessera/arm64/percpu.h>
 #include <tessera/arm64/pl011.h>
@@ -96,6 +97,9 @@ void arm64_primary_main(const void *dtb, uint64_t entry_ticks, uint64_t el, uint
                        (unsigned long long)setup_hd.mem[i].base,
                        (unsigned long long)setup_hd.mem[i].size, rc);
         }
+    }
+    if (arm64_gic_init(&setup_hd) == 0) {
+        arm64_gic_init_cpu(0);
     }
     TRACE(boot_phase, TRACE_BOOT_SMP, setup_hd.cpu_count);
     arm64_smp_start(&setup_hd);

@@ -1,6 +1,7 @@
 /* Secondary pCPU bring-up through PSCI CPU_ON (SMC). The boot CPU does not wait for them:
  * each one comes up, reports, and parks (WFE) until it is handed a vCPU. */
 #include <tessera/arch.h>
+#include <tessera/arm64/gicv3.h>
 #include <tessera/arm64/mmu.h>
 #include <tessera/arm64/percpu.h>
 #include <tessera/arm64/psci.h>
@@ -76,6 +77,7 @@ void arm64_secondary_main(unsigned id)
     sysreg_write(vbar_el2, (uint64_t)(uintptr_t)arm64_vectors);
     isb();
     arm64_stage2_init_cpu();
+    arm64_gic_init_cpu(id);
     cpu->online = 1;
     hyp_printf("cpu %u online mpidr=0x%llx", id, (unsigned long long)cpu->mpidr);
     arch_cpu_park();

@@ -3,6 +3,7 @@
  * wrong is refused, reported, and reflected back into the guest or ends that domain. */
 #include <tessera/arch.h>
 #include <tessera/arm64/esr.h>
+#include <tessera/arm64/gicv3.h>
 #include <tessera/arm64/percpu.h>
 #include <tessera/arm64/psci.h>
 #include <tessera/arm64/sysreg.h>
@@ -208,13 +209,7 @@ void arm64_trap_guest_sync(struct arm64_regs *regs)
 void arm64_trap_guest_irq(struct arm64_regs *regs)
 {
     (void)regs;
-    uint64_t intid = sysreg_read(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
-    TRACE(irq_phys, intid);
-    hyp_printf("cpu %u: unexpected physical interrupt %llu", arch_cpu_id(),
-               (unsigned long long)intid);
-    if (intid < 1020) {
-        sysreg_write(S3_0_C12_C12_1, intid); /* ICC_EOIR1_EL1 */
-    }
+    arm64_gic_handle_irq();
 }
 
 void arm64_trap_guest_fiq(struct arm64_regs *regs)

@@ -82,3 +82,10 @@ int arch_trace_snapshot(unsigned seq)
     (void)seq;
     return -ENODEV; /* the hosted build has no dump transport */
 }
+
+int arch_irq_assign(unsigned spi, struct vcpu *v)
+{
+    (void)spi;
+    (void)v;
+    return -ENODEV; /* no interrupt controller in the hosted build */
+}

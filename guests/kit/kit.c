@@ -103,3 +103,35 @@ void kit_main(uint64_t dtb)
     int rc = guest_main(dtb);
     kit_shutdown(rc == 0 ? HC_SHUTDOWN_POWEROFF : HC_SHUTDOWN_CRASH);
 }
+
+static kit_irq_fn kit_irq_handler;
+
+void kit_set_irq_handler(kit_irq_fn fn)
+{
+    kit_irq_handler = fn;
+}
+
+/* An IRQ at EL1: acknowledge it on the (virtual) GIC CPU interface, let the guest's handler
+ * see it, end it. */
+void kit_irq(void)
+{
+    uint64_t intid;
+    __asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(intid)); /* ICC_IAR1_EL1 */
+    intid &= 0xffffff;
+    if (intid >= 1020) {
+        return; /* spurious */
+    }
+    if (kit_irq_handler) {
+        kit_irq_handler((unsigned)intid);
+    } else {
+        kit_printf("unexpected interrupt %llu\n", (unsigned long long)intid);
+    }
+    __asm__ volatile("msr S3_0_C12_C12_1, %0" ::"r"(intid)); /* ICC_EOIR1_EL1 */
+}
+
+void kit_gic_cpu_enable(void)
+{
+    __asm__ volatile("msr S3_0_C4_C6_0, %0" ::"r"(0xffull)); /* ICC_PMR_EL1 */
+    __asm__ volatile("msr S3_0_C12_C12_7, %0" ::"r"(1ull));  /* ICC_IGRPEN1_EL1 */
+    __asm__ volatile("isb; msr daifclr, #2" ::: "memory");   /* unmask IRQs */
+}

@@ -151,6 +151,13 @@ static int ts_build(unsigned i)
     struct dom_spec s;
     char err[160];
 
+    if (ts_fleet.dom[i].device_count) {
+        kit_printf(
+            "FAIL: %s: passthrough devices cannot be given by a toolstack yet (no domctl for "
+            "them): boot this scenario in hyperlaunch or bootdomain mode\n",
+            ts_fleet.dom[i].name);
+        return -1;
+    }
     /* Already built by the hypervisor (bootdomain mode)? Then only release it. */
     if (ts_call(HC_DOMCTL_GETINFO, ts_fleet.dom[i].domid, 0, 0, 0, 0) == 0) {
         return ts_release(i);

@@ -781,3 +781,23 @@ Test(boot, given_dtb, .timeout = 110)
     free(path);
     boot_free(&b, true);
 }
+
+/* A passthrough device's interrupt: the PL031's SPI 2 reaches the owning guest through a
+ * HW-linked list register, and the trace records the physical and the injected interrupt. */
+Test(boot, irq_passthrough, .timeout = 110)
+{
+    struct boot b = {0};
+    char *path = fileio_join(TESSERA_SCENARIOS, "irq-passthrough.dts");
+
+    boot_run_path(path, NULL, 0, &b);
+    cr_assert_not_null(strstr(b.console, "hyp: dom clock owns SPI 2 (INTID 34), routed to pCPU 0"),
+                       "%s", b.console);
+    cr_assert_not_null(strstr(b.console, "clock: PASS: the RTC's interrupt arrived as INTID 34 (1 "
+                                         "time)"),
+                       "%s", b.console);
+    json_t *events = json_object_get(json_object_get(b.summary, "trace"), "per_event");
+    cr_assert_eq(json_integer_value(json_object_get(events, "irq_phys")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(events, "irq_inject")), 1);
+    free(path);
+    boot_free(&b, true);
+}

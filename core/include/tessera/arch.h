@@ -49,6 +49,9 @@ int arch_vcpu_start(struct vcpu *v);
 void arch_cpu_park(void) __attribute__((noreturn));
 /* Number of pCPUs online. */
 unsigned arch_cpu_count(void);
+/* Makes SPI spi (a passthrough device's interrupt) v's: routed to v's pCPU and delivered to
+ * v. -ENODEV without an interrupt controller the arch drives, -EBUSY if another vCPU has it. */
+int arch_irq_assign(unsigned spi, struct vcpu *v);
 /* Runs fn(arg) on pCPU cpu, which must be parked (idle), and returns at once; fn runs to
  * completion before that pCPU takes anything else. -EINVAL if the pCPU is not online,
  * -EBUSY if it already has a job. */

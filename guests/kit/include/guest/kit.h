@@ -30,6 +30,12 @@ extern uint64_t kit_start_ticks;
 typedef bool (*kit_fault_fn)(uint64_t esr, uint64_t far, uint64_t elr, uint64_t *resume);
 void kit_set_fault_handler(kit_fault_fn fn);
 
+/* Interrupts: a handler for IRQs (the kit acknowledges and ends them on the GIC CPU interface,
+ * the virtual one under Tessera), and enabling that interface with IRQs unmasked. */
+typedef void (*kit_irq_fn)(unsigned intid);
+void kit_set_irq_handler(kit_irq_fn fn);
+void kit_gic_cpu_enable(void);
+
 /* The guest's own code: dtb is x0 at entry (0 when the domain has no device tree). Returning
  * powers the domain off with reason poweroff if ret == 0, crash otherwise. */
 int guest_main(uint64_t dtb);
