@@ -60,6 +60,10 @@ static void main_run_usage(FILE *out)
             "                        directory, and tessera.bin (default %s)\n"
             "      --hypervisor FILE hypervisor image (default IMAGES/tessera.bin)\n"
             "      --smp N           number of pCPUs (default /experiment/cpus)\n"
+            "      --board NAME      qemu-virt (QEMU starts the hypervisor) or qemu-virt-uboot "
+            "(U-Boot\n"
+            "                        loads it and runs booti, as on a board; U-Boot's time is\n"
+            "                        the hypervisor entry time); default /experiment/platform\n"
             "      --timeout-ms N    wall-clock limit (default /experiment/timeout-ms, else "
             "30000)\n"
             "      --skip-check      boot even if the host-side manifest check fails, to see the\n"
@@ -120,6 +124,7 @@ enum {
     MAIN_OPT_SMP,
     MAIN_OPT_TIMEOUT,
     MAIN_OPT_SKIP_CHECK,
+    MAIN_OPT_BOARD,
     MAIN_OPT_NO_TRACE,
     MAIN_OPT_TRACE_KIB,
 };
@@ -155,6 +160,9 @@ static int main_run_option(int opt, struct run_opts *o)
     case MAIN_OPT_SKIP_CHECK:
         o->skip_check = true;
         return 0;
+    case MAIN_OPT_BOARD:
+        o->board = optarg;
+        return 0;
     case MAIN_OPT_NO_TRACE:
         o->no_trace = true;
         return 0;
@@ -187,6 +195,7 @@ static int main_run(int argc, char **argv)
         {"smp", required_argument, NULL, MAIN_OPT_SMP},
         {"timeout-ms", required_argument, NULL, MAIN_OPT_TIMEOUT},
         {"skip-check", no_argument, NULL, MAIN_OPT_SKIP_CHECK},
+        {"board", required_argument, NULL, MAIN_OPT_BOARD},
         {"no-trace", no_argument, NULL, MAIN_OPT_NO_TRACE},
         {"trace-kib", required_argument, NULL, MAIN_OPT_TRACE_KIB},
         {"quiet", no_argument, NULL, 'q'},

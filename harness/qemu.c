@@ -90,6 +90,14 @@ int qemu_boot_argv(const struct qemu_machine *m, const char *hyp, const char *dt
     for (size_t i = 0; fixed[i] && !rc; i++) {
         rc = strvec_push(argv, fixed[i]);
     }
+    if (m->firmware) {
+        /* U-Boot loads -kernel through fw_cfg and boots it with booti; it rewrites
+         * /chosen/bootargs from -append, so the hypervisor's command line goes there too. */
+        rc = rc ?: strvec_push(argv, "-bios");
+        rc = rc ?: strvec_push(argv, m->firmware);
+        rc = rc ?: strvec_push(argv, "-append");
+        rc = rc ?: strvec_push(argv, m->append ? m->append : "");
+    }
     rc = rc ?: strvec_push(argv, "-kernel");
     rc = rc ?: strvec_push(argv, hyp);
     rc = rc ?: strvec_push(argv, "-dtb");

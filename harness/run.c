@@ -30,6 +30,10 @@
 #endif
 
 #define RUN_BOOTARGS "semihosting mode=%s" /* the hypervisor reads its launch mode here */
+#define RUN_UBOOT    "qemu-virt-uboot" /* QEMU virt, booted through U-Boot (Debian u-boot-qemu) */
+#ifndef TESSERA_UBOOT_BIN
+#define TESSERA_UBOOT_BIN "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+#endif
 
 struct run_ctx {
     const struct run_opts *o;
@@ -119,9 +123,13 @@ static int run_check_experiment(struct run_ctx *c)
 {
     char *modes;
 
-    if (strcmp(c->exp.platform, "qemu-virt") != 0) {
+    if (c->o->board) {
+        snprintf(c->exp.platform, sizeof(c->exp.platform), "%s", c->o->board);
+    }
+    if (strcmp(c->exp.platform, "qemu-virt") != 0 && strcmp(c->exp.platform, RUN_UBOOT) != 0) {
         return herr_set(&c->err, -ENOTSUP,
-                        "%s: /experiment/platform '%s' is not supported yet (only qemu-virt)",
+                        "%s: /experiment/platform '%s' is not supported yet (qemu-virt, "
+                        "qemu-virt-uboot)",
                         c->o->scenario, c->exp.platform);
     }
     if (scenario_allows_mode(&c->exp, c->o->mode)) {
@@ -182,6 +190,18 @@ static int run_machine(struct run_ctx *c)
     c->qm.smp = run_pcpus(c);
     c->qm.memory_mib = c->exp.memory_mib;
     c->qm.realtime = c->o->realtime;
+    if (strcmp(c->exp.platform, RUN_UBOOT) == 0) {
+        /* The same machine, booted through U-Boot's booti as on a board (--board overrides
+         * the scenario's platform). */
+        c->qm.firmware = TESSERA_UBOOT_BIN;
+        c->qm.append = c->bootargs;
+        if (!fileio_is_file(c->qm.firmware)) {
+            return herr_set(&c->err, -ENOENT,
+                            "%s not found: the qemu-virt-uboot platform needs Debian's "
+                            "u-boot-qemu (scripts/setup.sh installs it)",
+                            c->qm.firmware);
+        }
+    }
     if (!fileio_is_file(c->hyp_path)) {
         return herr_set(&c->err, -ENOENT,
                         "hypervisor image %s not found; build it with `cmake --build BUILD_DIR "

@@ -801,3 +801,19 @@ Test(boot, irq_passthrough, .timeout = 110)
     free(path);
     boot_free(&b, true);
 }
+
+/* The board path: U-Boot (Debian's u-boot-qemu) loads the hypervisor and runs booti, which
+ * must leave the same entry state QEMU's direct boot does. */
+Test(boot, uboot, .timeout = 110)
+{
+    struct boot b = {0};
+    char *path = fileio_join(TESSERA_SCENARIOS, "minimal.dts");
+
+    boot_run_path(path, "--board=qemu-virt-uboot", 0, &b);
+    check_summary(b.summary, "hello");
+    cr_assert_str_eq(json_string_value(json_object_get(b.summary, "platform")), "qemu-virt-uboot");
+    cr_assert_not_null(strstr(b.console, "U-Boot "), "no U-Boot banner:\n%s", b.console);
+    cr_assert_not_null(strstr(b.console, "] hello: "), "hello printed nothing:\n%s", b.console);
+    free(path);
+    boot_free(&b, true);
+}

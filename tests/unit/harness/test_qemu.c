@@ -6,7 +6,7 @@
 
 #include <tessera/harness/qemu.h>
 
-static struct qemu_machine m = {"qemu-system-aarch64", 2, 1024, false};
+static struct qemu_machine m = {.qemu = "qemu-system-aarch64", .smp = 2, .memory_mib = 1024};
 
 static char *joined(const struct strvec *sv)
 {
@@ -71,7 +71,8 @@ Test(qemu, version_of_a_missing_program_is_an_error)
 
 Test(qemu, realtime_has_no_icount)
 {
-    struct qemu_machine rt = {"qemu-system-aarch64", 2, 1024, true};
+    struct qemu_machine rt = {
+        .qemu = "qemu-system-aarch64", .smp = 2, .memory_mib = 1024, .realtime = true};
     struct strvec argv = STRVEC_INIT;
     char *s;
 
@@ -80,5 +81,29 @@ Test(qemu, realtime_has_no_icount)
     cr_assert_null(strstr(s, "icount"), "%s", s);
     cr_assert_not_null(strstr(s, "-semihosting-config enable=on,target=native -no-reboot"));
     free(s);
+    strvec_free(&argv);
+}
+
+Test(qemu, firmware_boots_the_hypervisor_through_u_boot)
+{
+    struct qemu_machine ub = {.qemu = "qemu-system-aarch64",
+                              .smp = 2,
+                              .memory_mib = 1024,
+                              .firmware = "u-boot.bin",
+                              .append = "semihosting mode=hyperlaunch"};
+    struct strvec argv = STRVEC_INIT;
+    size_t bios = 0;
+
+    cr_assert_eq(qemu_boot_argv(&ub, "hyp.bin", "boot.dtb", NULL, 0, &argv), 0);
+    for (size_t i = 0; i < argv.n; i++) {
+        if (strcmp(argv.v[i], "-bios") == 0) {
+            bios = i;
+        }
+    }
+    cr_assert_gt(bios, 0, "no -bios in the command line");
+    cr_assert_str_eq(argv.v[bios + 1], "u-boot.bin");
+    cr_assert_str_eq(argv.v[bios + 2], "-append");
+    cr_assert_str_eq(argv.v[bios + 3], "semihosting mode=hyperlaunch");
+    cr_assert_str_eq(argv.v[bios + 4], "-kernel");
     strvec_free(&argv);
 }

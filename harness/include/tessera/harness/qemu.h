@@ -16,7 +16,9 @@ struct qemu_machine {
     const char *qemu; /* program, searched in PATH */
     unsigned smp;
     unsigned memory_mib;
-    bool realtime; /* no -icount: QEMU's clock follows the host (multi-threaded TCG) */
+    bool realtime;        /* no -icount: QEMU's clock follows the host (multi-threaded TCG) */
+    const char *firmware; /* -bios image (U-Boot) that boots the hypervisor; NULL: QEMU does */
+    const char *append;   /* with firmware: the command line it puts in /chosen/bootargs */
 };
 
 /* argv that makes QEMU write the machine's DTB to out and exit. */

@@ -24,6 +24,7 @@ struct run_opts {
     unsigned trace_kib; /* trace-kib= (KiB of trace buffer per pCPU); 0: the default */
     bool realtime;      /* no -icount: multi-threaded TCG, wall-derived times */
     bool no_summary;    /* no human summary on stdout (compare prints its own table) */
+    const char *board;  /* NULL: /experiment/platform; else qemu-virt or qemu-virt-uboot */
 };
 
 /* Returns RUN_EXIT_USAGE with a message on stderr if mode cannot be run by this build. */
