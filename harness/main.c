@@ -130,8 +130,10 @@ enum {
 };
 
 /* Applies one option of `run`; returns 0, 1 for --help, or -EINVAL. */
-static int main_run_option(int opt, struct run_opts *o)
+static int main_run_option(int opt, void *opts)
 {
+    struct run_opts *o = opts;
+
     switch (opt) {
     case 'm':
         o->mode = optarg;
@@ -184,6 +186,28 @@ static bool main_one_scenario(const char *cmd, int argc)
     return false;
 }
 
+/* A subcommand's command line: getopt_long with option() applying each option to o (0, 1 for
+ * --help, or -EINVAL), then exactly one SCENARIO operand. Returns -1 to go on, else the exit
+ * status (help printed, or a usage error explained on stderr). */
+static int main_parse(const char *cmd, int argc, char **argv, const char *shortopts,
+                      const struct option *longopts, int (*option)(int opt, void *o), void *o,
+                      void (*usage)(FILE *out))
+{
+    int opt, rc;
+
+    while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        if ((rc = option(opt, o)) > 0) {
+            usage(stdout);
+            return RUN_EXIT_PASS;
+        }
+        if (rc < 0) {
+            fprintf(stderr, "try 'tessera %s --help'\n", cmd);
+            return RUN_EXIT_USAGE;
+        }
+    }
+    return main_one_scenario(cmd, argc) ? -1 : RUN_EXIT_USAGE;
+}
+
 static int main_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -203,20 +227,10 @@ static int main_run(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct run_opts o = {0};
-    int opt, rc;
+    int rc = main_parse("run", argc, argv, "m:o:qh", longopts, main_run_option, &o, main_run_usage);
 
-    while ((opt = getopt_long(argc, argv, "m:o:qh", longopts, NULL)) != -1) {
-        if ((rc = main_run_option(opt, &o)) != 0) {
-            if (rc > 0) {
-                main_run_usage(stdout);
-                return RUN_EXIT_PASS;
-            }
-            fprintf(stderr, "try 'tessera run --help'\n");
-            return RUN_EXIT_USAGE;
-        }
-    }
-    if (!main_one_scenario("run", argc)) {
-        return RUN_EXIT_USAGE;
+    if (rc >= 0) {
+        return rc;
     }
     if (!o.mode) {
         fprintf(stderr, "tessera run: missing --mode MODE\ntry 'tessera run --help'\n");
@@ -231,6 +245,24 @@ static int main_run(int argc, char **argv)
     return run_command(&o);
 }
 
+/* Applies one option of `check`; returns 0, 1 for --help, or -EINVAL. */
+static int main_check_option(int opt, void *opts)
+{
+    struct check_opts *o = opts;
+
+    switch (opt) {
+    case 'h':
+        return 1;
+    case MAIN_OPT_IMAGES:
+        o->images = optarg;
+        return 0;
+    case MAIN_OPT_SMP:
+        return main_number("check", "--smp", optarg, &o->smp);
+    default:
+        return -EINVAL;
+    }
+}
+
 static int main_check(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -240,25 +272,11 @@ static int main_check(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct check_opts o = {0};
-    int opt, rc = 0;
+    int rc =
+        main_parse("check", argc, argv, "h", longopts, main_check_option, &o, main_check_usage);
 
-    while (rc == 0 && (opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        if (opt == 'h') {
-            main_check_usage(stdout);
-            return RUN_EXIT_PASS;
-        }
-        if (opt == MAIN_OPT_IMAGES) {
-            o.images = optarg;
-        } else {
-            rc = opt == MAIN_OPT_SMP ? main_number("check", "--smp", optarg, &o.smp) : -EINVAL;
-        }
-    }
-    if (rc) {
-        fprintf(stderr, "try 'tessera check --help'\n");
-        return RUN_EXIT_USAGE;
-    }
-    if (!main_one_scenario("check", argc)) {
-        return RUN_EXIT_USAGE;
+    if (rc >= 0) {
+        return rc;
     }
     o.scenario = argv[optind];
     return check_command(&o, stdout, stderr);
@@ -299,8 +317,10 @@ static void main_compare_usage(FILE *out)
 enum { MAIN_OPT_MODES = 512, MAIN_OPT_TIMING };
 
 /* Applies one option of `compare`; returns 0, 1 for --help, or -EINVAL. */
-static int main_compare_option(int opt, struct compare_opts *o)
+static int main_compare_option(int opt, void *opts)
 {
+    struct compare_opts *o = opts;
+
     switch (opt) {
     case 'o':
         o->out = optarg;
@@ -358,20 +378,11 @@ static int main_compare(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct compare_opts o = {0};
-    int opt, rc;
+    int rc = main_parse("compare", argc, argv, "o:r:qh", longopts, main_compare_option, &o,
+                        main_compare_usage);
 
-    while ((opt = getopt_long(argc, argv, "o:r:qh", longopts, NULL)) != -1) {
-        if ((rc = main_compare_option(opt, &o)) != 0) {
-            if (rc > 0) {
-                main_compare_usage(stdout);
-                return RUN_EXIT_PASS;
-            }
-            fprintf(stderr, "try 'tessera compare --help'\n");
-            return RUN_EXIT_USAGE;
-        }
-    }
-    if (!main_one_scenario("compare", argc)) {
-        return RUN_EXIT_USAGE;
+    if (rc >= 0) {
+        return rc;
     }
     o.scenario = argv[optind];
     return compare_command(&o);
