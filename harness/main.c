@@ -63,7 +63,7 @@ static void main_run_usage(FILE *out)
             "      --board NAME      qemu-virt (QEMU starts the hypervisor) or qemu-virt-uboot "
             "(U-Boot\n"
             "                        loads it and runs booti, as on a board; U-Boot's time is\n"
-            "                        the hypervisor entry time); default /experiment/platform\n"
+            "                        reported as firmware_ns); default /experiment/platform\n"
             "      --timeout-ms N    wall-clock limit (default /experiment/timeout-ms, else "
             "30000)\n"
             "      --skip-check      boot even if the host-side manifest check fails, to see the\n"

@@ -388,6 +388,7 @@ static int run_results(struct run_ctx *c)
         .scenario_file = c->o->scenario,
         .mode = c->o->mode,
         .platform = c->exp.platform,
+        .firmware = c->qm.firmware != NULL,
         .timing = c->o->realtime ? "realtime" : "icount",
         .commit = TESSERA_COMMIT,
         .qemu_version = c->qemu_version,

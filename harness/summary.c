@@ -184,11 +184,14 @@ static json_t *summary_strings(const struct strvec *sv)
     return a;
 }
 
-static json_t *summary_hypervisor(const struct clog *log)
+static json_t *summary_hypervisor(const struct summary_input *in)
 {
+    const struct clog *log = in->log;
     json_t *j = json_object();
 
+    /* Reset to hypervisor entry is firmware time (U-Boot), else QEMU jumps straight in: 0. */
     if (summary_set(j, "entry_ns", summary_ns(log->entry_ns)) &&
+        summary_set(j, "firmware_ns", in->firmware ? summary_ns(log->entry_ns) : json_integer(0)) &&
         summary_set(j, "init_done_ns", summary_ns(log->init_done_ns)) &&
         summary_set(j, "exit_status",
                     log->have_exit ? json_integer(log->exit_status) : json_null()) &&
@@ -251,7 +254,7 @@ static bool summary_header(json_t *j, const struct summary_input *in)
 /* Measurements, then the outcome. */
 static bool summary_body(json_t *j, const struct summary_input *in)
 {
-    return summary_set(j, "hypervisor", summary_hypervisor(in->log)) &&
+    return summary_set(j, "hypervisor", summary_hypervisor(in)) &&
            summary_set(j, "domains", summary_domains(in)) &&
            summary_set(j, "not_in_mode", summary_not_in_mode(in)) &&
            summary_set(j, "all_ready_ns", summary_ns(summary_all_ready(in))) &&
@@ -434,8 +437,9 @@ void summary_human(const struct summary_input *in, const char *out_dir, FILE *ou
         width = n > width ? n : width;
     }
     fprintf(out, "%s/%s: %s\n", in->scenario, in->mode, in->pass ? "pass" : "FAIL");
-    fprintf(out, "  %-*s  entry %s ms, init done %s ms\n", width, "hypervisor",
+    fprintf(out, "  %-*s  entry %s ms%s, init done %s ms\n", width, "hypervisor",
             summary_ms(in->log->entry_ns, a, sizeof(a)),
+            in->firmware ? " (all firmware: U-Boot)" : "",
             summary_ms(in->log->init_done_ns, b, sizeof(b)));
     for (size_t i = 0; i < in->domains->n; i++) {
         if (summary_in_mode(in, i)) {

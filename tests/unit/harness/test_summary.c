@@ -571,3 +571,25 @@ Test(verdict, a_domain_of_another_mode_need_not_become_ready)
     feed("[0.000900000] hyp: exit status=0");
     cr_assert(decide(0, false), "%s", reasons.n ? reasons.v[0] : "");
 }
+
+/* Booted through U-Boot: the counter already ran for 2 s at entry, and that is firmware time. */
+Test(summary, firmware_time_is_the_entry_time)
+{
+    struct summary_input in = input(true);
+    json_t *j, *h;
+
+    feed("[2.000000000] hyp: entry el=2 counter_hz=62500000 entry_ticks=125000000 cpus=1");
+    feed("[2.000100000] hyp: init done");
+    in.platform = "qemu-virt-uboot";
+    in.firmware = true;
+    j = summary_json(&in);
+    h = json_object_get(j, "hypervisor");
+    cr_assert_eq(int_at(h, "entry_ns"), 2000000000);
+    cr_assert_eq(int_at(h, "firmware_ns"), 2000000000);
+    json_decref(j);
+    in.firmware = false;
+    j = summary_json(&in);
+    cr_assert_eq(int_at(json_object_get(j, "hypervisor"), "firmware_ns"), 0,
+                 "QEMU's direct boot has no firmware");
+    json_decref(j);
+}

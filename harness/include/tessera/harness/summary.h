@@ -17,6 +17,7 @@ struct summary_input {
     const char *scenario_file; /* as given on the command line */
     const char *mode;
     const char *platform;
+    bool firmware;      /* firmware (U-Boot) ran before the hypervisor: its time is entry_ns */
     const char *timing; /* "icount" */
     const char *commit;
     const char *qemu_version;
