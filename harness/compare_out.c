@@ -8,14 +8,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <tessera/harness/commit.h>
 #include <tessera/harness/fileio.h>
 #include <tessera/harness/proc.h>
 
 #include "compare_out.h"
-
-#ifndef TESSERA_COMMIT
-#define TESSERA_COMMIT "unknown"
-#endif
 
 #define CMP_LABEL_W 36
 #define CMP_COL_W   13
@@ -309,7 +306,7 @@ static json_t *cmp_json(const struct cmp_ctx *c)
     }
     gmtime_r(&now, &tm);
     strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_object_set_new(prov, "commit", json_string(TESSERA_COMMIT));
+    json_object_set_new(prov, "commit", json_string(tessera_commit));
     json_object_set(prov, "qemu_version", json_object_get(rp, "qemu_version") ?: json_null());
     json_object_set(prov, "flags", json_object_get(rp, "flags") ?: json_null());
     json_object_set_new(prov, "date", json_string(date));

@@ -7,13 +7,10 @@
 #include <string.h>
 
 #include <tessera/harness/check.h>
+#include <tessera/harness/commit.h>
 #include <tessera/harness/compare.h>
 #include <tessera/harness/run.h>
 #include <tessera/harness/trace_cmd.h>
-
-#ifndef TESSERA_COMMIT
-#define TESSERA_COMMIT "unknown"
-#endif
 
 static void main_usage(FILE *out)
 {
@@ -397,7 +394,7 @@ int main(int argc, char **argv)
         return cmd ? RUN_EXIT_PASS : RUN_EXIT_USAGE;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("tessera %s\n", TESSERA_COMMIT);
+        printf("tessera %s\n", tessera_commit);
         return RUN_EXIT_PASS;
     }
     if (strcmp(cmd, "run") == 0) {

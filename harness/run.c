@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include <tessera/harness/bootdtb.h>
+#include <tessera/harness/commit.h>
 #include <tessera/harness/consolelog.h>
 #include <tessera/harness/fileio.h>
 #include <tessera/harness/fleet.h>
@@ -24,9 +25,6 @@
 
 #ifndef TESSERA_IMAGE_DIR
 #define TESSERA_IMAGE_DIR "image"
-#endif
-#ifndef TESSERA_COMMIT
-#define TESSERA_COMMIT "unknown"
 #endif
 
 #define RUN_BOOTARGS "semihosting mode=%s" /* the hypervisor reads its launch mode here */
@@ -390,7 +388,7 @@ static int run_results(struct run_ctx *c)
         .platform = c->exp.platform,
         .firmware = c->qm.firmware != NULL,
         .timing = c->o->realtime ? "realtime" : "icount",
-        .commit = TESSERA_COMMIT,
+        .commit = tessera_commit,
         .qemu_version = c->qemu_version,
         .flags = &c->argv,
         .log = &c->log,
