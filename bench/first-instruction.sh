@@ -27,7 +27,7 @@ for run in smp1 smp4 uboot-smp1; do
     rm -f "$dir"/*.dtb # inputs that every run rebuilds; the summary and console log are the result
 done
 qemu=$(qemu-system-aarch64 --version | head -n 1)
-commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
+commit=$("$tessera" --version | cut -d" " -f2) # the commit the harness was built from
 cat > "$out/README.md" <<MD
 # Reset to the guest's first instruction
 

@@ -8,7 +8,7 @@
 set -eu
 tessera=${1:-build/dev/harness/tessera}
 qemu=$(qemu-system-aarch64 --version | head -n 1)
-commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
+commit=$("$tessera" --version | cut -d" " -f2) # the commit the harness was built from
 
 run() { # run NAME SCENARIO
     dir=results/$1/hyperlaunch

@@ -5,7 +5,7 @@
 set -eu
 tessera=${1:-build/dev/harness/tessera}
 qemu=$(qemu-system-aarch64 --version | head -n 1)
-commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
+commit=$("$tessera" --version | cut -d" " -f2) # the commit the harness was built from
 rows=""
 for mode in hyperlaunch dom0 bootdomain; do
     dir=results/fleet4/$mode

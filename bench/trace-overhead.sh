@@ -32,7 +32,7 @@ rm -rf "$tmp"
 ns() { awk -v p="$1" 'BEGIN { printf "%.1f", p / 1000 }'; }
 per_event() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a - b) / 3000 }'; }
 qemu=$(qemu-system-aarch64 --version | head -n 1)
-commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
+commit=$("$tessera" --version | cut -d" " -f2) # the commit the harness was built from
 cat > results/trace-overhead.md <<MD
 # Tracing cost on a null hypercall
 
