@@ -3,8 +3,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <tessera/harness/fileio.h>
 #include <tessera/harness/proc.h>
 #include <tessera/harness/qemu.h>
 
@@ -97,6 +100,13 @@ int qemu_boot_argv(const struct qemu_machine *m, const char *hyp, const char *dt
         rc = rc ?: strvec_push(argv, m->firmware);
         rc = rc ?: strvec_push(argv, "-append");
         rc = rc ?: strvec_push(argv, m->append ? m->append : "");
+        if (m->env) {
+            char *file = qemu_escape(m->env);
+            rc = rc ?: file ? 0 : -ENOMEM;
+            rc = rc ?: strvec_push(argv, "-drive");
+            rc = rc ?: strvec_pushf(argv, "if=pflash,format=raw,unit=1,file=%s", file);
+            free(file);
+        }
     }
     rc = rc ?: strvec_push(argv, "-kernel");
     rc = rc ?: strvec_push(argv, hyp);
@@ -153,6 +163,36 @@ int qemu_version(const char *qemu, char **line, struct herr *e)
     if (rc == 0) {
         *line = strndup(so.data, strcspn(so.data, "\n"));
         rc = *line ? 0 : herr_set(e, -ENOMEM, "out of memory");
+    }
+    proc_buf_free(&so);
+    proc_buf_free(&se);
+    return rc;
+}
+
+int qemu_uboot_env(const char *txt, const char *bin, struct herr *e)
+{
+    static const char text[] = "bootdelay=0\nbootcmd=" QEMU_UBOOT_BOOTCMD "\n";
+    char size[32];
+    char *argv[] = {"mkenvimage", "-s", size, "-o", (char *)bin, (char *)txt, NULL};
+    struct proc_buf so = {0}, se = {0};
+    char how[128];
+    int status, rc;
+
+    snprintf(size, sizeof(size), "0x%x", QEMU_UBOOT_ENV_SIZE);
+    if ((rc = fileio_write(txt, text, sizeof(text) - 1, e))) {
+        return rc;
+    }
+    rc = proc_capture(argv, &so, &se, &status, e);
+    if (rc == -ENOENT) {
+        rc = herr_set(e, rc,
+                      "mkenvimage not found: qemu-virt-uboot needs Debian's u-boot-tools "
+                      "(scripts/setup.sh installs it)");
+    } else if (rc == 0 && status != 0) {
+        proc_describe(status, how, sizeof(how));
+        rc = herr_set(e, -EIO, "mkenvimage could not write %s (it %s):\n%s", bin, how,
+                      se.data ? se.data : "(no message)");
+    } else if (rc == 0 && truncate(bin, QEMU_UBOOT_FLASH_SIZE) != 0) {
+        rc = herr_set(e, -errno, "%s: cannot grow it to the flash size: %s", bin, strerror(errno));
     }
     proc_buf_free(&so);
     proc_buf_free(&se);

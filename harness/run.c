@@ -38,6 +38,7 @@ struct run_ctx {
     char label[160];
     char *scenario_name, *scenario_dir, *out_dir, *images_dir, *hyp_path;
     char *scenario_dtb, *machine_dtb, *boot_dtb, *console_log;
+    char *uboot_env_txt, *uboot_env; /* qemu-virt-uboot: U-Boot's environment, text and image */
     void *scn, *machine;
     size_t scn_len, machine_len;
     struct scenario_experiment exp;
@@ -199,6 +200,15 @@ static int run_machine(struct run_ctx *c)
                             "u-boot-qemu (scripts/setup.sh installs it)",
                             c->qm.firmware);
         }
+        c->uboot_env_txt = run_out_path(c, "uboot-env.txt");
+        c->uboot_env = run_out_path(c, "uboot-env.bin");
+        if (!c->uboot_env_txt || !c->uboot_env) {
+            return herr_set(&c->err, -ENOMEM, "out of memory");
+        }
+        if ((rc = qemu_uboot_env(c->uboot_env_txt, c->uboot_env, &c->err))) {
+            return rc;
+        }
+        c->qm.env = c->uboot_env;
     }
     if (!fileio_is_file(c->hyp_path)) {
         return herr_set(&c->err, -ENOENT,
@@ -420,9 +430,9 @@ static int run_results(struct run_ctx *c)
 
 static void run_free(struct run_ctx *c)
 {
-    char *strings[] = {c->scenario_name, c->scenario_dir, c->out_dir,     c->images_dir,
-                       c->hyp_path,      c->scenario_dtb, c->machine_dtb, c->boot_dtb,
-                       c->console_log,   c->qemu_version};
+    char *strings[] = {c->scenario_name, c->scenario_dir, c->out_dir,       c->images_dir,
+                       c->hyp_path,      c->scenario_dtb, c->machine_dtb,   c->boot_dtb,
+                       c->console_log,   c->qemu_version, c->uboot_env_txt, c->uboot_env};
 
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
         free(strings[i]);

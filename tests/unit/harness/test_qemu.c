@@ -1,9 +1,12 @@
 /* QEMU command lines: the machine, icount and semihosting flags, the loader devices (with commas
  * in paths escaped), and the dumpdtb variant. */
 #include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <tessera/harness/fileio.h>
 #include <tessera/harness/qemu.h>
 
 static struct qemu_machine m = {.qemu = "qemu-system-aarch64", .smp = 2, .memory_mib = 1024};
@@ -90,7 +93,8 @@ Test(qemu, firmware_boots_the_hypervisor_through_u_boot)
                               .smp = 2,
                               .memory_mib = 1024,
                               .firmware = "u-boot.bin",
-                              .append = "semihosting mode=hyperlaunch"};
+                              .append = "semihosting mode=hyperlaunch",
+                              .env = "out,1/uboot-env.bin"};
     struct strvec argv = STRVEC_INIT;
     size_t bios = 0;
 
@@ -104,6 +108,48 @@ Test(qemu, firmware_boots_the_hypervisor_through_u_boot)
     cr_assert_str_eq(argv.v[bios + 1], "u-boot.bin");
     cr_assert_str_eq(argv.v[bios + 2], "-append");
     cr_assert_str_eq(argv.v[bios + 3], "semihosting mode=hyperlaunch");
-    cr_assert_str_eq(argv.v[bios + 4], "-kernel");
+    cr_assert_str_eq(argv.v[bios + 4], "-drive");
+    cr_assert_str_eq(argv.v[bios + 5], "if=pflash,format=raw,unit=1,file=out,,1/uboot-env.bin");
+    cr_assert_str_eq(argv.v[bios + 6], "-kernel");
     strvec_free(&argv);
+}
+
+static uint32_t crc32_of(const unsigned char *p, size_t n)
+{
+    uint32_t crc = 0xffffffffu;
+
+    for (size_t i = 0; i < n; i++) {
+        crc ^= p[i];
+        for (int k = 0; k < 8; k++) {
+            crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1u));
+        }
+    }
+    return ~crc;
+}
+
+/* The environment U-Boot reads from flash bank 1: CRC32 (little-endian) of the 256 KiB area
+ * after it, then NUL-separated variables; the image is the whole 64 MiB bank. */
+Test(qemu, uboot_environment_image)
+{
+    char dir[] = "/tmp/tessera-env-XXXXXX";
+    unsigned char *buf;
+    size_t len;
+    struct herr e;
+    uint32_t crc;
+
+    cr_assert_not_null(mkdtemp(dir));
+    char *txt = fileio_join(dir, "env.txt"), *bin = fileio_join(dir, "env.bin");
+    cr_assert_eq(qemu_uboot_env(txt, bin, &e), 0, "%s", e.msg);
+    cr_assert_eq(fileio_read(bin, (void **)&buf, &len, &e), 0, "%s", e.msg);
+    cr_assert_eq(len, QEMU_UBOOT_FLASH_SIZE);
+    crc = buf[0] | buf[1] << 8 | buf[2] << 16 | (uint32_t)buf[3] << 24;
+    cr_assert_eq(crc, crc32_of(buf + 4, QEMU_UBOOT_ENV_SIZE - 4));
+    cr_assert_str_eq((char *)buf + 4, "bootdelay=0");
+    cr_assert_str_eq((char *)buf + 4 + strlen("bootdelay=0") + 1, "bootcmd=" QEMU_UBOOT_BOOTCMD);
+    free(buf);
+    remove(txt);
+    remove(bin);
+    remove(dir);
+    free(txt);
+    free(bin);
 }
