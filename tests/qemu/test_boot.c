@@ -815,7 +815,7 @@ Test(boot, uboot, .timeout = 110)
     cr_assert_str_eq(json_string_value(json_object_get(b.summary, "platform")), "qemu-virt-uboot");
     cr_assert_not_null(strstr(b.console, "U-Boot "), "no U-Boot banner:\n%s", b.console);
     cr_assert_not_null(strstr(b.console, "Loading Environment from Flash... OK"),
-                      "U-Boot did not take the generated environment:\n%s", b.console);
+                       "U-Boot did not take the generated environment:\n%s", b.console);
     json_t *hyp = json_object_get(b.summary, "hypervisor");
     cr_assert_gt(get_int(hyp, "firmware_ns"), 0, "U-Boot ran before the hypervisor");
     cr_assert_eq(get_int(hyp, "firmware_ns"), get_int(hyp, "entry_ns"));
