@@ -75,6 +75,12 @@ json_t *cmp_domain(json_t *s, const char *name)
     return NULL;
 }
 
+/* Rows whose field lives in summary.json's "hypervisor" object. */
+static bool cmp_hyp_field(const char *field)
+{
+    return strcmp(field, "init_done_ns") == 0 || strcmp(field, "firmware_ns") == 0;
+}
+
 bool cmp_get(json_t *s, const struct cmp_row *r, int64_t *ns)
 {
     json_t *obj, *v;
@@ -85,7 +91,7 @@ bool cmp_get(json_t *s, const struct cmp_row *r, int64_t *ns)
     if (r->dom[0]) {
         obj = cmp_domain(s, r->dom);
     } else {
-        obj = strcmp(r->field, "init_done_ns") == 0 ? json_object_get(s, "hypervisor") : s;
+        obj = cmp_hyp_field(r->field) ? json_object_get(s, "hypervisor") : s;
     }
     v = json_object_get(obj, r->field);
     if (!json_is_integer(v)) {
@@ -112,8 +118,7 @@ static int cmp_rows_push(struct cmp_rows *rows, const char *dom, const char *fie
         snprintf(v->key, sizeof(v->key), "%s.%s", dom, field);
     } else {
         snprintf(v->label, sizeof(v->label), "%s", label);
-        snprintf(v->key, sizeof(v->key), "%s%s", strcmp(field, "init_done_ns") ? "" : "hypervisor.",
-                 field);
+        snprintf(v->key, sizeof(v->key), "%s%s", cmp_hyp_field(field) ? "hypervisor." : "", field);
     }
     return 0;
 }
@@ -122,7 +127,15 @@ int cmp_rows_build(json_t *s, bool fleet_only, struct cmp_rows *rows)
 {
     size_t i;
     json_t *d;
-    int rc = cmp_rows_push(rows, NULL, "init_done_ns", "hypervisor init done");
+    json_t *fw = json_object_get(json_object_get(s, "hypervisor"), "firmware_ns");
+    int rc = 0;
+
+    /* Booted through firmware (qemu-virt-uboot): its time comes first, and every later time
+     * includes it. */
+    if (json_is_integer(fw) && json_integer_value(fw) > 0) {
+        rc = cmp_rows_push(rows, NULL, "firmware_ns", "firmware (U-Boot) done");
+    }
+    rc = rc ?: cmp_rows_push(rows, NULL, "init_done_ns", "hypervisor init done");
 
     json_array_foreach(json_object_get(s, "domains"), i, d)
     {
@@ -251,6 +264,7 @@ static void cmp_one(struct cmp_ctx *c, struct cmp_mode *m, unsigned k)
         .images = c->o->images,
         .hypervisor = c->o->hypervisor,
         .timeout_ms = c->o->timeout_ms,
+        .board = c->o->board,
         .quiet = true,
         .no_trace = c->o->no_trace,
         .realtime = c->o->realtime,

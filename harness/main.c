@@ -301,6 +301,9 @@ static void main_compare_usage(FILE *out)
             "      --qemu PATH       QEMU program (default qemu-system-aarch64 from PATH)\n"
             "      --images DIR      image directory (default %s)\n"
             "      --hypervisor FILE hypervisor image (default IMAGES/tessera.bin)\n"
+            "      --board NAME      qemu-virt or qemu-virt-uboot, as in `tessera run` (through "
+            "U-Boot\n"
+            "                        every time includes its firmware_ns)\n"
             "      --timeout-ms N    wall-clock limit per run (default /experiment/timeout-ms)\n"
             "      --no-trace        no trace dump in the runs\n"
             "  -q, --quiet           no progress lines on stderr\n"
@@ -350,6 +353,9 @@ static int main_compare_option(int opt, void *opts)
         return 0;
     case MAIN_OPT_TIMEOUT:
         return main_number("compare", "--timeout-ms", optarg, &o->timeout_ms);
+    case MAIN_OPT_BOARD:
+        o->board = optarg;
+        return 0;
     case MAIN_OPT_NO_TRACE:
         o->no_trace = true;
         return 0;
@@ -368,6 +374,7 @@ static int main_compare(int argc, char **argv)
         {"qemu", required_argument, NULL, MAIN_OPT_QEMU},
         {"images", required_argument, NULL, MAIN_OPT_IMAGES},
         {"hypervisor", required_argument, NULL, MAIN_OPT_HYPERVISOR},
+        {"board", required_argument, NULL, MAIN_OPT_BOARD},
         {"timeout-ms", required_argument, NULL, MAIN_OPT_TIMEOUT},
         {"no-trace", no_argument, NULL, MAIN_OPT_NO_TRACE},
         {"quiet", no_argument, NULL, 'q'},

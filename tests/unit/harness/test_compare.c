@@ -149,3 +149,23 @@ Test(compare, domain_of_one_run_only)
     json_decref(a);
     json_decref(b);
 }
+
+/* Through U-Boot the firmware's time is a row of its own (compared like the others, before the
+ * hypervisor's); a direct boot (firmware_ns 0 or absent) has no such row. */
+Test(compare, firmware_row_only_when_firmware_ran)
+{
+    json_t *a = summary(), *b = summary();
+    struct strvec d = STRVEC_INIT;
+
+    json_object_set_new(json_object_get(b, "hypervisor"), "firmware_ns", json_integer(0));
+    cr_assert_eq(compare_diff(a, b, &d), 0, "no firmware row in a: absent and 0 are alike");
+    json_object_set_new(json_object_get(a, "hypervisor"), "firmware_ns", json_integer(10));
+    json_object_set_new(json_object_get(b, "hypervisor"), "firmware_ns", json_integer(11));
+    json_object_set_new(json_object_get(b, "hypervisor"), "init_done_ns", json_integer(501));
+    cr_assert_eq(compare_diff(a, b, &d), 2);
+    cr_assert_str_eq(d.v[0], "hypervisor.firmware_ns");
+    cr_assert_str_eq(d.v[1], "hypervisor.init_done_ns");
+    strvec_free(&d);
+    json_decref(a);
+    json_decref(b);
+}

@@ -19,6 +19,7 @@ struct compare_opts {
     const char *qemu;       /* NULL: qemu-system-aarch64 from PATH */
     const char *images;     /* NULL: the build's image directory */
     const char *hypervisor; /* NULL: IMAGES/tessera.bin */
+    const char *board;      /* NULL: /experiment/platform */
     unsigned repeat;        /* runs per mode; 0 means 1 */
     unsigned timeout_ms;    /* 0: /experiment/timeout-ms */
     bool realtime;          /* --timing realtime */
