@@ -257,24 +257,17 @@ static double cmp_now(void)
 /* One run of one mode, exactly as `tessera run` with its results in dir. */
 static void cmp_one(struct cmp_ctx *c, struct cmp_mode *m, unsigned k)
 {
-    struct run_opts ro = {
-        .scenario = c->o->scenario,
-        .mode = m->name,
-        .qemu = c->o->qemu,
-        .images = c->o->images,
-        .hypervisor = c->o->hypervisor,
-        .timeout_ms = c->o->timeout_ms,
-        .board = c->o->board,
-        .quiet = true,
-        .no_trace = c->o->no_trace,
-        .realtime = c->o->realtime,
-        .no_summary = true,
-    };
+    struct run_opts ro = c->o->run;
     char sub[32], *dir, *path;
     json_error_t je;
     double t0 = cmp_now();
     int64_t all = 0;
 
+    ro.scenario = c->o->scenario;
+    ro.mode = m->name;
+    ro.quiet = true;
+    ro.realtime = c->o->realtime;
+    ro.no_summary = true;
     cmp_run_dir(c, k, sub, sizeof(sub));
     dir = c->repeat == 1 ? strdup(m->dir) : fileio_join(m->dir, sub);
     path = dir ? fileio_join(dir, "summary.json") : NULL;

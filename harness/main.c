@@ -126,6 +126,44 @@ enum {
     MAIN_OPT_TRACE_KIB,
 };
 
+/* Their long names, in both commands' tables. */
+/* clang-format off */
+#define MAIN_PER_RUN_LONGOPTS                                         \
+    {"qemu", required_argument, NULL, MAIN_OPT_QEMU},                 \
+    {"images", required_argument, NULL, MAIN_OPT_IMAGES},             \
+    {"hypervisor", required_argument, NULL, MAIN_OPT_HYPERVISOR},     \
+    {"board", required_argument, NULL, MAIN_OPT_BOARD},               \
+    {"timeout-ms", required_argument, NULL, MAIN_OPT_TIMEOUT},        \
+    {"no-trace", no_argument, NULL, MAIN_OPT_NO_TRACE}
+/* clang-format on */
+
+/* The options `run` and `compare` share (compare passes them to every run). Returns 0, or
+ * -EINVAL for a bad value or an option that is none of them. */
+static int main_per_run_option(const char *cmd, int opt, struct run_opts *o)
+{
+    switch (opt) {
+    case MAIN_OPT_QEMU:
+        o->qemu = optarg;
+        return 0;
+    case MAIN_OPT_IMAGES:
+        o->images = optarg;
+        return 0;
+    case MAIN_OPT_HYPERVISOR:
+        o->hypervisor = optarg;
+        return 0;
+    case MAIN_OPT_TIMEOUT:
+        return main_number(cmd, "--timeout-ms", optarg, &o->timeout_ms);
+    case MAIN_OPT_BOARD:
+        o->board = optarg;
+        return 0;
+    case MAIN_OPT_NO_TRACE:
+        o->no_trace = true;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
 /* Applies one option of `run`; returns 0, 1 for --help, or -EINVAL. */
 static int main_run_option(int opt, void *opts)
 {
@@ -143,32 +181,15 @@ static int main_run_option(int opt, void *opts)
         return 0;
     case 'h':
         return 1;
-    case MAIN_OPT_QEMU:
-        o->qemu = optarg;
-        return 0;
-    case MAIN_OPT_IMAGES:
-        o->images = optarg;
-        return 0;
-    case MAIN_OPT_HYPERVISOR:
-        o->hypervisor = optarg;
-        return 0;
     case MAIN_OPT_SMP:
         return main_number("run", "--smp", optarg, &o->smp);
-    case MAIN_OPT_TIMEOUT:
-        return main_number("run", "--timeout-ms", optarg, &o->timeout_ms);
     case MAIN_OPT_SKIP_CHECK:
         o->skip_check = true;
-        return 0;
-    case MAIN_OPT_BOARD:
-        o->board = optarg;
-        return 0;
-    case MAIN_OPT_NO_TRACE:
-        o->no_trace = true;
         return 0;
     case MAIN_OPT_TRACE_KIB:
         return main_number("run", "--trace-kib", optarg, &o->trace_kib);
     default:
-        return -EINVAL;
+        return main_per_run_option("run", opt, o);
     }
 }
 
@@ -210,14 +231,9 @@ static int main_run(int argc, char **argv)
     static const struct option longopts[] = {
         {"mode", required_argument, NULL, 'm'},
         {"out", required_argument, NULL, 'o'},
-        {"qemu", required_argument, NULL, MAIN_OPT_QEMU},
-        {"images", required_argument, NULL, MAIN_OPT_IMAGES},
-        {"hypervisor", required_argument, NULL, MAIN_OPT_HYPERVISOR},
+        MAIN_PER_RUN_LONGOPTS,
         {"smp", required_argument, NULL, MAIN_OPT_SMP},
-        {"timeout-ms", required_argument, NULL, MAIN_OPT_TIMEOUT},
         {"skip-check", no_argument, NULL, MAIN_OPT_SKIP_CHECK},
-        {"board", required_argument, NULL, MAIN_OPT_BOARD},
-        {"no-trace", no_argument, NULL, MAIN_OPT_NO_TRACE},
         {"trace-kib", required_argument, NULL, MAIN_OPT_TRACE_KIB},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -342,25 +358,8 @@ static int main_compare_option(int opt, void *opts)
         }
         fprintf(stderr, "tessera compare: --timing: '%s' is neither icount nor realtime\n", optarg);
         return -EINVAL;
-    case MAIN_OPT_QEMU:
-        o->qemu = optarg;
-        return 0;
-    case MAIN_OPT_IMAGES:
-        o->images = optarg;
-        return 0;
-    case MAIN_OPT_HYPERVISOR:
-        o->hypervisor = optarg;
-        return 0;
-    case MAIN_OPT_TIMEOUT:
-        return main_number("compare", "--timeout-ms", optarg, &o->timeout_ms);
-    case MAIN_OPT_BOARD:
-        o->board = optarg;
-        return 0;
-    case MAIN_OPT_NO_TRACE:
-        o->no_trace = true;
-        return 0;
     default:
-        return -EINVAL;
+        return main_per_run_option("compare", opt, &o->run);
     }
 }
 
@@ -371,12 +370,7 @@ static int main_compare(int argc, char **argv)
         {"modes", required_argument, NULL, MAIN_OPT_MODES},
         {"repeat", required_argument, NULL, 'r'},
         {"timing", required_argument, NULL, MAIN_OPT_TIMING},
-        {"qemu", required_argument, NULL, MAIN_OPT_QEMU},
-        {"images", required_argument, NULL, MAIN_OPT_IMAGES},
-        {"hypervisor", required_argument, NULL, MAIN_OPT_HYPERVISOR},
-        {"board", required_argument, NULL, MAIN_OPT_BOARD},
-        {"timeout-ms", required_argument, NULL, MAIN_OPT_TIMEOUT},
-        {"no-trace", no_argument, NULL, MAIN_OPT_NO_TRACE},
+        MAIN_PER_RUN_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},

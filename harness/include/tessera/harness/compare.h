@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <tessera/harness/run.h>
 #include <tessera/harness/strvec.h>
 
 #define COMPARE_P99_MIN 100 /* samples needed before a p99 is reported */
@@ -14,17 +15,14 @@
 
 struct compare_opts {
     const char *scenario;
-    const char *out;        /* NULL: tessera-out/SCENARIO */
-    const char *modes;      /* comma-separated; NULL: /experiment/modes */
-    const char *qemu;       /* NULL: qemu-system-aarch64 from PATH */
-    const char *images;     /* NULL: the build's image directory */
-    const char *hypervisor; /* NULL: IMAGES/tessera.bin */
-    const char *board;      /* NULL: /experiment/platform */
-    unsigned repeat;        /* runs per mode; 0 means 1 */
-    unsigned timeout_ms;    /* 0: /experiment/timeout-ms */
-    bool realtime;          /* --timing realtime */
+    const char *out;   /* NULL: tessera-out/SCENARIO */
+    const char *modes; /* comma-separated; NULL: /experiment/modes */
+    unsigned repeat;   /* runs per mode; 0 means 1 */
+    bool realtime;     /* --timing realtime */
     bool quiet;
-    bool no_trace;
+    /* What every run gets as `tessera run` would (qemu, images, hypervisor, board, timeout_ms,
+     * no_trace); compare sets scenario, mode, out and the rest itself. */
+    struct run_opts run;
 };
 
 /* Statistics over a set of samples. p99 is valid only with has_p99 (n >= COMPARE_P99_MIN). */
