@@ -51,9 +51,11 @@ int guest_main(uint64_t dtb)
         check(!aborted && magic == VIRTIO_MAGIC,
               "the passed-through device answers (magic \"virt\")");
     } else {
+        kit_isolation("foreign_device", aborted);
         check(aborted, "a device passed to another domain is out of reach (external abort)");
     }
     dp_read(VIRTIO_MMIO_BASE + 0x1000, &aborted);
+    kit_isolation("unassigned_device", aborted);
     check(aborted, "the page after the passed-through range is out of reach");
     kit_set_fault_handler(0);
     kit_printf("verdict: %s (%u failed)\n", dp_failed ? "FAIL" : "PASS", dp_failed);

@@ -36,8 +36,9 @@ static void check_console_pointers(void)
     uint64_t ram_end = 0x40000000ull + 2048 * 1024;
     static const char ok[] = "a good console_write still works\n";
 
-    check(kit_console_write((const void *)UNMAPPED_IPA, 16) == -EFAULT,
-          "console_write from unmapped IPA returns -EFAULT");
+    bool blocked = kit_console_write((const void *)UNMAPPED_IPA, 16) == -EFAULT;
+    check(blocked, "console_write from unmapped IPA returns -EFAULT");
+    kit_isolation("hypercall_buffer", blocked);
     check(kit_console_write((const void *)(ram_end - 8), 64) == -EFAULT,
           "console_write running off the end of RAM returns -EFAULT");
     check(kit_console_write((const void *)~0ull, 2) == -EFAULT,
@@ -70,6 +71,7 @@ static void check_domctl_refused(void)
     }
     check(refused == HC_DOMCTL_LAST - HC_DOMCTL_FIRST + 1,
           "every domctl from an unprivileged domain returns -EPERM");
+    kit_isolation("domctl", refused == HC_DOMCTL_LAST - HC_DOMCTL_FIRST + 1);
 }
 
 static void check_unmapped_access(void)
@@ -79,6 +81,7 @@ static void check_unmapped_access(void)
     (void)v;
     kit_set_fault_handler(0);
     check(abort_count == 1, "load from unmapped IPA raises one exception in the guest");
+    kit_isolation("unmapped_ipa", abort_count == 1);
     check(ESR_EC(abort_esr) == EC_DABT_CUR && (abort_esr & 0x3f) == FSC_SYNC_EXT_ABORT,
           "it is a synchronous external data abort");
     check(abort_far == UNMAPPED_IPA, "FAR_EL1 holds the faulting address");

@@ -135,3 +135,29 @@ void kit_gic_cpu_enable(void)
     __asm__ volatile("msr S3_0_C12_C12_7, %0" ::"r"(1ull));  /* ICC_IGRPEN1_EL1 */
     __asm__ volatile("isb; msr daifclr, #2" ::: "memory");   /* unmask IRQs */
 }
+
+/* Latency samples: `lat SERIES V V ...`, as many lines as needed, each well under the console's
+ * 240-byte line limit so the hypervisor never splits one (docs/console.md). */
+void kit_lat(const char *series, const uint64_t *ns, size_t n)
+{
+    char line[200];
+    size_t i = 0;
+
+    while (i < n) {
+        int len = lib_snprintf(line, sizeof(line), "lat %s", series);
+        while (i < n && len > 0 && (size_t)len < sizeof(line) - 24) {
+            len += lib_snprintf(line + len, sizeof(line) - (size_t)len, " %llu",
+                                (unsigned long long)ns[i++]);
+        }
+        if (len <= 0 || (size_t)len >= sizeof(line) - 1) {
+            lib_abort("kit_lat: series name too long");
+        }
+        line[len++] = '\n';
+        kit_console_write(line, (uint64_t)len);
+    }
+}
+
+void kit_isolation(const char *probe, bool blocked)
+{
+    kit_printf("isolation %s %s\n", probe, blocked ? "blocked" : "leaked");
+}

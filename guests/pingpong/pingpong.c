@@ -42,6 +42,10 @@ static void pp_send(void)
     kit_hvc(HC_EVTCHN_SEND, PORT, 0, 0);
 }
 
+#define PP_MAX_SAMPLES 1024
+
+static uint64_t pp_samples[PP_MAX_SAMPLES];
+
 static void pp_ping(uint64_t rounds)
 {
     uint64_t hz = kit_counter_hz(), min = ~0ull, max = 0, sum = 0;
@@ -54,7 +58,11 @@ static void pp_ping(uint64_t rounds)
         min = MIN(min, ns);
         max = MAX(max, ns);
         sum += ns;
+        if (i < PP_MAX_SAMPLES) {
+            pp_samples[i] = ns;
+        }
     }
+    kit_lat("evtchn_rtt", pp_samples, MIN(rounds, PP_MAX_SAMPLES));
     kit_printf("rtt_ns rounds=%llu min=%llu avg=%llu max=%llu\n", (unsigned long long)rounds,
                (unsigned long long)min, (unsigned long long)(sum / rounds),
                (unsigned long long)max);

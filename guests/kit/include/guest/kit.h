@@ -36,6 +36,13 @@ typedef void (*kit_irq_fn)(unsigned intid);
 void kit_set_irq_handler(kit_irq_fn fn);
 void kit_gic_cpu_enable(void);
 
+/* Metrics the harness collects from the console (docs/console.md, "Lines guests print"):
+ * latency samples in ns for a named series (printed as `lat SERIES V V ...` lines, split so no
+ * line is cut), and the outcome of one isolation probe (`isolation PROBE blocked|leaked`).
+ * SERIES and PROBE are one word each, at most 32 characters. */
+void kit_lat(const char *series, const uint64_t *ns, size_t n);
+void kit_isolation(const char *probe, bool blocked);
+
 /* The guest's own code: dtb is x0 at entry (0 when the domain has no device tree). Returning
  * powers the domain off with reason poweroff if ret == 0, crash otherwise. */
 int guest_main(uint64_t dtb);
