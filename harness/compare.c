@@ -20,46 +20,6 @@ static const char *const cmp_field_key[CMP_FIELDS] = {"created_ns", "first_instr
 static const char *const cmp_field_label[CMP_FIELDS] = {"created", "first instruction",
                                                         "first output", "ready"};
 
-static int cmp_double_order(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-double compare_percentile(const double *sorted, size_t n, double p)
-{
-    double r = p / 100.0 * (double)n;
-    size_t rank = (size_t)r;
-
-    if ((double)rank < r) {
-        rank++; /* ceil */
-    }
-    rank = rank < 1 ? 1 : rank > n ? n : rank;
-    return sorted[rank - 1];
-}
-
-int compare_stats(const double *v, size_t n, struct compare_stats *s)
-{
-    double *w;
-
-    if (n == 0) {
-        return -EINVAL;
-    }
-    if (!(w = malloc(n * sizeof(*w)))) {
-        return -ENOMEM;
-    }
-    memcpy(w, v, n * sizeof(*w));
-    qsort(w, n, sizeof(*w), cmp_double_order);
-    s->n = n;
-    s->min = w[0];
-    s->max = w[n - 1];
-    s->median = n % 2 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2.0;
-    s->has_p99 = n >= COMPARE_P99_MIN;
-    s->p99 = s->has_p99 ? compare_percentile(w, n, 99.0) : 0.0;
-    free(w);
-    return 0;
-}
-
 json_t *cmp_domain(json_t *s, const char *name)
 {
     size_t i;

@@ -11,6 +11,7 @@
 #include <tessera/harness/commit.h>
 #include <tessera/harness/fileio.h>
 #include <tessera/harness/proc.h>
+#include <tessera/harness/stats.h>
 
 #include "compare_out.h"
 
@@ -43,7 +44,7 @@ static bool cmp_cell(const struct cmp_ctx *c, const struct cmp_mode *m, const st
                      double *ns)
 {
     double v[c->repeat];
-    struct compare_stats st;
+    struct stats st;
     int64_t x;
     size_t n;
 
@@ -55,7 +56,7 @@ static bool cmp_cell(const struct cmp_ctx *c, const struct cmp_mode *m, const st
         return true;
     }
     n = cmp_samples(c, m, r, v);
-    if (n == 0 || compare_stats(v, n, &st)) {
+    if (n == 0 || stats_compute(v, n, &st)) {
         return false;
     }
     *ns = st.median;
@@ -166,15 +167,16 @@ static void cmp_stats_table(const struct cmp_ctx *c, const struct cmp_mode *m, F
     }
     fprintf(out, md ? "\n|---|---:|---:|---:|---:|---:|\n" : "\n");
     for (size_t r = 0; r < c->rows.n; r++) {
-        struct compare_stats st = {0};
+        struct stats st = {0};
         size_t n = cmp_samples(c, m, &c->rows.v[r], v);
-        bool ok = n > 0 && compare_stats(v, n, &st) == 0;
+        bool ok = n > 0 && stats_compute(v, n, &st) == 0;
         const char *cell[5] = {b[0], "-", "-", "-", "-"};
         snprintf(b[0], sizeof(b[0]), "%zu", n);
         if (ok) {
             cell[1] = cmp_fmt_ms(st.min, b[1], sizeof(b[1]));
             cell[2] = cmp_fmt_ms(st.median, b[2], sizeof(b[2]));
-            cell[3] = st.has_p99 ? cmp_fmt_ms(st.p99, b[3], sizeof(b[3])) : COMPARE_P99_NA;
+            cell[3] = st.has_pct[STATS_P99] ? cmp_fmt_ms(st.pct[STATS_P99], b[3], sizeof(b[3]))
+                                            : COMPARE_P99_NA;
             cell[4] = cmp_fmt_ms(st.max, b[4], sizeof(b[4]));
         }
         cmp_put_label(out, md, c->rows.v[r].label);
@@ -236,19 +238,20 @@ static json_t *cmp_json_numbers(const struct cmp_ctx *c, const struct cmp_mode *
         return o;
     }
     for (size_t r = 0; r < rows.n; r++) {
-        struct compare_stats st;
+        struct stats st;
         int64_t ns;
         size_t n;
         if (!c->o->realtime) {
             json_object_set_new(o, rows.v[r].key,
                                 cmp_get(m->sum[0], &rows.v[r], &ns) ? json_integer(ns)
                                                                     : json_null());
-        } else if ((n = cmp_samples(c, m, &rows.v[r], v)) > 0 && !compare_stats(v, n, &st)) {
-            json_object_set_new(o, rows.v[r].key,
-                                json_pack("{s:I,s:f,s:f,s:o,s:f}", "n", (json_int_t)n, "min",
-                                          st.min, "median", st.median, "p99",
-                                          st.has_p99 ? json_real(st.p99) : json_null(), "max",
-                                          st.max));
+        } else if ((n = cmp_samples(c, m, &rows.v[r], v)) > 0 && !stats_compute(v, n, &st)) {
+            json_object_set_new(
+                o, rows.v[r].key,
+                json_pack("{s:I,s:f,s:f,s:o,s:f}", "n", (json_int_t)n, "min", st.min, "median",
+                          st.median, "p99",
+                          st.has_pct[STATS_P99] ? json_real(st.pct[STATS_P99]) : json_null(), "max",
+                          st.max));
         } else {
             json_object_set_new(o, rows.v[r].key, json_null());
         }
@@ -424,9 +427,9 @@ static void cmp_plot_compare(const struct cmp_ctx *c, const char *gnuplot)
     fprintf(f, "# mode all_ready_ms min_ms max_ms\n");
     for (size_t i = 0; i < c->nm; i++) {
         double v[c->repeat], ns = 0;
-        struct compare_stats st = {0};
+        struct stats st = {0};
         size_t n = cmp_samples(c, &c->m[i], &r, v);
-        bool ok = cmp_cell(c, &c->m[i], &r, &ns) && n > 0 && !compare_stats(v, n, &st);
+        bool ok = cmp_cell(c, &c->m[i], &r, &ns) && n > 0 && !stats_compute(v, n, &st);
         if (ok) {
             fprintf(f, "%s %.6f %.6f %.6f\n", c->m[i].name, ns / 1e6, st.min / 1e6, st.max / 1e6);
             plotted++;

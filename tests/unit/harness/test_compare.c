@@ -1,5 +1,4 @@
-/* `tessera compare`'s pieces: statistics over repeats (nearest-rank percentiles, median of odd
- * and even counts, no p99 below 100 samples) and the comparison of two runs' summaries. */
+/* `tessera compare`'s pieces: the comparison of two runs' summaries (statistics: test_stats.c). */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <jansson.h>
@@ -7,74 +6,6 @@
 #include <string.h>
 
 #include <tessera/harness/compare.h>
-
-Test(compare, percentile_nearest_rank)
-{
-    double v[100];
-
-    for (int i = 0; i < 100; i++) {
-        v[i] = i + 1;
-    }
-    cr_assert_float_eq(compare_percentile(v, 100, 99.0), 99.0, 1e-9);
-    cr_assert_float_eq(compare_percentile(v, 100, 50.0), 50.0, 1e-9);
-    cr_assert_float_eq(compare_percentile(v, 100, 100.0), 100.0, 1e-9);
-    cr_assert_float_eq(compare_percentile(v, 100, 0.5), 1.0, 1e-9);
-    /* 10 samples: p99 is the 10th (ceil(9.9)), p90 the 9th, p91 the 10th */
-    cr_assert_float_eq(compare_percentile(v, 10, 99.0), 10.0, 1e-9);
-    cr_assert_float_eq(compare_percentile(v, 10, 90.0), 9.0, 1e-9);
-    cr_assert_float_eq(compare_percentile(v, 10, 91.0), 10.0, 1e-9);
-}
-
-Test(compare, stats_of_200_samples)
-{
-    double v[200];
-    struct compare_stats s;
-
-    for (int i = 0; i < 200; i++) {
-        v[i] = 200 - i; /* unsorted: 200 .. 1 */
-    }
-    cr_assert_eq(compare_stats(v, 200, &s), 0);
-    cr_assert_eq(s.n, 200);
-    cr_assert_float_eq(s.min, 1.0, 1e-9);
-    cr_assert_float_eq(s.max, 200.0, 1e-9);
-    cr_assert_float_eq(s.median, 100.5, 1e-9);
-    cr_assert(s.has_p99);
-    cr_assert_float_eq(s.p99, 198.0, 1e-9);
-    cr_assert_float_eq(v[0], 200.0, 1e-9, "the samples are left as they were");
-}
-
-Test(compare, p99_needs_100_samples)
-{
-    double v[100];
-    struct compare_stats s;
-
-    for (int i = 0; i < 100; i++) {
-        v[i] = i;
-    }
-    cr_assert_eq(compare_stats(v, 99, &s), 0);
-    cr_assert_not(s.has_p99, "99 samples cannot support a p99");
-    cr_assert_eq(compare_stats(v, 100, &s), 0);
-    cr_assert(s.has_p99);
-    cr_assert_float_eq(s.p99, 98.0, 1e-9);
-    cr_assert_str_eq(COMPARE_P99_NA, "n/a (needs >= 100 samples)");
-}
-
-Test(compare, median_odd_and_even)
-{
-    double odd[] = {5, 1, 3}, even[] = {4, 1, 3, 2}, one[] = {7};
-    struct compare_stats s;
-
-    cr_assert_eq(compare_stats(odd, 3, &s), 0);
-    cr_assert_float_eq(s.median, 3.0, 1e-9);
-    cr_assert_eq(compare_stats(even, 4, &s), 0);
-    cr_assert_float_eq(s.median, 2.5, 1e-9);
-    cr_assert_eq(compare_stats(one, 1, &s), 0);
-    cr_assert_float_eq(s.median, 7.0, 1e-9);
-    cr_assert_float_eq(s.min, 7.0, 1e-9);
-    cr_assert_float_eq(s.max, 7.0, 1e-9);
-    cr_assert_not(s.has_p99);
-    cr_assert_eq(compare_stats(one, 0, &s), -EINVAL);
-}
 
 #define SUMMARY                                                                                    \
     "{\"hypervisor\": {\"entry_ns\": 10, \"init_done_ns\": 500},"                                  \

@@ -10,7 +10,6 @@
 #include <tessera/harness/run.h>
 #include <tessera/harness/strvec.h>
 
-#define COMPARE_P99_MIN 100 /* samples needed before a p99 is reported */
 #define COMPARE_P99_NA  "n/a (needs >= 100 samples)"
 
 struct compare_opts {
@@ -24,18 +23,6 @@ struct compare_opts {
      * no_trace); compare sets scenario, mode, out and the rest itself. */
     struct run_opts run;
 };
-
-/* Statistics over a set of samples. p99 is valid only with has_p99 (n >= COMPARE_P99_MIN). */
-struct compare_stats {
-    size_t n;
-    double min, median, p99, max;
-    bool has_p99;
-};
-
-/* The nearest-rank percentile p (0 < p <= 100) of n >= 1 sorted samples. */
-double compare_percentile(const double *sorted, size_t n, double p);
-/* Statistics of n >= 1 samples (v is not modified). Returns 0, or -EINVAL for n == 0, -ENOMEM. */
-int compare_stats(const double *v, size_t n, struct compare_stats *s);
 
 /* Pushes onto diffs the name of every boot number ("hypervisor.init_done_ns", "all_ready_ns",
  * "DOMAIN.created_ns", first_instr_ns, first_output_ns, ready_ns) that differs between two
