@@ -67,6 +67,7 @@ void clog_free(struct clog *c)
     free(c->fatal);
     clog_tail_free(&c->hyp_tail);
     clog_tail_free(&c->other_tail);
+    metrics_free(&c->metrics);
     clog_init(c);
 }
 
@@ -442,11 +443,20 @@ static int clog_hyp(struct clog *c, int64_t ns, const char *p, const char *line,
     return 0;
 }
 
+static void clog_malformed(struct clog *c, const char *line)
+{
+    c->malformed++;
+    if (!c->first_malformed) {
+        c->first_malformed = strdup(line);
+    }
+}
+
 /* A line of a domain's own output. */
 static int clog_guest(struct clog *c, int64_t ns, const char *name, const char *line,
-                      struct clog_note *n)
+                      const char *text, struct clog_note *n)
 {
     long i = clog_get(c, name);
+    int rc;
 
     if (i == -ENOMEM) {
         return -ENOMEM;
@@ -461,15 +471,11 @@ static int clog_guest(struct clog *c, int64_t ns, const char *name, const char *
     if (clog_first(&c->dom[i].first_output_ns, ns)) {
         n->ev = CLOG_EV_FIRST_OUTPUT;
     }
-    return 0;
-}
-
-static void clog_malformed(struct clog *c, const char *line)
-{
-    c->malformed++;
-    if (!c->first_malformed) {
-        c->first_malformed = strdup(line);
+    rc = metrics_feed(&c->metrics, name, text);
+    if (rc == -EINVAL) {
+        clog_malformed(c, line); /* a `lat` or `isolation` line that breaks its form */
     }
+    return rc == -ENOMEM ? -ENOMEM : 0;
 }
 
 int clog_feed(struct clog *c, const char *line, struct clog_note *n)
@@ -494,7 +500,7 @@ int clog_feed(struct clog *c, const char *line, struct clog_note *n)
     if (strcmp(name, "hyp") == 0) {
         rc = clog_hyp(c, ns, text, line, n);
     } else {
-        rc = clog_guest(c, ns, name, line, n);
+        rc = clog_guest(c, ns, name, line, text, n);
     }
     if (n->ev == CLOG_EV_MALFORMED) {
         clog_malformed(c, line);

@@ -242,9 +242,41 @@ static bool run_trace_views(struct run_trace *t, const struct trace_data *d)
     return ok;
 }
 
+/* The trace's latency pairs as series of m: "hypercall" and "irq_forward" per domain. */
+static int run_trace_latency(const struct trace_data *d, struct metrics *m)
+{
+    static const char *const series[] = {
+        [TRACE_PAIR_HYPERCALL] = "hypercall", [TRACE_PAIR_IRQ_FORWARD] = "irq_forward"};
+    struct trace_pairs *p = calloc(1, sizeof(*p));
+    size_t n;
+    const struct trace_record **all = trace_data_merge(d, &n);
+    int rc = p && all ? 0 : -ENOMEM;
+
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct trace_pair pair;
+        char fallback[24];
+        const char *dom;
+        if ((rc = trace_pairs_feed(p, d, all[i], &pair)) <= 0) {
+            continue;
+        }
+        if (!(dom = trace_data_domain_name(d, pair.domid_vcpu >> 16))) {
+            snprintf(fallback, sizeof(fallback), "dom%llu",
+                     (unsigned long long)(pair.domid_vcpu >> 16));
+            dom = fallback;
+        }
+        rc = metrics_add(m, dom, series[pair.kind], "trace", (double)pair.ns);
+    }
+    if (p) {
+        trace_pairs_finish(p);
+    }
+    free(p);
+    free(all);
+    return rc < 0 ? rc : 0;
+}
+
 /* A dump that loaded: statistics, summary, CTF and Perfetto. */
-static bool run_trace_convert(struct run_trace *t, const struct trace_data *d, bool explain,
-                              struct strvec *reasons)
+static bool run_trace_convert(struct run_trace *t, const struct trace_data *d, struct metrics *m,
+                              bool explain, struct strvec *reasons)
 {
     struct trace_report r;
     struct trace_err e;
@@ -257,6 +289,9 @@ static bool run_trace_convert(struct run_trace *t, const struct trace_data *d, b
     } else {
         return run_trace_fail(t, explain, reasons, "%s", e.msg);
     }
+    if (run_trace_latency(d, m)) {
+        return run_trace_fail(t, explain, reasons, "out of memory pairing latencies");
+    }
     if (!run_trace_views(t, d)) {
         json_t *err = json_object_get(t->result, "error");
         return run_trace_fail(t, explain, reasons, "%s", err ? json_string_value(err) : "?");
@@ -264,7 +299,7 @@ static bool run_trace_convert(struct run_trace *t, const struct trace_data *d, b
     return true;
 }
 
-bool run_trace_collect(struct run_trace *t, const struct clog *log, bool explain,
+bool run_trace_collect(struct run_trace *t, const struct clog *log, struct metrics *m, bool explain,
                        struct strvec *reasons)
 {
     struct trace_data d;
@@ -276,7 +311,7 @@ bool run_trace_collect(struct run_trace *t, const struct clog *log, bool explain
         return true;
     }
     if (fileio_is_file(t->dump) && trace_data_load(t->dump, &d, &e) == 0) {
-        ok = run_trace_convert(t, &d, explain, reasons);
+        ok = run_trace_convert(t, &d, m, explain, reasons);
         trace_data_free(&d);
         return ok;
     }

@@ -251,6 +251,31 @@ static bool summary_header(json_t *j, const struct summary_input *in)
            summary_set(j, "provenance", summary_provenance(in));
 }
 
+/* Guest actions the hypervisor refused ("dom NAME fault" lines), over every domain. */
+static unsigned long summary_faults(const struct clog *log)
+{
+    unsigned long faults = 0;
+
+    for (size_t i = 0; i < log->ndom; i++) {
+        faults += log->dom[i].faults;
+    }
+    return faults;
+}
+
+/* The guests' probe outcomes and the hypervisor's count of actions it refused. */
+static json_t *summary_isolation(const struct clog *log)
+{
+    return metrics_isolation_json(&log->metrics, summary_faults(log));
+}
+
+/* Latency and isolation in the reports, when the run produced any. */
+static void summary_metrics_text(const struct clog *log, bool md, int width, FILE *out)
+{
+    if (log->metrics.ns || log->metrics.np) {
+        metrics_print(&log->metrics, summary_faults(log), md, width, out);
+    }
+}
+
 /* Measurements, then the outcome. */
 static bool summary_body(json_t *j, const struct summary_input *in)
 {
@@ -258,7 +283,8 @@ static bool summary_body(json_t *j, const struct summary_input *in)
            summary_set(j, "domains", summary_domains(in)) &&
            summary_set(j, "not_in_mode", summary_not_in_mode(in)) &&
            summary_set(j, "all_ready_ns", summary_ns(summary_all_ready(in))) &&
-           summary_set(j, "isolation", json_null()) && summary_set(j, "latency", json_null()) &&
+           summary_set(j, "isolation", summary_isolation(in->log)) &&
+           summary_set(j, "latency", metrics_latency_json(&in->log->metrics)) &&
            summary_set(j, "trace", in->trace ? json_incref(in->trace) : json_null()) &&
            summary_set(j, "console", summary_console(in->log)) &&
            summary_set(j, "exit_status",
@@ -401,6 +427,7 @@ void summary_markdown(const struct summary_input *in, FILE *out)
     }
     summary_not_built(in, "\nNot built in this mode: ", ".\n", out);
     fprintf(out, "\nAll ready: %s ms.\n", summary_ms(summary_all_ready(in), a, sizeof(a)));
+    summary_metrics_text(in->log, true, 0, out);
     fprintf(out, "\nTrace: %s.\n", summary_trace_text(in->trace, t, sizeof(t)));
     for (size_t i = 0; i < in->reasons->n; i++) {
         fprintf(out, "%s- %s\n", i == 0 ? "\nReasons:\n\n" : "", in->reasons->v[i]);
@@ -451,6 +478,7 @@ void summary_human(const struct summary_input *in, const char *out_dir, FILE *ou
     summary_not_built(in, nb, " (not in this mode)\n", out);
     fprintf(out, "  %-*s  %s ms\n", width, "all ready",
             summary_ms(summary_all_ready(in), a, sizeof(a)));
+    summary_metrics_text(in->log, false, width, out);
     fprintf(out, "  %-*s  %s\n", width, "trace", summary_trace_text(in->trace, t, sizeof(t)));
     for (size_t i = 0; i < in->reasons->n; i++) {
         fprintf(out, "  reason: %s\n", in->reasons->v[i]);

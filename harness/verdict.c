@@ -107,6 +107,18 @@ static void verdict_domains(const struct verdict_input *in, struct strvec *reaso
     }
 }
 
+/* An isolation probe a guest reports as leaked is a failed run, whatever else went well. */
+static void verdict_isolation(const struct metrics *m, struct strvec *reasons)
+{
+    for (size_t i = 0; i < m->np; i++) {
+        if (m->p[i].leaked) {
+            strvec_pushf(reasons,
+                         "isolation: domain '%s' reached what probe '%s' tried (%lu leaked)",
+                         m->p[i].domain, m->p[i].name, m->p[i].leaked);
+        }
+    }
+}
+
 bool verdict_decide(const struct verdict_input *in, struct strvec *reasons)
 {
     size_t before = reasons->n;
@@ -123,5 +135,6 @@ bool verdict_decide(const struct verdict_input *in, struct strvec *reasons)
         verdict_hypervisor(in->log, reasons);
     }
     verdict_domains(in, reasons);
+    verdict_isolation(&in->log->metrics, reasons);
     return reasons->n == before;
 }

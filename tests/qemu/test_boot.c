@@ -197,6 +197,11 @@ Test(boot, faults, .timeout = 110)
         pass += strstr(line, "PASS") != NULL;
     }
     cr_assert_gt(pass, 0, "the faults guest printed no PASS line");
+    json_t *iso = json_object_get(b.summary, "isolation");
+    cr_assert_eq(get_int(iso, "probes"), 3, "hypercall_buffer, domctl, unmapped_ipa");
+    cr_assert_eq(get_int(iso, "blocked"), 3);
+    cr_assert_eq(get_int(iso, "leaked"), 0);
+    cr_assert_gt(get_int(iso, "faults"), 0, "the hypervisor reported the refused load");
     boot_free(&b, true);
 }
 
@@ -657,6 +662,22 @@ Test(boot, crash, .timeout = 110)
     boot_free(&b, true);
 }
 
+/* summary.json's latency series of domain and series, NULL if none. */
+static json_t *latency_of(json_t *s, const char *domain, const char *series)
+{
+    size_t i;
+    json_t *l;
+
+    json_array_foreach(json_object_get(s, "latency"), i, l)
+    {
+        if (!strcmp(json_string_value(json_object_get(l, "domain")), domain) &&
+            !strcmp(json_string_value(json_object_get(l, "series")), series)) {
+            return l;
+        }
+    }
+    return NULL;
+}
+
 Test(boot, pingpong, .timeout = 110)
 {
     struct boot b = {0};
@@ -674,6 +695,18 @@ Test(boot, pingpong, .timeout = 110)
     cr_assert_gt(min, 0);
     cr_assert(min <= avg && avg <= max, "min %lu avg %lu max %lu", min, avg, max);
     cr_assert_gt(get_int(json_object_get(trace_of(&b), "per_class"), "evtchn"), 0);
+    /* the samples behind that line, and the trace's hypercall latency, in summary.json */
+    json_t *lat = latency_of(b.summary, "ping", "evtchn_rtt");
+    cr_assert_not_null(lat, "no evtchn_rtt series");
+    cr_assert_eq(get_int(lat, "count"), 100);
+    cr_assert_float_eq(json_real_value(json_object_get(lat, "min")), (double)min, 1e-9);
+    cr_assert_float_eq(json_real_value(json_object_get(lat, "max")), (double)max, 1e-9);
+    cr_assert(json_is_real(json_object_get(lat, "p99")), "100 samples support a p99");
+    cr_assert(json_is_null(json_object_get(lat, "p99_9")));
+    lat = latency_of(b.summary, "pong", "hypercall");
+    cr_assert_not_null(lat, "no trace hypercall series for pong");
+    cr_assert_str_eq(json_string_value(json_object_get(lat, "source")), "trace");
+    cr_assert_geq(get_int(lat, "count"), 100, "at least one send per round");
     boot_free(&b, true);
 }
 
@@ -693,6 +726,9 @@ Test(boot, passthrough, .timeout = 110)
                        "%s", b.console);
     cr_assert_not_null(console_line(&b, "hyp", "dom neighbour fault data-abort ipa=0xa000000 "),
                        "%s", b.console);
+    json_t *iso = json_object_get(b.summary, "isolation");
+    cr_assert_eq(get_int(iso, "leaked"), 0);
+    cr_assert_eq(get_int(iso, "blocked"), 3, "owner: next page; neighbour: device, next page");
     cr_assert_null(strstr(b.console, "FAIL"), "%s", b.console);
     boot_free(&b, true);
 }

@@ -1,5 +1,6 @@
 /* `tessera trace --stats`: per-event counts, per-domain exit histograms by exception class,
- * hypercall latency (hc_entry to hc_exit of the same vCPU and function) and lost records. */
+ * hypercall latency (hc_entry to hc_exit of the same vCPU and function, paired by pairs.c) and
+ * lost records. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,17 +29,12 @@ struct st_lat {
     size_t n, cap;
 };
 
-struct st_open {
-    uint64_t dv, fn, ts;
-};
-
 struct st {
     const struct trace_data *d;
     struct trace_report *r;
     struct st_lat *lat; /* [0] all functions */
     size_t nlat;
-    struct st_open *open;
-    size_t nopen;
+    struct trace_pairs pairs;
 };
 
 static struct trace_dom_traps *st_dom(struct trace_report *r, uint32_t domid)
@@ -88,48 +84,17 @@ static struct st_lat *st_lat_of(struct st *s, uint64_t fn)
     return &s->lat[s->nlat++];
 }
 
-/* The open hypercall of vCPU dv (added if absent). */
-static struct st_open *st_open_of(struct st *s, uint64_t dv)
-{
-    struct st_open *n;
-
-    for (size_t i = 0; i < s->nopen; i++) {
-        if (s->open[i].dv == dv) {
-            return &s->open[i];
-        }
-    }
-    n = realloc(s->open, (s->nopen + 1) * sizeof(*n));
-    if (!n) {
-        return NULL;
-    }
-    s->open = n;
-    s->open[s->nopen] = (struct st_open){dv, UINT64_MAX, 0};
-    return &s->open[s->nopen++];
-}
-
 static int st_hc(struct st *s, const struct trace_record *rec)
 {
-    struct st_open *o = st_open_of(s, rec->args[0]);
+    struct trace_pair pair;
     struct st_lat *l;
-    uint64_t ns;
+    int rc = trace_pairs_feed(&s->pairs, s->d, rec, &pair);
 
-    if (!o) {
-        return -ENOMEM;
+    if (rc <= 0 || pair.kind != TRACE_PAIR_HYPERCALL) {
+        return rc;
     }
-    if (rec->id == TRACE_EV_hc_entry) {
-        s->r->hc_unmatched += o->fn != UINT64_MAX;
-        *o = (struct st_open){rec->args[0], rec->args[1], rec->ts};
-        return 0;
-    }
-    if (o->fn != rec->args[1]) {
-        s->r->hc_unmatched++;
-        o->fn = UINT64_MAX;
-        return 0;
-    }
-    ns = trace_data_ns(s->d, rec->ts) - trace_data_ns(s->d, o->ts);
-    o->fn = UINT64_MAX;
-    l = st_lat_of(s, rec->args[1]);
-    if (!l || st_push(&s->lat[0], ns) || st_push(l, ns)) {
+    l = st_lat_of(s, pair.what);
+    if (!l || st_push(&s->lat[0], pair.ns) || st_push(l, pair.ns)) {
         return -ENOMEM;
     }
     return 0;
@@ -210,9 +175,8 @@ int trace_report_compute(const struct trace_data *d, struct trace_report *r, str
         s.nlat = 1;
         rc = st_walk(&s);
     }
-    for (size_t i = 0; i < s.nopen; i++) {
-        r->hc_unmatched += s.open[i].fn != UINT64_MAX;
-    }
+    trace_pairs_finish(&s.pairs);
+    r->hc_unmatched = s.pairs.unmatched;
     if (rc == 0 && (r->hc = calloc(s.nlat, sizeof(*r->hc))) != NULL) {
         r->nhc = s.nlat;
         for (size_t i = 0; i < s.nlat; i++) {
@@ -225,7 +189,6 @@ int trace_report_compute(const struct trace_data *d, struct trace_report *r, str
         free(s.lat[i].ns);
     }
     free(s.lat);
-    free(s.open);
     return rc ? trace_err_set(e, rc, "out of memory computing statistics") : 0;
 }
 

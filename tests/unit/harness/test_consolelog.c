@@ -7,6 +7,7 @@
 
 #include <tessera/harness/consolelog.h>
 #include <tessera/harness/linebuf.h>
+#include <tessera/harness/stats.h>
 
 static struct clog log;
 
@@ -485,4 +486,79 @@ Test(linebuf, passes_callback_errors_on)
     cr_assert_eq(linebuf_feed(&lb, "a\nb\nc\n", 6, stop_at_second, &calls), -EIO);
     cr_assert_eq(calls, 2);
     linebuf_free(&lb);
+}
+
+/* A console log recorded from `tessera run scenarios/pingpong.dts --mode hyperlaunch`: the
+ * timeline and the guest-reported latency samples come out of it as they did in the run. */
+Test(consolelog, timeline_and_samples_from_a_recorded_log)
+{
+    FILE *f = fopen(HARNESS_TEST_SRC "/pingpong.console.log", "r");
+    char line[4096];
+    const struct metric_series *rtt;
+    struct stats st;
+
+    cr_assert_not_null(f);
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\n")] = '\0';
+        feed(line);
+    }
+    fclose(f);
+    cr_assert_eq(log.malformed, 0);
+    cr_assert_eq(log.init_done_ns, 433104);
+    cr_assert_eq(dom("ping")->created_ns, 357200);
+    cr_assert_eq(dom("ping")->first_instr_ns, 435968);
+    cr_assert_eq(dom("ping")->first_output_ns, 445056);
+    cr_assert_eq(dom("ping")->ready_ns, 711008);
+    cr_assert_eq(dom("pong")->ready_ns, 642496);
+    rtt = metrics_series(&log.metrics, "ping", "evtchn_rtt");
+    cr_assert_not_null(rtt);
+    cr_assert_str_eq(rtt->source, "guest");
+    cr_assert_eq(rtt->n, 100, "100 rounds over 4 lines");
+    cr_assert_eq(stats_compute(rtt->v, rtt->n, &st), 0);
+    /* the guest's own summary line: min=1680 avg=1942 max=17136 */
+    cr_assert_float_eq(st.min, 1680.0, 1e-9);
+    cr_assert_float_eq(st.max, 17136.0, 1e-9);
+    cr_assert_eq((long)st.mean, 1942);
+    cr_assert_null(metrics_series(&log.metrics, "pong", "evtchn_rtt"));
+}
+
+Test(consolelog, isolation_probes_are_tallied)
+{
+    feed_boot();
+    feed("[0.001310000] hello: isolation domctl blocked");
+    feed("[0.001320000] hello: isolation domctl blocked");
+    feed("[0.001330000] hello: isolation foreign_device leaked");
+    cr_assert_eq(log.metrics.np, 2);
+    cr_assert_str_eq(log.metrics.p[0].name, "domctl");
+    cr_assert_eq(log.metrics.p[0].blocked, 2);
+    cr_assert_eq(log.metrics.p[0].leaked, 0);
+    cr_assert_eq(log.metrics.p[1].leaked, 1);
+    cr_assert_eq(metrics_leaked(&log.metrics), 1);
+    cr_assert_eq(log.malformed, 0);
+}
+
+Test(consolelog, malformed_metric_lines_add_nothing)
+{
+    static const char *const bad[] = {
+        "[0.001310000] hello: lat rtt",                         /* no value */
+        "[0.001310000] hello: lat rtt 12 x3 14",                /* not a number */
+        "[0.001310000] hello: lat rtt 12 -3",                   /* negative */
+        "[0.001310000] hello: lat rtt 99999999999999999999999", /* overflows */
+        "[0.001310000] hello: lat this_series_name_is_longer_than_32_chars 1",
+        "[0.001310000] hello: isolation domctl maybe", /* unknown outcome */
+        "[0.001310000] hello: isolation domctl",       /* no outcome */
+        "[0.001310000] hello: isolation domctl blocked extra",
+    };
+
+    feed_boot();
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        feed(bad[i]);
+        cr_assert_eq(log.malformed, i + 1, "not counted: %s", bad[i]);
+    }
+    cr_assert_eq(log.metrics.ns, 0);
+    cr_assert_eq(log.metrics.np, 0);
+    feed("[0.001310000] hello: + lat rtt 5");     /* a continuation line is not read as samples */
+    feed("[0.001310000] hello: latency is fine"); /* free text */
+    cr_assert_eq(log.metrics.ns, 0);
+    cr_assert_eq(log.malformed, sizeof(bad) / sizeof(bad[0]));
 }

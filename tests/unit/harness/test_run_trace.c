@@ -84,7 +84,7 @@ Test(run_trace, off_passes_nothing_and_collects_nothing)
     cr_assert_eq(run_trace_prepare(&t, dir, false, 0, &e), 0, "%s", e.msg);
     cr_assert_eq(run_trace_bootargs(&t, buf, sizeof(buf)), 0);
     cr_assert_str_eq(buf, "semihosting mode=hyperlaunch");
-    cr_assert(run_trace_collect(&t, &log, true, &reasons));
+    cr_assert(run_trace_collect(&t, &log, &log.metrics, true, &reasons));
     cr_assert_null(t.result);
     cr_assert_eq(reasons.n, 0);
 }
@@ -141,7 +141,7 @@ Test(run_trace, a_missing_dump_is_a_reason_with_the_hypervisors_words)
     prepare(0);
     feed("[0.000001000] hyp: exit status=0");
     feed("[0.000002000] hyp: trace not written: the host refused to open /x");
-    cr_assert_not(run_trace_collect(&t, &log, true, &reasons));
+    cr_assert_not(run_trace_collect(&t, &log, &log.metrics, true, &reasons));
     cr_assert_eq(reasons.n, 1);
     cr_assert_not_null(strstr(reasons.v[0], "trace: no dump at "), "%s", reasons.v[0]);
     cr_assert_not_null(strstr(reasons.v[0], "the hypervisor said 'trace not written: the host "
@@ -155,7 +155,7 @@ Test(run_trace, a_missing_dump_is_a_reason_with_the_hypervisors_words)
 Test(run_trace, a_missing_dump_after_a_timeout_is_no_extra_reason)
 {
     prepare(0);
-    cr_assert_not(run_trace_collect(&t, &log, false, &reasons));
+    cr_assert_not(run_trace_collect(&t, &log, &log.metrics, false, &reasons));
     cr_assert_eq(reasons.n, 0);
     cr_assert_not_null(strstr(error_of(), "the hypervisor did not say why"), "%s", error_of());
 }
@@ -164,7 +164,7 @@ Test(run_trace, a_bad_dump_is_a_reason)
 {
     prepare(0);
     free(th_write(dir, "trace.dump", "TSRTRACE and then nothing", 25));
-    cr_assert_not(run_trace_collect(&t, &log, true, &reasons));
+    cr_assert_not(run_trace_collect(&t, &log, &log.metrics, true, &reasons));
     cr_assert_eq(reasons.n, 1);
     cr_assert_not_null(strstr(reasons.v[0], "trace: the dump is unreadable: "), "%s", reasons.v[0]);
 }
@@ -178,7 +178,8 @@ static void dump_out(void *ctx, const void *buf, size_t len)
     cr_assert_eq(fwrite(buf, 1, len, ctx), len);
 }
 
-/* Two pCPUs: boot phases, a domain created and run on pCPU 1, a hypercall. */
+/* Two pCPUs: boot phases, a domain created and run on pCPU 1, a hypercall, an interrupt
+ * forwarded to it. */
 static void write_dump(void)
 {
     char *path = fileio_join(dir, "trace.dump");
@@ -197,6 +198,11 @@ static void write_dump(void)
     TRACE(hc_entry, TRACE_DV(1, 0), 0xc6000001, 0, 0);
     arch_host_set_counter(200, 62500000);
     TRACE(hc_exit, TRACE_DV(1, 0), 0xc6000001, 0);
+    arch_host_set_counter(300, 62500000);
+    TRACE(irq_phys, 34);
+    arch_host_set_counter(310, 62500000);
+    TRACE(irq_inject, TRACE_DV(1, 0), 34);
+    TRACE(irq_phys, 26); /* the hypervisor's own timer: never injected, never paired */
     cr_assert_not_null(f);
     cr_assert_eq(trace_dump(dump_out, f), 0);
     cr_assert_eq(fclose(f), 0);
@@ -212,15 +218,16 @@ Test(run_trace, a_dump_is_converted_and_summarised)
 {
     prepare(0);
     write_dump();
-    cr_assert(run_trace_collect(&t, &log, true, &reasons), "%s", error_of());
+    cr_assert(run_trace_collect(&t, &log, &log.metrics, true, &reasons), "%s", error_of());
     cr_assert_eq(reasons.n, 0);
-    cr_assert_eq(json_integer_value(json_object_get(t.result, "events")), 5);
+    cr_assert_eq(json_integer_value(json_object_get(t.result, "events")), 8);
     cr_assert_eq(json_integer_value(json_object_get(t.result, "lost")), 0);
     cr_assert_eq(json_integer_value(json_object_get(t.result, "counter_hz")), 62500000);
     cr_assert_eq(json_integer_value(json_object_get(t.result, "cpus")), 2);
     cr_assert_eq(count_at("per_class", "boot"), 1);
     cr_assert_eq(count_at("per_class", "hypercall"), 2);
-    cr_assert_eq(count_at("per_class", "irq"), 0, "every class is listed");
+    cr_assert_eq(count_at("per_class", "irq"), 3);
+    cr_assert_eq(count_at("per_class", "timer"), 0, "every class is listed");
     cr_assert_eq(count_at("per_event", "sched_switch"), 1);
     cr_assert_eq(count_at("per_event", "dom_crash"), 0, "every event is listed");
     cr_assert_str_eq(json_string_value(json_object_get(t.result, "ctf")), "trace.ctf");
@@ -228,6 +235,24 @@ Test(run_trace, a_dump_is_converted_and_summarised)
     cr_assert_str_eq(json_string_value(json_object_get(t.result, "stats")), "trace-stats.txt");
     cr_assert(json_is_null(json_object_get(t.result, "error")));
     cr_assert(exists("trace.ctf/metadata") && exists("trace.json") && exists("trace-stats.txt"));
+}
+
+Test(run_trace, latency_pairs_become_series_of_their_domain)
+{
+    const struct metric_series *hc, *irq;
+
+    prepare(0);
+    write_dump();
+    cr_assert(run_trace_collect(&t, &log, &log.metrics, true, &reasons), "%s", error_of());
+    hc = metrics_series(&log.metrics, "rt", "hypercall");
+    irq = metrics_series(&log.metrics, "rt", "irq_forward");
+    cr_assert(hc && irq);
+    cr_assert_str_eq(hc->source, "trace");
+    cr_assert_eq(hc->n, 1);
+    cr_assert_float_eq(hc->v[0], 1600.0, 1e-9, "100 ticks at 62.5 MHz");
+    cr_assert_eq(irq->n, 1, "INTID 26 was never injected: no sample");
+    cr_assert_float_eq(irq->v[0], 160.0, 1e-9);
+    cr_assert_eq(log.metrics.ns, 2);
 }
 
 Test(run_trace, a_failed_output_is_a_reason_and_the_rest_is_kept)
@@ -238,10 +263,10 @@ Test(run_trace, a_failed_output_is_a_reason_and_the_rest_is_kept)
     prepare(0);
     write_dump();
     cr_assert_eq(fileio_mkdirs(blocker, &e), 0, "%s", e.msg); /* trace.json is a directory */
-    cr_assert_not(run_trace_collect(&t, &log, true, &reasons));
+    cr_assert_not(run_trace_collect(&t, &log, &log.metrics, true, &reasons));
     cr_assert_eq(reasons.n, 1);
     cr_assert_not_null(strstr(reasons.v[0], "trace: Perfetto: "), "%s", reasons.v[0]);
-    cr_assert_eq(json_integer_value(json_object_get(t.result, "events")), 5);
+    cr_assert_eq(json_integer_value(json_object_get(t.result, "events")), 8);
     cr_assert_str_eq(json_string_value(json_object_get(t.result, "ctf")), "trace.ctf");
     cr_assert(json_is_null(json_object_get(t.result, "perfetto")));
     cr_assert_str_eq(json_string_value(json_object_get(t.result, "stats")), "trace-stats.txt");

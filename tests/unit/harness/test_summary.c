@@ -120,8 +120,9 @@ Test(summary, has_every_contract_field)
     cr_assert_str_eq(str_at(j, "platform"), "qemu-virt");
     cr_assert_str_eq(str_at(j, "timing"), "icount");
     cr_assert_eq(int_at(j, "counter_hz"), 62500000);
-    cr_assert(json_is_null(json_object_get(j, "isolation")));
-    cr_assert(json_is_null(json_object_get(j, "latency")));
+    cr_assert_eq(int_at(json_object_get(j, "isolation"), "probes"), 0);
+    cr_assert(json_is_array(json_object_get(j, "latency")));
+    cr_assert_eq(json_array_size(json_object_get(j, "latency")), 0);
     cr_assert(json_is_null(json_object_get(j, "trace")));
     cr_assert_eq(int_at(j, "exit_status"), 1);
     cr_assert_str_eq(str_at(j, "verdict"), "fail");
@@ -397,6 +398,16 @@ Test(verdict, passes_a_clean_run)
     cr_assert_eq(reasons.n, 0);
 }
 
+Test(verdict, fails_on_a_leaked_isolation_probe)
+{
+    feed_all(clean);
+    feed("[0.000550000] hello: isolation domctl blocked");
+    cr_assert(decide(0, false), "a blocked probe is what should happen");
+    feed("[0.000560000] hello: isolation foreign_device leaked");
+    cr_assert_not(decide(0, false));
+    cr_assert(has_reason("isolation: domain 'hello' reached what probe 'foreign_device' tried"));
+}
+
 Test(verdict, fails_on_qemu_status)
 {
     feed_all(clean);
@@ -591,5 +602,51 @@ Test(summary, firmware_time_is_the_entry_time)
     j = summary_json(&in);
     cr_assert_eq(int_at(json_object_get(j, "hypervisor"), "firmware_ns"), 0,
                  "QEMU's direct boot has no firmware");
+    json_decref(j);
+}
+
+Test(summary, latency_and_isolation_from_guest_lines)
+{
+    struct summary_input in = input(true);
+    json_t *j, *lat, *iso, *hist, *counts;
+    json_int_t total = 0;
+    size_t i;
+
+    feed_all(both_ready);
+    feed("[0.000410000] hello: lat wake 10 20 30 40 50");
+    feed("[0.000420000] hello: lat wake 60 70 80 90 100");
+    feed("[0.000430000] hello: isolation unmapped_ipa blocked");
+    feed("[0.000440000] hyp: dom hello fault data abort at IPA 0x10000000");
+    j = summary_json(&in);
+    cr_assert_not_null(j);
+    lat = json_array_get(json_object_get(j, "latency"), 0);
+    cr_assert_str_eq(str_at(lat, "domain"), "hello");
+    cr_assert_str_eq(str_at(lat, "series"), "wake");
+    cr_assert_str_eq(str_at(lat, "source"), "guest");
+    cr_assert_str_eq(str_at(lat, "unit"), "ns");
+    cr_assert_eq(int_at(lat, "count"), 10);
+    cr_assert_float_eq(json_real_value(json_object_get(lat, "min")), 10.0, 1e-9);
+    cr_assert_float_eq(json_real_value(json_object_get(lat, "mean")), 55.0, 1e-9);
+    cr_assert_float_eq(json_real_value(json_object_get(lat, "p50")), 50.0, 1e-9);
+    cr_assert_float_eq(json_real_value(json_object_get(lat, "p90")), 90.0, 1e-9);
+    cr_assert(json_is_null(json_object_get(lat, "p99")), "10 samples cannot support a p99");
+    cr_assert(json_is_null(json_object_get(lat, "p99_9")));
+    cr_assert_float_eq(json_real_value(json_object_get(lat, "max")), 100.0, 1e-9);
+    hist = json_object_get(lat, "histogram");
+    counts = json_object_get(hist, "counts");
+    cr_assert_float_eq(json_real_value(json_object_get(hist, "lo_ns")), 10.0, 1e-9);
+    cr_assert_float_eq(json_real_value(json_object_get(hist, "width_ns")), 4.5, 1e-9);
+    cr_assert_eq(json_array_size(counts), 20);
+    for (i = 0; i < json_array_size(counts); i++) {
+        total += json_integer_value(json_array_get(counts, i));
+    }
+    cr_assert_eq(total, 10);
+    iso = json_object_get(j, "isolation");
+    cr_assert_eq(int_at(iso, "probes"), 1);
+    cr_assert_eq(int_at(iso, "blocked"), 1);
+    cr_assert_eq(int_at(iso, "leaked"), 0);
+    cr_assert_eq(int_at(iso, "faults"), 1);
+    cr_assert_str_eq(str_at(json_array_get(json_object_get(iso, "by_probe"), 0), "probe"),
+                     "unmapped_ipa");
     json_decref(j);
 }

@@ -10,7 +10,7 @@
 #include <tessera/harness/run.h>
 #include <tessera/harness/strvec.h>
 
-#define COMPARE_P99_NA  "n/a (needs >= 100 samples)"
+#define COMPARE_P99_NA "n/a (needs >= 100 samples)"
 
 struct compare_opts {
     const char *scenario;

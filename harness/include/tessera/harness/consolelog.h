@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <tessera/harness/metrics.h>
+
 #define CLOG_NONE       (-1) /* a time or id that was never seen */
 #define CLOG_NAME_MAX   64
 #define CLOG_TAIL       3 /* last lines kept per domain, for timeout reports */
@@ -71,6 +73,7 @@ struct clog {
     size_t cap;
     struct clog_tail hyp_tail;
     struct clog_tail other_tail; /* lines without a valid prefix */
+    struct metrics metrics;      /* `lat` and `isolation` lines of the domains */
 };
 
 enum clog_event {

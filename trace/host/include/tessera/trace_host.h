@@ -87,6 +87,29 @@ int trace_ctf_write(const struct trace_data *d, const char *dir, struct trace_er
 /* Chrome trace-event JSON (for ui.perfetto.dev) at path. */
 int trace_perfetto_write(const struct trace_data *d, const char *path, struct trace_err *e);
 
+/* Latency pairs in a time-ordered walk (trace_data_merge): hc_entry -> hc_exit of one vCPU and
+ * function ("hypercall"), irq_phys -> irq_inject of the same INTID ("irq_forward": a physical
+ * interrupt taken at EL2 until it sits in a guest's list register). Feed every record. */
+enum trace_pair_kind { TRACE_PAIR_HYPERCALL, TRACE_PAIR_IRQ_FORWARD };
+#define TRACE_PAIR_MAX_INTID 1020
+struct trace_pair {
+    enum trace_pair_kind kind;
+    uint64_t domid_vcpu; /* (domid << 16 | vcpu) of the vCPU that made or received it */
+    uint64_t what;       /* the hypercall function id, or the INTID */
+    uint64_t ns;
+};
+struct trace_pairs {
+    struct trace_pair_open *open; /* one open hypercall per vCPU */
+    size_t nopen;
+    uint64_t unmatched;                           /* hc_entry without hc_exit or the reverse */
+    uint64_t irq_taken[TRACE_PAIR_MAX_INTID + 1]; /* ticks + 1 of a pending irq_phys, 0: none */
+};
+/* Returns 1 with *out filled when rec completes a pair, 0 if not, -ENOMEM. */
+int trace_pairs_feed(struct trace_pairs *p, const struct trace_data *d,
+                     const struct trace_record *rec, struct trace_pair *out);
+/* Counts the hypercalls still open as unmatched and frees p's memory. */
+void trace_pairs_finish(struct trace_pairs *p);
+
 /* Statistics of a dump. */
 #define TRACE_STATS_MAX_DOMAINS 256
 struct trace_latency {
