@@ -105,7 +105,7 @@ static void cmp_timing_line(const struct cmp_ctx *c, FILE *out, const char *pre)
 }
 
 /* One cell: padded to width in the text table, between bars in Markdown. */
-static void cmp_put(FILE *out, bool md, int width, const char *s)
+void cmp_put(FILE *out, bool md, int width, const char *s)
 {
     if (md) {
         fprintf(out, " %s |", s);
@@ -114,7 +114,7 @@ static void cmp_put(FILE *out, bool md, int width, const char *s)
     }
 }
 
-static void cmp_put_label(FILE *out, bool md, const char *s)
+void cmp_put_label(FILE *out, bool md, const char *s)
 {
     if (md) {
         fprintf(out, "| %s |", s);
@@ -283,6 +283,7 @@ static json_t *cmp_json_mode(const struct cmp_ctx *c, const struct cmp_mode *m)
                         m->identical < 0 ? json_null() : json_boolean(m->identical));
     json_object_set_new(o, "differences", diffs);
     json_object_set_new(o, c->o->realtime ? "stats" : "summary", cmp_json_numbers(c, m));
+    cmp_metrics_json(m, o);
     return o;
 }
 
@@ -326,7 +327,7 @@ static json_t *cmp_json(const struct cmp_ctx *c)
     return j;
 }
 
-static FILE *cmp_open(const struct cmp_ctx *c, const char *name, char **path)
+FILE *cmp_open(const struct cmp_ctx *c, const char *name, char **path)
 {
     FILE *f;
 
@@ -349,13 +350,16 @@ static int cmp_markdown(const struct cmp_ctx *c)
         cmp_timing_line(c, f, "");
         fprintf(f, "\n");
         cmp_table(c, f, true);
+        cmp_metrics_table(c, f, true);
         fprintf(f, "\n");
         cmp_notes(c, f, "- ");
         for (size_t i = 0; c->o->realtime && i < c->nm; i++) {
             cmp_stats_table(c, &c->m[i], f, true);
         }
         fprintf(f, "\nPlots: compare.png (all ready per mode), timeline-MODE.png (per domain: "
-                   "construction from created to first instruction, then boot to ready).\n");
+                   "construction from created to first instruction, then boot to ready), "
+                   "latency-DOMAIN-SERIES.png (histogram of each latency series, every mode, "
+                   "log count axis).\n");
         rc = fclose(f) ? -EIO : 0;
     }
     free(path);
@@ -382,8 +386,8 @@ static char *cmp_gnuplot(void)
 }
 
 /* Writes name.gp (the script body, run once per terminal) and runs gnuplot on it. */
-static void cmp_plot(const struct cmp_ctx *c, const char *gnuplot, const char *name,
-                     const char *body, unsigned height)
+void cmp_plot(const struct cmp_ctx *c, const char *gnuplot, const char *name, const char *body,
+              unsigned height)
 {
     char gpname[96];
     char *gp;
@@ -521,6 +525,7 @@ static void cmp_plots(const struct cmp_ctx *c)
         for (size_t i = 0; i < c->nm; i++) {
             cmp_plot_timeline(c, &c->m[i], gnuplot);
         }
+        cmp_plot_latency(c, gnuplot);
     }
     free(gnuplot);
 }
@@ -536,6 +541,7 @@ int cmp_output(struct cmp_ctx *c, FILE *out)
     fprintf(out, "\n");
     cmp_table(c, out, false);
     fprintf(out, "\n");
+    cmp_metrics_table(c, out, false);
     cmp_notes(c, out, "");
     for (size_t i = 0; c->o->realtime && i < c->nm; i++) {
         cmp_stats_table(c, &c->m[i], out, false);

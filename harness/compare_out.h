@@ -53,6 +53,22 @@ int cmp_rows_build(json_t *s, bool fleet_only, struct cmp_rows *rows);
 void cmp_rows_free(struct cmp_rows *rows);
 /* ns as ms with 3 decimals. */
 const char *cmp_fmt_ms(double ns, char *buf, size_t len);
+/* One cell: padded to width in the text table, between bars in Markdown; and a row label. */
+void cmp_put(FILE *out, bool md, int width, const char *s);
+void cmp_put_label(FILE *out, bool md, const char *s);
+/* Creates c->out/name (*path: its path, caller frees); NULL with a message on stderr. */
+FILE *cmp_open(const struct cmp_ctx *c, const char *name, char **path);
+/* Writes name.gp (body, run once per terminal) and runs gnuplot on it: name.png and name.svg. */
+void cmp_plot(const struct cmp_ctx *c, const char *gnuplot, const char *name, const char *body,
+              unsigned height);
+
+/* Isolation and latency of run 1 of each mode (compare_metrics.c): the table (nothing when no
+ * run reported any), compare.json's per-mode {isolation, latency}, and one histogram plot per
+ * latency series with every mode on it (latency-DOMAIN-SERIES.png/svg, log count axis). */
+void cmp_metrics_table(const struct cmp_ctx *c, FILE *out, bool md);
+void cmp_metrics_json(const struct cmp_mode *m, json_t *mode_obj);
+void cmp_plot_latency(const struct cmp_ctx *c, const char *gnuplot);
+
 /* The table on out, then compare.json, compare.md and the plots in c->out. */
 int cmp_output(struct cmp_ctx *c, FILE *out);
 

@@ -787,9 +787,18 @@ Test(boot, compare_fleet4, .timeout = 110)
         cr_assert_not_null(m, "no mode %s in compare.json", modes[i]);
         cr_assert(json_is_true(json_object_get(m, "identical")), "%s: reruns differ", modes[i]);
         cr_assert_eq(json_integer_value(json_object_get(m, "passed")), 2);
+        /* four fleet domains, plus the control or boot domain of its mode: hypercall series */
+        cr_assert_eq(json_array_size(json_object_get(m, "latency")), i == 0 ? 4 : 5, "%s",
+                     modes[i]);
+        cr_assert_eq(json_integer_value(json_object_get(json_object_get(m, "isolation"), "leaked")),
+                     0);
     }
+    cr_assert_not_null(strstr(out.data, "ctl hypercall (trace)"), "%s", out.data);
     ratio = json_object_get(json_object_get(j, "ratios"), "dom0/hyperlaunch");
     cr_assert(json_is_real(ratio) && json_real_value(ratio) > 1.0, "dom0/hyperlaunch ratio");
+    free(path);
+    path = fileio_join(dir, "latency-cluster-hypercall-trace.png");
+    cr_assert(fileio_is_file(path), "%s missing (the cluster's hypercall histogram)", path);
     free(path);
     path = fileio_join(dir, "compare.md");
     cr_assert(fileio_is_file(path), "%s missing", path);

@@ -7,6 +7,8 @@
 
 #include <tessera/harness/compare.h>
 
+#include "../../../harness/compare_out.h"
+
 #define SUMMARY                                                                                    \
     "{\"hypervisor\": {\"entry_ns\": 10, \"init_done_ns\": 500},"                                  \
     " \"domains\": ["                                                                              \
@@ -99,4 +101,59 @@ Test(compare, firmware_row_only_when_firmware_ran)
     strvec_free(&d);
     json_decref(a);
     json_decref(b);
+}
+
+/* A mode's run-1 summary with one latency series and some isolation outcomes. */
+static json_t *metrics_summary(double p50, json_t *p99, long blocked, long leaked)
+{
+    return json_pack("{s:[{s:s,s:s,s:s,s:f,s:o,s:f,s:{s:f,s:f,s:[i,i]}}],s:{s:i,s:i,s:i,s:i}}",
+                     "latency", "domain", "ping", "series", "rtt", "source", "guest", "p50", p50,
+                     "p99", p99, "max", 9000.0, "histogram", "lo_ns", 100.0, "width_ns", 50.0,
+                     "counts", 3, 1, "isolation", "probes", blocked + leaked, "blocked", blocked,
+                     "leaked", leaked, "faults", 2);
+}
+
+Test(compare, metrics_table_side_by_side)
+{
+    json_t *s0 = metrics_summary(1680, json_real(12016), 3, 0);
+    json_t *s1 = metrics_summary(1700, json_null(), 2, 1);
+    struct cmp_mode m[2] = {{.name = "hyperlaunch", .sum = &s0}, {.name = "dom0", .sum = &s1}};
+    struct cmp_ctx c = {.m = m, .nm = 2, .repeat = 1};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    json_t *o = json_object();
+
+    cmp_metrics_table(&c, f, false);
+    fclose(f);
+    cr_assert_not_null(strstr(text, "isolation probes blocked/leaked"), "%s", text);
+    cr_assert_not_null(strstr(text, "3/0"), "%s", text);
+    cr_assert_not_null(strstr(text, "2/1"), "%s", text);
+    cr_assert_not_null(strstr(text, "ping rtt (guest)"), "%s", text);
+    cr_assert_not_null(strstr(text, "1680/12016/9000"), "%s", text);
+    cr_assert_not_null(strstr(text, "1700/-/9000"), "a refused p99 is '-': %s", text);
+    free(text);
+    cmp_metrics_json(&m[1], o);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(o, "isolation"), "leaked")), 1);
+    cr_assert_eq(json_array_size(json_object_get(o, "latency")), 1);
+    json_decref(o);
+    json_decref(s0);
+    json_decref(s1);
+}
+
+Test(compare, no_metrics_table_without_metrics)
+{
+    json_t *s0 = json_pack("{s:[],s:{s:i,s:i,s:i,s:i}}", "latency", "isolation", "probes", 0,
+                           "blocked", 0, "leaked", 0, "faults", 0);
+    struct cmp_mode m[1] = {{.name = "hyperlaunch", .sum = &s0}};
+    struct cmp_ctx c = {.m = m, .nm = 1, .repeat = 1};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    cmp_metrics_table(&c, f, true);
+    fclose(f);
+    cr_assert_eq(len, 0, "%s", text);
+    free(text);
+    json_decref(s0);
 }
