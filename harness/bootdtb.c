@@ -62,7 +62,7 @@ static uint64_t bootdtb_cells(const fdt32_t *cells, int n)
 }
 
 /* The first memory bank of the machine: RAM base and size. */
-static int bootdtb_ram(const void *fdt, uint64_t *base, uint64_t *size, struct herr *e)
+int bootdtb_ram(const void *fdt, uint64_t *base, uint64_t *size, struct herr *e)
 {
     int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0), len;
     int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", sizeof("memory"));
@@ -273,12 +273,16 @@ static int bootdtb_dom0less_modules(const struct bootdtb_src *s, struct bootdtb 
     return 0;
 }
 
-/* Every image of the manifest, placed from RAM base + 256 MiB. */
+/* Every image of the manifest, placed from RAM base + 256 MiB (or the given module base). */
 static int bootdtb_modules(const struct bootdtb_src *s, struct bootdtb *b, struct herr *e)
 {
-    struct bootdtb_cursor c = {b->ram_base + BOOTDTB_MODULE_OFFSET, "/chosen", 2, 2};
+    uint64_t base = s->p->module_base ? s->p->module_base : b->ram_base + BOOTDTB_MODULE_OFFSET;
+    struct bootdtb_cursor c = {base, "/chosen", 2, 2};
 
-    if (b->ram_size <= BOOTDTB_MODULE_OFFSET) {
+    if (s->p->module_base && (base < b->ram_base || base >= b->ram_base + b->ram_size)) {
+        return herr_set(e, -EINVAL, "the module base 0x%" PRIx64 " is outside RAM", base);
+    }
+    if (!s->p->module_base && b->ram_size <= BOOTDTB_MODULE_OFFSET) {
         return herr_set(e, -E2BIG,
                         "the machine has %" PRIu64 " MiB of RAM: guest modules start "
                         "256 MiB into RAM, so at least 512 MiB are needed",
@@ -305,6 +309,55 @@ static int bootdtb_phandles_of(const struct bootdtb_params *p, int top, struct h
                             ph);
         }
     }
+    return 0;
+}
+
+/* Adds by to every phandle of the subtree at top and to the manifest's references to them
+ * (start-after: a list of phandles; event-channels: <port &peer peer-port> triplets). */
+static void bootdtb_shift_subtree(void *fdt, int top, uint32_t by)
+{
+    static const char *const own[] = {"phandle", "linux,phandle"};
+    int depth = 0, len;
+
+    for (int node = top; node >= 0 && (node == top || depth > 0);
+         node = fdt_next_node(fdt, node, &depth)) {
+        fdt32_t *v;
+        for (size_t i = 0; i < 2; i++) {
+            if ((v = fdt_getprop_w(fdt, node, own[i], &len)) && len == 4) {
+                v[0] = cpu_to_fdt32(fdt32_to_cpu(v[0]) + by);
+            }
+        }
+        if ((v = fdt_getprop_w(fdt, node, "start-after", &len))) {
+            for (int k = 0; k < len / 4; k++) {
+                v[k] = cpu_to_fdt32(fdt32_to_cpu(v[k]) + by);
+            }
+        }
+        if ((v = fdt_getprop_w(fdt, node, "event-channels", &len))) {
+            for (int k = 0; 3 * k + 1 < len / 4; k++) {
+                v[3 * k + 1] = cpu_to_fdt32(fdt32_to_cpu(v[3 * k + 1]) + by);
+            }
+        }
+    }
+}
+
+/* A Tessera manifest whose phandles collide with the machine DTB's (a board's vendor DTB
+ * numbers its own from 1, as dtc does the scenario's) is copied with its phandles moved past
+ * the machine's largest; *copy is then the new scenario (caller frees), else NULL. */
+static int bootdtb_renumber(const struct bootdtb_src *s, void **copy, struct herr *e)
+{
+    const struct bootdtb_params *p = s->p;
+    uint32_t max = 0;
+    struct herr ignored;
+
+    *copy = NULL;
+    if (s->kind != SCENARIO_TESSERA || bootdtb_phandles_of(p, s->root, &ignored) == 0) {
+        return 0;
+    }
+    if (fdt_find_max_phandle(p->machine, &max) != 0 || !(*copy = malloc(p->scenario_len))) {
+        return herr_set(e, -ENOMEM, "out of memory renumbering the manifest's phandles");
+    }
+    memcpy(*copy, p->scenario, p->scenario_len);
+    bootdtb_shift_subtree(*copy, s->root, max);
     return 0;
 }
 
@@ -518,6 +571,8 @@ static int bootdtb_emit(const struct bootdtb_src *s, struct bootdtb *b, struct h
 int bootdtb_build(const struct bootdtb_params *p, struct bootdtb *out, struct herr *e)
 {
     struct bootdtb_src s = {.p = p};
+    struct bootdtb_params q = *p;
+    void *renumbered = NULL;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -527,11 +582,20 @@ int bootdtb_build(const struct bootdtb_params *p, struct bootdtb *out, struct he
         return rc;
     }
     if ((s.root = rc = scenario_manifest(p->scenario, &s.kind, e)) < 0 ||
-        (rc = bootdtb_phandles(&s, e)) || (rc = bootdtb_modules(&s, out, e)) ||
-        (rc = bootdtb_emit(&s, out, e))) {
-        bootdtb_free(out);
+        (rc = bootdtb_renumber(&s, &renumbered, e))) {
         return rc;
     }
+    if (renumbered) {
+        q.scenario = renumbered;
+        s.p = &q;
+    }
+    if ((rc = bootdtb_phandles(&s, e)) || (rc = bootdtb_modules(&s, out, e)) ||
+        (rc = bootdtb_emit(&s, out, e))) {
+        bootdtb_free(out);
+        free(renumbered);
+        return rc;
+    }
+    free(renumbered);
     out->dom0less = s.kind == SCENARIO_DOM0LESS;
     return 0;
 }

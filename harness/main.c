@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <tessera/harness/board_cmd.h>
 #include <tessera/harness/check.h>
 #include <tessera/harness/commit.h>
 #include <tessera/harness/compare.h>
@@ -26,6 +27,8 @@ static void main_usage(FILE *out)
         "  check SCENARIO [OPTIONS]             validate, print the resolved fleet\n"
         "  compare SCENARIO [OPTIONS]           every launch mode side by side, with plots\n"
         "  trace DUMP [OPTIONS]                 convert a trace dump: CTF, Perfetto JSON, stats\n"
+        "  board SCENARIO --board B [OPTIONS]   the files a real board needs: images, boot.scr,\n"
+        "                                       LAVA job\n"
         "\n"
         "options:\n"
         "  -h, --help      this help; `tessera run --help` and `tessera check --help` list\n"
@@ -409,6 +412,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "compare") == 0) {
         return main_compare(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "board") == 0) {
+        return board_cmd_main(argc - 1, argv + 1);
     }
     fprintf(stderr, "tessera: unknown command '%s'; try 'tessera --help'\n", cmd);
     return RUN_EXIT_USAGE;

@@ -275,7 +275,7 @@ Test(bootdtb, rejects_missing_image_naming_paths_tried)
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
     struct bootdtb_params p = {machine,       machine_len,    scn, len,
-                               "semihosting", images_resolve, &ic, NULL};
+                               "semihosting", images_resolve, &ic, NULL, 0};
     struct bootdtb b;
     struct herr e;
 
@@ -301,7 +301,7 @@ Test(bootdtb, resolves_next_to_the_scenario_before_the_images_dir)
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
     struct bootdtb_params p = {machine,       machine_len,    scn, len,
-                               "semihosting", images_resolve, &ic, NULL};
+                               "semihosting", images_resolve, &ic, NULL, 0};
     struct bootdtb b;
     struct herr e;
 
@@ -347,7 +347,7 @@ Test(bootdtb, rejects_truncated_machine_dtb)
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
     struct bootdtb_params p = {machine,      machine_len / 2,      scn, len, "semihosting",
-                               fake_resolve, (void *)fleet_images, NULL};
+                               fake_resolve, (void *)fleet_images, NULL, 0};
     struct bootdtb b;
     struct herr e;
 
@@ -362,7 +362,7 @@ Test(bootdtb, rejects_scenario_without_hypervisor)
     void *scn = th_compile("/dts-v1/; / { experiment { cpus = <1>; }; };", err, sizeof(err));
     struct bootdtb_params p = {
         machine,      machine_len,          scn, fdt_totalsize(scn), "semihosting",
-        fake_resolve, (void *)fleet_images, NULL};
+        fake_resolve, (void *)fleet_images, NULL, 0};
     struct bootdtb b;
     struct herr e;
 
@@ -466,7 +466,7 @@ static int build_text(const char *dts, const void *m, size_t mlen, struct bootdt
     char err[HERR_MSG_MAX] = "";
     void *scn = th_compile(dts, err, sizeof(err));
     struct bootdtb_params p = {m,   mlen, scn, 0, "semihosting", fake_resolve, (void *)fleet_images,
-                               NULL};
+                               NULL, 0};
     int rc;
 
     cr_assert_not_null(scn, "%s", err);

@@ -39,6 +39,8 @@ struct bootdtb_params {
     void *resolve_ctx;
     /* /chosen/tessera,trace: where the hypervisor writes its trace (NULL: none) */
     const char *trace_target;
+    /* Where the first module goes (2 MiB aligned, in RAM); 0: RAM base + BOOTDTB_MODULE_OFFSET */
+    uint64_t module_base;
 };
 
 struct bootdtb {
@@ -60,5 +62,7 @@ struct bootdtb {
  * sizes at fault; *out is then left empty. */
 int bootdtb_build(const struct bootdtb_params *p, struct bootdtb *out, struct herr *e);
 void bootdtb_free(struct bootdtb *b);
+/* The first memory bank of a machine DTB. */
+int bootdtb_ram(const void *fdt, uint64_t *base, uint64_t *size, struct herr *e);
 
 #endif
