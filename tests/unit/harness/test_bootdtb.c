@@ -274,8 +274,8 @@ Test(bootdtb, rejects_missing_image_naming_paths_tried)
     struct images_ctx ic = {scn_dir, img_dir};
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
-    struct bootdtb_params p = {machine,       machine_len,    scn, len,
-                               "semihosting", images_resolve, &ic, NULL, 0};
+    struct bootdtb_params p = {machine,        machine_len, scn,  len, "semihosting",
+                               images_resolve, &ic,         NULL, 0};
     struct bootdtb b;
     struct herr e;
 
@@ -300,8 +300,8 @@ Test(bootdtb, resolves_next_to_the_scenario_before_the_images_dir)
     struct images_ctx ic = {scn_dir, img_dir};
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
-    struct bootdtb_params p = {machine,       machine_len,    scn, len,
-                               "semihosting", images_resolve, &ic, NULL, 0};
+    struct bootdtb_params p = {machine,        machine_len, scn,  len, "semihosting",
+                               images_resolve, &ic,         NULL, 0};
     struct bootdtb b;
     struct herr e;
 
@@ -333,20 +333,42 @@ Test(bootdtb, rejects_image_node_with_reg)
     cr_assert_not_null(strstr(e.msg, "both image and reg"), "%s", e.msg);
 }
 
-Test(bootdtb, rejects_phandle_used_by_the_machine)
+/* A vendor DTB numbers its phandles from 1 as dtc does the scenario's: the manifest's are moved
+ * past the machine's largest, and start-after and event-channels follow them. */
+Test(bootdtb, renumbers_phandles_the_machine_uses)
 {
     struct bootdtb b;
     struct herr e;
+    uint32_t max = 0;
+    int d, ee, len;
+    const fdt32_t *v;
 
-    cr_assert_eq(build("phandle.dtb", fleet_images, &b, &e), -EEXIST);
-    cr_assert_not_null(strstr(e.msg, "/hypervisor/d: phandle 0x8000"), "%s", e.msg);
+    cr_assert_eq(fdt_find_max_phandle(machine, &max), 0);
+    cr_assert_geq(max, 0x8000, "QEMU's virt DTB uses 0x8000");
+    cr_assert_eq(build("phandle.dtb", fleet_images, &b, &e), 0, "%s", e.msg);
+    d = fdt_path_offset(b.fdt, "/chosen/hypervisor/d");
+    ee = fdt_path_offset(b.fdt, "/chosen/hypervisor/e");
+    cr_assert(d >= 0 && ee >= 0);
+    cr_assert_eq(fdt_get_phandle(b.fdt, d), 0x8000 + max);
+    cr_assert_gt(fdt_get_phandle(b.fdt, ee), max);
+    cr_assert_eq(fdt_node_offset_by_phandle(b.fdt, 0x8000 + max), d, "one node has it");
+    v = fdt_getprop(b.fdt, ee, "start-after", &len);
+    cr_assert(v && len == 4);
+    cr_assert_eq(fdt32_to_cpu(v[0]), 0x8000 + max, "start-after follows d");
+    v = fdt_getprop(b.fdt, ee, "event-channels", &len);
+    cr_assert(v && len == 12);
+    cr_assert_eq(fdt32_to_cpu(v[1]), 0x8000 + max, "the peer follows d");
+    cr_assert_eq(fdt32_to_cpu(v[0]), 0, "ports are not phandles");
+    v = fdt_getprop(b.fdt, d, "event-channels", &len);
+    cr_assert_eq(fdt32_to_cpu(v[1]), fdt_get_phandle(b.fdt, ee));
+    bootdtb_free(&b);
 }
 
 Test(bootdtb, rejects_truncated_machine_dtb)
 {
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
-    struct bootdtb_params p = {machine,      machine_len / 2,      scn, len, "semihosting",
+    struct bootdtb_params p = {machine,      machine_len / 2,      scn,  len, "semihosting",
                                fake_resolve, (void *)fleet_images, NULL, 0};
     struct bootdtb b;
     struct herr e;
@@ -360,9 +382,15 @@ Test(bootdtb, rejects_scenario_without_hypervisor)
 {
     char err[512] = "";
     void *scn = th_compile("/dts-v1/; / { experiment { cpus = <1>; }; };", err, sizeof(err));
-    struct bootdtb_params p = {
-        machine,      machine_len,          scn, fdt_totalsize(scn), "semihosting",
-        fake_resolve, (void *)fleet_images, NULL, 0};
+    struct bootdtb_params p = {machine,
+                               machine_len,
+                               scn,
+                               fdt_totalsize(scn),
+                               "semihosting",
+                               fake_resolve,
+                               (void *)fleet_images,
+                               NULL,
+                               0};
     struct bootdtb b;
     struct herr e;
 
@@ -465,8 +493,8 @@ static int build_text(const char *dts, const void *m, size_t mlen, struct bootdt
 {
     char err[HERR_MSG_MAX] = "";
     void *scn = th_compile(dts, err, sizeof(err));
-    struct bootdtb_params p = {m,   mlen, scn, 0, "semihosting", fake_resolve, (void *)fleet_images,
-                               NULL, 0};
+    struct bootdtb_params p = {
+        m, mlen, scn, 0, "semihosting", fake_resolve, (void *)fleet_images, NULL, 0};
     int rc;
 
     cr_assert_not_null(scn, "%s", err);
