@@ -138,6 +138,9 @@ static int board_check(const struct board *b, const bool *seen, const char *file
                         "%s: a hardware board needs ram-size, cpus, dtb and firmware = u-boot",
                         file);
     }
+    if (board_preloaded(b) && b->kind != BOARD_QEMU) {
+        return herr_set(e, -EINVAL, "%s: load = loader: only QEMU has a loader device", file);
+    }
     if (b->uboot && !b->load[0]) {
         return herr_set(e, -EINVAL, "%s: load: missing (the U-Boot command that loads a file)",
                         file);
@@ -245,6 +248,11 @@ int board_load(const char *dir, const char *name, struct board *b, struct herr *
     }
     free(text);
     return rc;
+}
+
+bool board_preloaded(const struct board *b)
+{
+    return strcmp(b->load, "loader") == 0;
 }
 
 bool board_limits(const struct board *b, char *buf, size_t len)

@@ -14,6 +14,10 @@ void board_bootcmd(const struct board *b, const struct board_layout *l, char *bu
 {
     uint64_t a = l->f[BOARD_F_SCRIPT].addr;
 
+    if (board_preloaded(b)) {
+        snprintf(buf, len, "source 0x%" PRIx64, a);
+        return;
+    }
     snprintf(buf, len, "%s%s%s 0x%" PRIx64 " boot.scr && source 0x%" PRIx64, b->load_setup,
              b->load_setup[0] ? "; " : "", b->load, a, a);
 }
@@ -112,10 +116,17 @@ static int board_write_readme(const struct board_bundle_params *p, const struct 
                 b->layout.f[i].size, b->layout.f[i].name, b->layout.f[i].what);
     }
     board_bootcmd(p->board, &b->layout, cmd, sizeof(cmd));
-    fprintf(f,
-            "\nPut these files where U-Boot's `%s` finds them, then at the U-Boot prompt:\n"
-            "  setenv bootcmd '%s'\n  saveenv   (optional)\n  boot\n",
-            p->board->load, cmd);
+    if (board_preloaded(p->board)) {
+        fprintf(f,
+                "\nQEMU puts each file at its address (-device loader,file=FILE,addr=ADDRESS,"
+                "force-raw=on) and U-Boot's bootcmd is '%s'.\n",
+                cmd);
+    } else {
+        fprintf(f,
+                "\nPut these files where U-Boot's `%s` finds them, then at the U-Boot prompt:\n"
+                "  setenv bootcmd '%s'\n  saveenv   (optional)\n  boot\n",
+                p->board->load, cmd);
+    }
     if (b->lava) {
         fprintf(f, "\nBoard farm: lavacli jobs submit lava-job.yaml (files from %s)\n",
                 p->lava_url ? p->lava_url : p->out_dir);

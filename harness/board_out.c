@@ -92,6 +92,13 @@ void board_uboot_script(const struct board *b, const struct board_layout *l, con
                 l->f[i].name, l->f[i].what);
     }
     fprintf(out, "echo \"tessera: scenario %s (%s) on %s\"\n", scenario, mode, b->name);
+    if (board_preloaded(b)) {
+        fprintf(out,
+                "# QEMU's loader device put every file in RAM before U-Boot started\n"
+                "setenv fdt_high 0xffffffffffffffff\nbooti 0x%" PRIx64 " - 0x%" PRIx64 "\n",
+                hyp->addr, dtb->addr);
+        return;
+    }
     if (b->load_setup[0]) {
         fprintf(out, "%s\n", b->load_setup);
     }

@@ -77,6 +77,32 @@ static int qemu_loader(struct strvec *argv, const struct bootdtb_module *mod)
     return rc;
 }
 
+/* U-Boot as -bios, its environment in flash bank 1, and (with tftp_dir) a virtio NIC on QEMU's user
+ * network, restricted to the guest (no route out), whose DHCP server hands out 10.0.2.15 and whose
+ * TFTP server is tftp_dir: U-Boot fetches everything from there, as from a board's TFTP server. */
+static int qemu_firmware(const struct qemu_machine *m, struct strvec *argv)
+{
+    char *env = m->env ? qemu_escape(m->env) : NULL,
+         *tftp = qemu_escape(m->tftp_dir ? m->tftp_dir : ".");
+    int rc = tftp && (env || !m->env) ? 0 : -ENOMEM;
+
+    rc = rc ?: strvec_push(argv, "-bios");
+    rc = rc ?: strvec_push(argv, m->firmware);
+    if (env) {
+        rc = rc ?: strvec_push(argv, "-drive");
+        rc = rc ?: strvec_pushf(argv, "if=pflash,format=raw,unit=1,file=%s", env);
+    }
+    if (m->tftp_dir) {
+        rc = rc ?: strvec_push(argv, "-netdev");
+        rc = rc ?: strvec_pushf(argv, "user,id=net0,restrict=on,tftp=%s", tftp);
+        rc = rc ?: strvec_push(argv, "-device");
+        rc = rc ?: strvec_push(argv, "virtio-net-device,netdev=net0");
+    }
+    free(env);
+    free(tftp);
+    return rc;
+}
+
 int qemu_boot_argv(const struct qemu_machine *m, const char *hyp, const char *dtb,
                    const struct bootdtb_module *mods, size_t nmods, struct strvec *argv)
 {
@@ -94,26 +120,18 @@ int qemu_boot_argv(const struct qemu_machine *m, const char *hyp, const char *dt
         rc = strvec_push(argv, fixed[i]);
     }
     if (m->firmware) {
-        /* U-Boot loads -kernel through fw_cfg and boots it with booti; it rewrites
-         * /chosen/bootargs from -append, so the hypervisor's command line goes there too. */
-        rc = rc ?: strvec_push(argv, "-bios");
-        rc = rc ?: strvec_push(argv, m->firmware);
-        rc = rc ?: strvec_push(argv, "-append");
-        rc = rc ?: strvec_push(argv, m->append ? m->append : "");
-        if (m->env) {
-            char *file = qemu_escape(m->env);
-            rc = rc ?: file ? 0 : -ENOMEM;
-            rc = rc ?: strvec_push(argv, "-drive");
-            rc = rc ?: strvec_pushf(argv, "if=pflash,format=raw,unit=1,file=%s", file);
-            free(file);
+        rc = rc ?: qemu_firmware(m, argv);
+        for (size_t i = 0; !m->tftp_dir && i < nmods && !rc; i++) {
+            rc = qemu_loader(argv, &mods[i]); /* the board files, at their addresses */
         }
-    }
-    rc = rc ?: strvec_push(argv, "-kernel");
-    rc = rc ?: strvec_push(argv, hyp);
-    rc = rc ?: strvec_push(argv, "-dtb");
-    rc = rc ?: strvec_push(argv, dtb);
-    for (size_t i = 0; i < nmods && !rc; i++) {
-        rc = qemu_loader(argv, &mods[i]);
+    } else {
+        rc = rc ?: strvec_push(argv, "-kernel");
+        rc = rc ?: strvec_push(argv, hyp);
+        rc = rc ?: strvec_push(argv, "-dtb");
+        rc = rc ?: strvec_push(argv, dtb);
+        for (size_t i = 0; i < nmods && !rc; i++) {
+            rc = qemu_loader(argv, &mods[i]);
+        }
     }
     if (!m->realtime) {
         rc = rc ?: strvec_push(argv, "-icount");
@@ -169,17 +187,20 @@ int qemu_version(const char *qemu, char **line, struct herr *e)
     return rc;
 }
 
-int qemu_uboot_env(const char *txt, const char *bin, struct herr *e)
+int qemu_uboot_env(const char *txt, const char *bin, const char *bootcmd, struct herr *e)
 {
-    static const char text[] = "bootdelay=0\nbootcmd=" QEMU_UBOOT_BOOTCMD "\n";
-    char size[32];
+    char size[32], text[1024];
     char *argv[] = {"mkenvimage", "-s", size, "-o", (char *)bin, (char *)txt, NULL};
     struct proc_buf so = {0}, se = {0};
     char how[128];
     int status, rc;
 
     snprintf(size, sizeof(size), "0x%x", QEMU_UBOOT_ENV_SIZE);
-    if ((rc = fileio_write(txt, text, sizeof(text) - 1, e))) {
+    if ((size_t)snprintf(text, sizeof(text), "bootdelay=0\nbootcmd=%s\n", bootcmd) >=
+        sizeof(text)) {
+        return herr_set(e, -E2BIG, "U-Boot's bootcmd is longer than %zu bytes", sizeof(text) - 100);
+    }
+    if ((rc = fileio_write(txt, text, strlen(text), e))) {
         return rc;
     }
     rc = proc_capture(argv, &so, &se, &status, e);

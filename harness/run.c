@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <tessera/harness/board_bundle.h>
 #include <tessera/harness/bootdtb.h>
 #include <tessera/harness/commit.h>
 #include <tessera/harness/consolelog.h>
@@ -28,10 +29,6 @@
 #endif
 
 #define RUN_BOOTARGS "semihosting mode=%s" /* the hypervisor reads its launch mode here */
-#define RUN_UBOOT    "qemu-virt-uboot" /* QEMU virt, booted through U-Boot (Debian u-boot-qemu) */
-#ifndef TESSERA_UBOOT_BIN
-#define TESSERA_UBOOT_BIN "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
-#endif
 
 struct run_ctx {
     const struct run_opts *o;
@@ -47,6 +44,11 @@ struct run_ctx {
     struct qemu_machine qm;
     struct bootdtb boot;
     struct strvec argv;
+    struct board board;         /* qemu-virt-uboot: its board file */
+    struct board_layout layout; /* qemu-virt-uboot: where U-Boot loads each file */
+    char *board_out;            /* U-Boot platforms: OUT/board, the files U-Boot boots */
+    struct bootdtb_module preload[BOARD_FILES]; /* load = loader: what QEMU puts where */
+    size_t npreload;
     char *qemu_version;
     struct clog log;
     struct watch_result wr;
@@ -125,11 +127,21 @@ static int run_check_experiment(struct run_ctx *c)
     if (c->o->board) {
         snprintf(c->exp.platform, sizeof(c->exp.platform), "%s", c->o->board);
     }
-    if (strcmp(c->exp.platform, "qemu-virt") != 0 && strcmp(c->exp.platform, RUN_UBOOT) != 0) {
-        return herr_set(&c->err, -ENOTSUP,
-                        "%s: /experiment/platform '%s' is not supported yet (qemu-virt, "
-                        "qemu-virt-uboot)",
-                        c->o->scenario, c->exp.platform);
+    /* qemu-virt: QEMU starts the hypervisor; any other platform is a board file, and `run`
+     * boots the QEMU ones that go through U-Boot (qemu-virt-uboot, qemu-virt-uboot-tftp). */
+    if (strcmp(c->exp.platform, "qemu-virt") != 0) {
+        int rc = board_load(board_dir(), c->exp.platform, &c->board, &c->err);
+        if (rc) {
+            return herr_prefix(&c->err, rc, "%s: platform", c->o->scenario);
+        }
+        if (c->board.kind != BOARD_QEMU || !c->board.uboot) {
+            return herr_set(&c->err, -ENOTSUP,
+                            "%s: platform '%s' is %s: `tessera run` boots QEMU; write the "
+                            "board's files with `tessera board --board %s`",
+                            c->o->scenario, c->exp.platform,
+                            c->board.kind == BOARD_QEMU ? "QEMU without U-Boot" : "a real board",
+                            c->exp.platform);
+        }
     }
     if (scenario_allows_mode(&c->exp, c->o->mode)) {
         return 0;
@@ -189,26 +201,24 @@ static int run_machine(struct run_ctx *c)
     c->qm.smp = run_pcpus(c);
     c->qm.memory_mib = c->exp.memory_mib;
     c->qm.realtime = c->o->realtime;
-    if (strcmp(c->exp.platform, RUN_UBOOT) == 0) {
+    if (c->board.uboot) {
         /* The same machine, booted through U-Boot's booti as on a board (--board overrides
          * the scenario's platform). */
-        c->qm.firmware = TESSERA_UBOOT_BIN;
-        c->qm.append = c->bootargs;
+        c->qm.firmware = c->board.uboot_image;
         if (!fileio_is_file(c->qm.firmware)) {
             return herr_set(&c->err, -ENOENT,
-                            "%s not found: the qemu-virt-uboot platform needs Debian's "
-                            "u-boot-qemu (scripts/setup.sh installs it)",
-                            c->qm.firmware);
+                            "%s not found: the %s platform needs Debian's u-boot-qemu "
+                            "(scripts/setup.sh installs it)",
+                            c->qm.firmware, c->board.name);
         }
         c->uboot_env_txt = run_out_path(c, "uboot-env.txt");
         c->uboot_env = run_out_path(c, "uboot-env.bin");
-        if (!c->uboot_env_txt || !c->uboot_env) {
+        c->board_out = run_out_path(c, "board");
+        if (!c->uboot_env_txt || !c->uboot_env || !c->board_out) {
             return herr_set(&c->err, -ENOMEM, "out of memory");
         }
-        if ((rc = qemu_uboot_env(c->uboot_env_txt, c->uboot_env, &c->err))) {
-            return rc;
-        }
         c->qm.env = c->uboot_env;
+        c->qm.tftp_dir = board_preloaded(&c->board) ? NULL : c->board_out;
     }
     if (!fileio_is_file(c->hyp_path)) {
         return herr_set(&c->err, -ENOENT,
@@ -224,6 +234,51 @@ static int run_machine(struct run_ctx *c)
     return fileio_read(c->machine_dtb, &c->machine, &c->machine_len, &c->err);
 }
 
+/* qemu-virt-uboot: the files `tessera board` would write, into OUT/board, where QEMU's TFTP
+ * server hands them to U-Boot; and U-Boot's environment, whose bootcmd fetches boot.scr. */
+static int run_board_bundle(struct run_ctx *c, struct images_ctx *ic)
+{
+    struct board_bundle bb;
+    char bootcmd[512];
+    struct board_bundle_params p = {
+        .board = &c->board,
+        .scenario_name = c->scenario_name,
+        .mode = c->o->mode,
+        .machine = c->machine,
+        .machine_len = c->machine_len,
+        .scenario = c->scn,
+        .scenario_len = c->scn_len,
+        .bootargs = c->bootargs,
+        .trace_target = c->trace.on ? c->trace.dump : NULL,
+        .resolve = images_resolve,
+        .resolve_ctx = ic,
+        .hyp_path = c->hyp_path,
+        .out_dir = c->board_out,
+        .timeout_ms = c->exp.timeout_ms,
+    };
+    int rc = board_bundle_write(&p, &bb, &c->err);
+
+    if (rc) {
+        return herr_prefix(&c->err, rc, "%s", c->o->scenario);
+    }
+    c->boot = bb.boot; /* the run owns it from here */
+    c->layout = bb.layout;
+    for (int i = 0; board_preloaded(&c->board) && i < BOARD_FILES; i++) {
+        if (c->layout.f[i].size > 0) {
+            struct bootdtb_module *m = &c->preload[c->npreload++];
+            m->path = fileio_join(c->board_out, c->layout.f[i].name);
+            m->addr = c->layout.f[i].addr;
+            m->size = c->layout.f[i].size;
+            if (!m->path) {
+                return herr_set(&c->err, -ENOMEM, "out of memory");
+            }
+        }
+    }
+    board_bootcmd(&c->board, &c->layout, bootcmd, sizeof(bootcmd));
+    rc = qemu_uboot_env(c->uboot_env_txt, c->uboot_env, bootcmd, &c->err);
+    return rc ?: fileio_write(c->boot_dtb, c->boot.fdt, c->boot.size, &c->err);
+}
+
 static int run_bootdtb(struct run_ctx *c)
 {
     struct images_ctx ic = {c->scenario_dir, c->images_dir};
@@ -237,7 +292,12 @@ static int run_bootdtb(struct run_ctx *c)
         .resolve = images_resolve,
         .resolve_ctx = &ic,
     };
-    int rc = bootdtb_build(&p, &c->boot, &c->err);
+    int rc;
+
+    if (c->qm.firmware) {
+        return run_board_bundle(c, &ic);
+    }
+    rc = bootdtb_build(&p, &c->boot, &c->err);
 
     if (rc) {
         return herr_prefix(&c->err, rc, "%s", c->o->scenario);
@@ -277,7 +337,9 @@ static int run_qemu(struct run_ctx *c)
     if ((rc = run_declare(c))) {
         return rc;
     }
-    if (qemu_boot_argv(&c->qm, c->hyp_path, c->boot_dtb, c->boot.mods, c->boot.nmods, &c->argv)) {
+    if (c->qm.firmware ? qemu_boot_argv(&c->qm, NULL, NULL, c->preload, c->npreload, &c->argv)
+                       : qemu_boot_argv(&c->qm, c->hyp_path, c->boot_dtb, c->boot.mods,
+                                        c->boot.nmods, &c->argv)) {
         return herr_set(&c->err, -ENOMEM, "out of memory");
     }
     wp.argv = c->argv.v;
@@ -432,7 +494,8 @@ static void run_free(struct run_ctx *c)
 {
     char *strings[] = {c->scenario_name, c->scenario_dir, c->out_dir,       c->images_dir,
                        c->hyp_path,      c->scenario_dtb, c->machine_dtb,   c->boot_dtb,
-                       c->console_log,   c->qemu_version, c->uboot_env_txt, c->uboot_env};
+                       c->console_log,   c->qemu_version, c->uboot_env_txt, c->uboot_env,
+                       c->board_out};
 
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
         free(strings[i]);
@@ -441,6 +504,9 @@ static void run_free(struct run_ctx *c)
     free(c->machine);
     scenario_experiment_free(&c->exp);
     scenario_domains_free(&c->doms);
+    for (size_t i = 0; i < c->npreload; i++) {
+        free(c->preload[i].path);
+    }
     bootdtb_free(&c->boot);
     run_trace_free(&c->trace);
     strvec_free(&c->argv);

@@ -861,10 +861,40 @@ Test(boot, uboot, .timeout = 110)
     cr_assert_not_null(strstr(b.console, "U-Boot "), "no U-Boot banner:\n%s", b.console);
     cr_assert_not_null(strstr(b.console, "Loading Environment from Flash... OK"),
                        "U-Boot did not take the generated environment:\n%s", b.console);
+    /* U-Boot ran the generated boot.scr (as on a board), which started the hypervisor */
+    cr_assert_not_null(
+        strstr(b.console, "tessera: scenario minimal (hyperlaunch) on qemu-virt-uboot"),
+        "the board script did not run:\n%s", b.console);
+    char *scr = out_file(&b, "board/boot.scr");
+    cr_assert(fileio_is_file(scr), "%s missing", scr);
+    free(scr);
     json_t *hyp = json_object_get(b.summary, "hypervisor");
     cr_assert_gt(get_int(hyp, "firmware_ns"), 0, "U-Boot ran before the hypervisor");
     cr_assert_eq(get_int(hyp, "firmware_ns"), get_int(hyp, "entry_ns"));
     cr_assert_not_null(strstr(b.console, "] hello: "), "hello printed nothing:\n%s", b.console);
+    free(path);
+    boot_free(&b, true);
+}
+
+/* The board-farm flow on QEMU: U-Boot takes an address by DHCP, fetches boot.scr by TFTP from
+ * the run's board/ folder, and the script fetches the hypervisor, the modules and the DTB. */
+Test(boot, uboot_tftp, .timeout = 110)
+{
+    struct boot b = {0};
+    char *path = fileio_join(TESSERA_SCENARIOS, "minimal.dts");
+
+    boot_run_path(path, "--board=qemu-virt-uboot-tftp", 0, &b);
+    check_summary(b.summary, "hello");
+    cr_assert_str_eq(json_string_value(json_object_get(b.summary, "platform")),
+                     "qemu-virt-uboot-tftp");
+    cr_assert_not_null(strstr(b.console, "DHCP client bound to address 10.0.2.15"), "%s",
+                       b.console);
+    cr_assert_not_null(strstr(b.console, "Filename 'boot.scr'"), "%s", b.console);
+    cr_assert_not_null(strstr(b.console, "Filename 'modules.bin'"), "%s", b.console);
+    cr_assert_not_null(strstr(b.console, "Filename 'boot.dtb'"), "%s", b.console);
+    cr_assert_null(strstr(b.console, "tessera: cannot load"), "%s", b.console);
+    json_t *hyp = json_object_get(b.summary, "hypervisor");
+    cr_assert_eq(get_int(hyp, "firmware_ns"), get_int(hyp, "entry_ns"));
     free(path);
     boot_free(&b, true);
 }

@@ -87,18 +87,22 @@ Test(qemu, realtime_has_no_icount)
     strvec_free(&argv);
 }
 
-Test(qemu, firmware_boots_the_hypervisor_through_u_boot)
+/* qemu-virt-uboot: U-Boot with its environment, and the board files placed by the loader device;
+ * no -kernel, -dtb or -append: U-Boot's booti starts the hypervisor with the boot DTB. */
+Test(qemu, firmware_boots_the_board_files_through_u_boot)
 {
     struct qemu_machine ub = {.qemu = "qemu-system-aarch64",
                               .smp = 2,
                               .memory_mib = 1024,
                               .firmware = "u-boot.bin",
-                              .append = "semihosting mode=hyperlaunch",
                               .env = "out,1/uboot-env.bin"};
+    struct bootdtb_module files[] = {{.path = "b/tessera.bin", .addr = 0x40200000},
+                                     {.path = "b/boot.scr", .addr = 0x40800000}};
     struct strvec argv = STRVEC_INIT;
     size_t bios = 0;
+    char *s;
 
-    cr_assert_eq(qemu_boot_argv(&ub, "hyp.bin", "boot.dtb", NULL, 0, &argv), 0);
+    cr_assert_eq(qemu_boot_argv(&ub, NULL, NULL, files, 2, &argv), 0);
     for (size_t i = 0; i < argv.n; i++) {
         if (strcmp(argv.v[i], "-bios") == 0) {
             bios = i;
@@ -106,11 +110,38 @@ Test(qemu, firmware_boots_the_hypervisor_through_u_boot)
     }
     cr_assert_gt(bios, 0, "no -bios in the command line");
     cr_assert_str_eq(argv.v[bios + 1], "u-boot.bin");
-    cr_assert_str_eq(argv.v[bios + 2], "-append");
-    cr_assert_str_eq(argv.v[bios + 3], "semihosting mode=hyperlaunch");
-    cr_assert_str_eq(argv.v[bios + 4], "-drive");
-    cr_assert_str_eq(argv.v[bios + 5], "if=pflash,format=raw,unit=1,file=out,,1/uboot-env.bin");
-    cr_assert_str_eq(argv.v[bios + 6], "-kernel");
+    cr_assert_str_eq(argv.v[bios + 2], "-drive");
+    cr_assert_str_eq(argv.v[bios + 3], "if=pflash,format=raw,unit=1,file=out,,1/uboot-env.bin");
+    cr_assert_str_eq(argv.v[bios + 4], "-device");
+    cr_assert_str_eq(argv.v[bios + 5], "loader,file=b/tessera.bin,addr=0x40200000,force-raw=on");
+    cr_assert_str_eq(argv.v[bios + 7], "loader,file=b/boot.scr,addr=0x40800000,force-raw=on");
+    s = strvec_join(&argv, " ");
+    cr_assert_null(strstr(s, "-kernel"), "%s", s);
+    cr_assert_null(strstr(s, "-dtb"), "%s", s);
+    cr_assert_null(strstr(s, "-netdev"), "%s", s);
+    free(s);
+    strvec_free(&argv);
+}
+
+/* qemu-virt-uboot-tftp: a NIC on QEMU's user network whose TFTP server is the board folder. */
+Test(qemu, firmware_fetches_the_board_files_over_tftp)
+{
+    struct qemu_machine ub = {.qemu = "qemu-system-aarch64",
+                              .smp = 1,
+                              .memory_mib = 1024,
+                              .firmware = "u-boot.bin",
+                              .tftp_dir = "out/board"};
+    struct bootdtb_module files[] = {{.path = "b/tessera.bin", .addr = 0x40200000}};
+    struct strvec argv = STRVEC_INIT;
+    char *s;
+
+    cr_assert_eq(qemu_boot_argv(&ub, NULL, NULL, files, 1, &argv), 0);
+    s = strvec_join(&argv, " ");
+    cr_assert_not_null(strstr(s, "-bios u-boot.bin -netdev user,id=net0,restrict=on,"
+                                 "tftp=out/board -device virtio-net-device,netdev=net0"),
+                       "%s", s);
+    cr_assert_null(strstr(s, "loader"), "U-Boot fetches the files itself: %s", s);
+    free(s);
     strvec_free(&argv);
 }
 
@@ -139,13 +170,13 @@ Test(qemu, uboot_environment_image)
 
     cr_assert_not_null(mkdtemp(dir));
     char *txt = fileio_join(dir, "env.txt"), *bin = fileio_join(dir, "env.bin");
-    cr_assert_eq(qemu_uboot_env(txt, bin, &e), 0, "%s", e.msg);
+    cr_assert_eq(qemu_uboot_env(txt, bin, "source 0x40800000", &e), 0, "%s", e.msg);
     cr_assert_eq(fileio_read(bin, (void **)&buf, &len, &e), 0, "%s", e.msg);
     cr_assert_eq(len, QEMU_UBOOT_FLASH_SIZE);
     crc = buf[0] | buf[1] << 8 | buf[2] << 16 | (uint32_t)buf[3] << 24;
     cr_assert_eq(crc, crc32_of(buf + 4, QEMU_UBOOT_ENV_SIZE - 4));
     cr_assert_str_eq((char *)buf + 4, "bootdelay=0");
-    cr_assert_str_eq((char *)buf + 4 + strlen("bootdelay=0") + 1, "bootcmd=" QEMU_UBOOT_BOOTCMD);
+    cr_assert_str_eq((char *)buf + 4 + strlen("bootdelay=0") + 1, "bootcmd=source 0x40800000");
     free(buf);
     remove(txt);
     remove(bin);

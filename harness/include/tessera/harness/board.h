@@ -43,6 +43,9 @@ int board_parse(const char *text, const char *file, struct board *b, struct herr
 int board_load(const char *dir, const char *name, struct board *b, struct herr *e);
 /* The directory of the shipped board files (the source tree's harness/boards). */
 const char *board_dir(void);
+/* load = loader: QEMU's loader device puts every file in RAM before U-Boot starts, so the
+ * script loads nothing (qemu-virt-uboot). */
+bool board_preloaded(const struct board *b);
 /* What this hypervisor build cannot drive on the board (GIC version, console UART), as one
  * sentence in buf; false when nothing. */
 bool board_limits(const struct board *b, char *buf, size_t len);

@@ -18,13 +18,16 @@ struct qemu_machine {
     unsigned memory_mib;
     bool realtime;        /* no -icount: QEMU's clock follows the host (multi-threaded TCG) */
     const char *firmware; /* -bios image (U-Boot) that boots the hypervisor; NULL: QEMU does */
-    const char *append;   /* with firmware: the command line it puts in /chosen/bootargs */
     const char *env;      /* with firmware: its environment image (qemu_uboot_env), flash bank 1 */
+    const char *tftp_dir; /* with firmware: served by QEMU's user network (DHCP and TFTP) */
 };
 
 /* argv that makes QEMU write the machine's DTB to out and exit. */
 int qemu_dumpdtb_argv(const struct qemu_machine *m, const char *out, struct strvec *argv);
-/* argv that boots hyp with dtb and loads every module at its address. */
+/* argv that boots hyp with dtb and loads every module at its address. With firmware: argv that
+ * starts U-Boot with its environment, and either a network whose TFTP server is tftp_dir (U-Boot
+ * fetches every file itself; hyp, dtb and mods are unused) or, without tftp_dir, mods (the
+ * board's files) placed by QEMU's loader device. */
 int qemu_boot_argv(const struct qemu_machine *m, const char *hyp, const char *dtb,
                    const struct bootdtb_module *mods, size_t nmods, struct strvec *argv);
 /* Runs the dumpdtb command line; on failure e holds QEMU's stderr. */
@@ -32,16 +35,12 @@ int qemu_dumpdtb(const struct qemu_machine *m, const char *out, struct herr *e);
 /* The first line of `qemu --version` (new string). */
 int qemu_version(const char *qemu, char **line, struct herr *e);
 /* U-Boot on QEMU virt: its environment lives in flash bank 1 (64 MiB; the environment is its
- * first 256 KiB). The one qemu-virt-uboot uses boots at once: bootdelay=0, and bootcmd loads
- * QEMU's -kernel through fw_cfg to QEMU_UBOOT_KERNEL and starts it with booti and the DTB
- * U-Boot was given (-dtb). */
-#define QEMU_UBOOT_KERNEL     0x40400000
+ * first 256 KiB). */
 #define QEMU_UBOOT_ENV_SIZE   0x40000
 #define QEMU_UBOOT_FLASH_SIZE (64u << 20)
-#define QEMU_UBOOT_BOOTCMD    "qfw load 0x40400000 0x44000000 && booti 0x40400000 - ${fdtcontroladdr}"
-/* Writes that environment as text to txt and as a flash image to bin (with mkenvimage from
- * Debian's u-boot-tools). */
-int qemu_uboot_env(const char *txt, const char *bin, struct herr *e);
+/* Writes an environment that boots at once (bootdelay=0) with bootcmd, as text to txt and as a
+ * flash image to bin (with mkenvimage from Debian's u-boot-tools). */
+int qemu_uboot_env(const char *txt, const char *bin, const char *bootcmd, struct herr *e);
 /* A value for a QEMU -device option: commas doubled, as QEMU's option parser requires. */
 char *qemu_escape(const char *value);
 
