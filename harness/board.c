@@ -203,23 +203,39 @@ int board_parse(const char *text, const char *file, struct board *b, struct herr
     return rc ? rc : board_check(b, seen, file, e);
 }
 
-/* "qemu-virt, qemu-virt-uboot, rpi4, zcu102": the boards dir has, sorted. */
+/* "qemu-virt, qemu-virt-uboot, rpi4, zcu102": the boards dir has, sorted by name. */
+static int board_name_order(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void board_list(const char *dir, char *buf, size_t len)
 {
     struct dirent **ents = NULL;
-    int n = scandir(dir, &ents, NULL, alphasort);
-    size_t used = 0;
+    int n = scandir(dir, &ents, NULL, NULL);
+    char **names = n > 0 ? calloc((size_t)n, sizeof(*names)) : NULL;
+    size_t used = 0, k = 0;
 
     buf[0] = '\0';
     for (int i = 0; i < n; i++) {
         size_t l = strlen(ents[i]->d_name);
-        if (l > 5 && !strcmp(ents[i]->d_name + l - 5, ".conf") && used + l < len) {
-            used += (size_t)snprintf(buf + used, len - used, "%s%.*s", used ? ", " : "",
-                                     (int)(l - 5), ents[i]->d_name);
+        if (names && l > 5 && !strcmp(ents[i]->d_name + l - 5, ".conf")) {
+            ents[i]->d_name[l - 5] = '\0';
+            names[k++] = ents[i]->d_name;
         }
+    }
+    if (names) {
+        qsort(names, k, sizeof(*names), board_name_order);
+    }
+    for (size_t i = 0; i < k && used < len; i++) {
+        int w = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", names[i]);
+        used += w > 0 ? (size_t)w : 0;
+    }
+    for (int i = 0; i < n; i++) {
         free(ents[i]);
     }
     free(ents);
+    free(names);
 }
 
 int board_load(const char *dir, const char *name, struct board *b, struct herr *e)

@@ -98,14 +98,23 @@ Test(run, refuses_a_mode_the_scenario_does_not_list)
     free(err);
 }
 
-Test(run, refuses_other_platforms)
+Test(run, refuses_real_boards_and_unknown_platforms)
 {
     char *err;
 
     cr_assert_eq(
         run("/dts-v1/; / { experiment { platform = \"zcu102\"; }; };", "hyperlaunch", NULL, &err),
         RUN_EXIT_USAGE);
-    cr_assert_not_null(strstr(err, "platform 'zcu102' is not supported yet"), "%s", err);
+    cr_assert_not_null(strstr(err, "platform 'zcu102' is a real board: `tessera run` boots QEMU; "
+                                   "write the board's files with `tessera board --board zcu102`"),
+                       "%s", err);
+    free(err);
+    cr_assert_eq(
+        run("/dts-v1/; / { experiment { platform = \"vax\"; }; };", "hyperlaunch", NULL, &err),
+        RUN_EXIT_USAGE);
+    cr_assert_not_null(strstr(err, "unknown board 'vax'"), "%s", err);
+    cr_assert_not_null(strstr(err, "qemu-virt-uboot, qemu-virt-uboot-tftp, rpi4, zcu102"), "%s",
+                       err);
     free(err);
 }
 
