@@ -257,7 +257,9 @@ int board_load(const char *dir, const char *name, struct board *b, struct herr *
     if ((rc = fileio_read(file, &text, &len, e))) {
         return rc;
     }
-    rc = board_parse(text, file, b, e);
+    char *s = strndup(text, len); /* fileio_read does not end it with a NUL */
+    rc = s ? board_parse(s, file, b, e) : herr_set(e, -ENOMEM, "out of memory");
+    free(s);
     if (rc == 0 && strcmp(b->name, name)) {
         rc = herr_set(e, -EINVAL, "%s: name: '%s', but the file is called %s.conf", file, b->name,
                       name);
