@@ -45,6 +45,7 @@ bench: build
 	sh bench/hyperlaunch.sh $(TESSERA)
 	sh bench/modes.sh $(TESSERA)
 	sh bench/trace-overhead.sh $(TESSERA)
+	sh bench/latency.sh $(TESSERA)
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i

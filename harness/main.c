@@ -41,42 +41,43 @@ static void main_usage(FILE *out)
 
 static void main_run_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: tessera run SCENARIO --mode MODE [OPTIONS]\n"
-            "\n"
-            "Compiles SCENARIO (a .dts manifest) with dtc, validates its manifest, builds the\n"
-            "boot DTB from QEMU's virt machine DTB, boots the hypervisor under QEMU (icount: one\n"
-            "instruction per ns) and parses its console. Writes to DIR: scenario.dtb,\n"
-            "machine.dtb, boot.dtb, console.log, summary.json, report.md and the hypervisor's\n"
-            "trace: trace.dump, converted to trace.ctf/ (CTF), trace.json (Perfetto) and\n"
-            "trace-stats.txt.\n"
-            "\n"
-            "options:\n"
-            "  -m, --mode MODE       launch mode: hyperlaunch or dom0 (bootdomain comes later);\n"
-            "                        it must be listed in the scenario's /experiment/modes\n"
-            "  -o, --out DIR         results directory (default tessera-out/SCENARIO-MODE)\n"
-            "      --qemu PATH       QEMU program (default qemu-system-aarch64 from PATH)\n"
-            "      --images DIR      where guest images are looked up after the scenario's\n"
-            "                        directory, and tessera.bin (default %s)\n"
-            "      --hypervisor FILE hypervisor image (default IMAGES/tessera.bin)\n"
-            "      --smp N           number of pCPUs (default /experiment/cpus)\n"
-            "      --board NAME      qemu-virt (QEMU starts the hypervisor), qemu-virt-uboot (U-Boot\n"
-            "                        runs the board script and booti, as on a board) or\n"
-            "                        qemu-virt-uboot-tftp (the same over DHCP/TFTP); U-Boot's\n"
-            "                        time is firmware_ns; default /experiment/platform\n"
-            "      --timeout-ms N    wall-clock limit (default /experiment/timeout-ms, else "
-            "30000)\n"
-            "      --skip-check      boot even if the host-side manifest check fails, to see the\n"
-            "                        hypervisor refuse it\n"
-            "      --trace-kib N     KiB of trace buffer per pCPU (default 128)\n"
-            "      --no-trace        no trace dump (and no trace outputs)\n"
-            "  -q, --quiet           no progress lines on stderr\n"
-            "  -h, --help            this help\n"
-            "\n"
-            "exit status: 0 if QEMU exited 0, the hypervisor printed 'exit status=0', every\n"
-            "domain of the manifest became ready and the trace was collected; 1 if the run\n"
-            "failed; 2 on usage, setup or manifest errors\n",
-            TESSERA_IMAGE_DIR);
+    fprintf(
+        out,
+        "usage: tessera run SCENARIO --mode MODE [OPTIONS]\n"
+        "\n"
+        "Compiles SCENARIO (a .dts manifest) with dtc, validates its manifest, builds the\n"
+        "boot DTB from QEMU's virt machine DTB, boots the hypervisor under QEMU (icount: one\n"
+        "instruction per ns) and parses its console. Writes to DIR: scenario.dtb,\n"
+        "machine.dtb, boot.dtb, console.log, summary.json, report.md and the hypervisor's\n"
+        "trace: trace.dump, converted to trace.ctf/ (CTF), trace.json (Perfetto) and\n"
+        "trace-stats.txt.\n"
+        "\n"
+        "options:\n"
+        "  -m, --mode MODE       launch mode: hyperlaunch or dom0 (bootdomain comes later);\n"
+        "                        it must be listed in the scenario's /experiment/modes\n"
+        "  -o, --out DIR         results directory (default tessera-out/SCENARIO-MODE)\n"
+        "      --qemu PATH       QEMU program (default qemu-system-aarch64 from PATH)\n"
+        "      --images DIR      where guest images are looked up after the scenario's\n"
+        "                        directory, and tessera.bin (default %s)\n"
+        "      --hypervisor FILE hypervisor image (default IMAGES/tessera.bin)\n"
+        "      --smp N           number of pCPUs (default /experiment/cpus)\n"
+        "      --board NAME      qemu-virt (QEMU starts the hypervisor), qemu-virt-uboot (U-Boot\n"
+        "                        runs the board script and booti, as on a board) or\n"
+        "                        qemu-virt-uboot-tftp (the same over DHCP/TFTP); U-Boot's\n"
+        "                        time is firmware_ns; default /experiment/platform\n"
+        "      --timeout-ms N    wall-clock limit (default /experiment/timeout-ms, else "
+        "30000)\n"
+        "      --skip-check      boot even if the host-side manifest check fails, to see the\n"
+        "                        hypervisor refuse it\n"
+        "      --trace-kib N     KiB of trace buffer per pCPU (default 128)\n"
+        "      --no-trace        no trace dump (and no trace outputs)\n"
+        "  -q, --quiet           no progress lines on stderr\n"
+        "  -h, --help            this help\n"
+        "\n"
+        "exit status: 0 if QEMU exited 0, the hypervisor printed 'exit status=0', every\n"
+        "domain of the manifest became ready and the trace was collected; 1 if the run\n"
+        "failed; 2 on usage, setup or manifest errors\n",
+        TESSERA_IMAGE_DIR);
 }
 
 static void main_check_usage(FILE *out)
@@ -137,7 +138,8 @@ enum {
     {"hypervisor", required_argument, NULL, MAIN_OPT_HYPERVISOR},     \
     {"board", required_argument, NULL, MAIN_OPT_BOARD},               \
     {"timeout-ms", required_argument, NULL, MAIN_OPT_TIMEOUT},        \
-    {"no-trace", no_argument, NULL, MAIN_OPT_NO_TRACE}
+    {"no-trace", no_argument, NULL, MAIN_OPT_NO_TRACE},                \
+    {"trace-kib", required_argument, NULL, MAIN_OPT_TRACE_KIB}
 /* clang-format on */
 
 /* The options `run` and `compare` share (compare passes them to every run). Returns 0, or
@@ -162,6 +164,8 @@ static int main_per_run_option(const char *cmd, int opt, struct run_opts *o)
     case MAIN_OPT_NO_TRACE:
         o->no_trace = true;
         return 0;
+    case MAIN_OPT_TRACE_KIB:
+        return main_number(cmd, "--trace-kib", optarg, &o->trace_kib);
     default:
         return -EINVAL;
     }
@@ -189,8 +193,6 @@ static int main_run_option(int opt, void *opts)
     case MAIN_OPT_SKIP_CHECK:
         o->skip_check = true;
         return 0;
-    case MAIN_OPT_TRACE_KIB:
-        return main_number("run", "--trace-kib", optarg, &o->trace_kib);
     default:
         return main_per_run_option("run", opt, o);
     }
@@ -237,7 +239,6 @@ static int main_run(int argc, char **argv)
         MAIN_PER_RUN_LONGOPTS,
         {"smp", required_argument, NULL, MAIN_OPT_SMP},
         {"skip-check", no_argument, NULL, MAIN_OPT_SKIP_CHECK},
-        {"trace-kib", required_argument, NULL, MAIN_OPT_TRACE_KIB},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -324,6 +325,7 @@ static void main_compare_usage(FILE *out)
             "                        its firmware_ns)\n"
             "      --timeout-ms N    wall-clock limit per run (default /experiment/timeout-ms)\n"
             "      --no-trace        no trace dump in the runs\n"
+            "      --trace-kib N     KiB of trace buffer per pCPU in every run (default 128)\n"
             "  -q, --quiet           no progress lines on stderr\n"
             "  -h, --help            this help\n"
             "\n"
@@ -383,6 +385,10 @@ static int main_compare(int argc, char **argv)
 
     if (rc >= 0) {
         return rc;
+    }
+    if (o.run.no_trace && o.run.trace_kib) {
+        fprintf(stderr, "tessera compare: --trace-kib sizes the trace, which --no-trace turns off\n");
+        return RUN_EXIT_USAGE;
     }
     o.scenario = argv[optind];
     return compare_command(&o);

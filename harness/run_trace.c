@@ -242,16 +242,23 @@ static bool run_trace_views(struct run_trace *t, const struct trace_data *d)
     return ok;
 }
 
-/* The trace's latency pairs as series of m: "hypercall" and "irq_forward" per domain. */
+/* The trace's latency pairs as series of m: "hypercall" and "irq_forward" per domain; none when
+ * the trace lost records. */
 static int run_trace_latency(const struct trace_data *d, struct metrics *m)
 {
     static const char *const series[] = {
         [TRACE_PAIR_HYPERCALL] = "hypercall", [TRACE_PAIR_IRQ_FORWARD] = "irq_forward"};
-    struct trace_pairs *p = calloc(1, sizeof(*p));
+    struct trace_pairs *p;
+    const struct trace_record **all;
     size_t n;
-    const struct trace_record **all = trace_data_merge(d, &n);
-    int rc = p && all ? 0 : -ENOMEM;
+    int rc;
 
+    if (d->lost > 0) {
+        return 0; /* pairs across a gap would be wrong, and the samples biased */
+    }
+    p = calloc(1, sizeof(*p));
+    all = trace_data_merge(d, &n);
+    rc = p && all ? 0 : -ENOMEM;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         struct trace_pair pair;
         char fallback[24];
