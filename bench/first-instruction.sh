@@ -25,6 +25,7 @@ for run in smp1 smp4 uboot-smp1; do
     table="$table| $smp | $board | $firmware | $entry | $init | $first | $ready |
 "
     rm -f "$dir"/*.dtb "$dir"/uboot-env.bin # inputs every run rebuilds; the summary and console log are the result
+    rm -f "$dir"/board/*.bin "$dir"/board/*.dtb "$dir"/board/*.scr # keep the U-Boot script text and board.txt
 done
 qemu=$(qemu-system-aarch64 --version | head -n 1)
 commit=$("$tessera" --version | cut -d" " -f2) # the commit the harness was built from
