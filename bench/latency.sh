@@ -18,7 +18,7 @@ for s in faults passthrough; do
     "$tessera" run "scenarios/$s.dts" --mode hyperlaunch --out "$out/$s" --quiet --no-trace >/dev/null
 done
 rm -f "$out"/*.dtb "$out"/*/*.dtb "$out"/*/*/*.dtb "$out"/*.gp "$out"/*.dat
-rm -rf "$out"/*/run-*/trace.ctf "$out"/*/run-2
+rm -rf "$out"/*/run-*/trace.ctf "$out"/*/run-*/trace.dump "$out"/*/run-*/trace.json "$out"/*/run-2
 sum=$out/hyperlaunch/run-1/summary.json
 row() { # DOMAIN SERIES
     jq -r --arg d "$1" --arg s "$2" '.latency[] | select(.domain == $d and .series == $s) |
