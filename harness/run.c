@@ -434,7 +434,7 @@ static int run_write_report(struct run_ctx *c, const struct summary_input *si)
 static bool run_results_trace(struct run_ctx *c, struct strvec *reasons)
 {
     bool ended = !c->wr.timed_out && WIFEXITED(c->wr.status) && !c->log.fatal;
-    bool ok = run_trace_collect(&c->trace, &c->log, &c->log.metrics, ended, reasons);
+    bool ok = run_trace_collect(&c->trace, &c->log, ended, reasons);
     json_t *lost = c->trace.result ? json_object_get(c->trace.result, "lost") : NULL;
 
     if (!c->o->quiet && json_integer_value(lost) > 0) {

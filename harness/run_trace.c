@@ -9,6 +9,7 @@
 
 #include <tessera/harness/fileio.h>
 #include <tessera/harness/run_trace.h>
+#include <tessera/harness/timeline.h>
 #include <tessera/harness/trace_cmd.h>
 
 static const char *const run_trace_files[] = {RUN_TRACE_DUMP, RUN_TRACE_CTF, RUN_TRACE_PERFETTO,
@@ -282,7 +283,7 @@ static int run_trace_latency(const struct trace_data *d, struct metrics *m)
 }
 
 /* A dump that loaded: statistics, summary, CTF and Perfetto. */
-static bool run_trace_convert(struct run_trace *t, const struct trace_data *d, struct metrics *m,
+static bool run_trace_convert(struct run_trace *t, const struct trace_data *d, struct clog *log,
                               bool explain, struct strvec *reasons)
 {
     struct trace_report r;
@@ -296,7 +297,8 @@ static bool run_trace_convert(struct run_trace *t, const struct trace_data *d, s
     } else {
         return run_trace_fail(t, explain, reasons, "%s", e.msg);
     }
-    if (run_trace_latency(d, m)) {
+    timeline_from_trace(d, log);
+    if (run_trace_latency(d, &log->metrics)) {
         return run_trace_fail(t, explain, reasons, "out of memory pairing latencies");
     }
     if (!run_trace_views(t, d)) {
@@ -306,8 +308,7 @@ static bool run_trace_convert(struct run_trace *t, const struct trace_data *d, s
     return true;
 }
 
-bool run_trace_collect(struct run_trace *t, const struct clog *log, struct metrics *m, bool explain,
-                       struct strvec *reasons)
+bool run_trace_collect(struct run_trace *t, struct clog *log, bool explain, struct strvec *reasons)
 {
     struct trace_data d;
     struct trace_err e;
@@ -318,7 +319,7 @@ bool run_trace_collect(struct run_trace *t, const struct clog *log, struct metri
         return true;
     }
     if (fileio_is_file(t->dump) && trace_data_load(t->dump, &d, &e) == 0) {
-        ok = run_trace_convert(t, &d, m, explain, reasons);
+        ok = run_trace_convert(t, &d, log, explain, reasons);
         trace_data_free(&d);
         return ok;
     }

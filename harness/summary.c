@@ -283,6 +283,7 @@ static bool summary_body(json_t *j, const struct summary_input *in)
            summary_set(j, "domains", summary_domains(in)) &&
            summary_set(j, "not_in_mode", summary_not_in_mode(in)) &&
            summary_set(j, "all_ready_ns", summary_ns(summary_all_ready(in))) &&
+           summary_set(j, "timeline", json_string(in->log->timeline_trace ? "trace" : "console")) &&
            summary_set(j, "isolation", summary_isolation(in->log)) &&
            summary_set(j, "latency", metrics_latency_json(&in->log->metrics)) &&
            summary_set(j, "trace", in->trace ? json_incref(in->trace) : json_null()) &&

@@ -10,6 +10,7 @@
 #include <tessera/arch_host.h>
 #include <tessera/harness/fileio.h>
 #include <tessera/harness/run_trace.h>
+#include <tessera/harness/timeline.h>
 #include <tessera/trace.h>
 #include <tessera/trace_dump.h>
 
@@ -84,7 +85,7 @@ Test(run_trace, off_passes_nothing_and_collects_nothing)
     cr_assert_eq(run_trace_prepare(&t, dir, false, 0, &e), 0, "%s", e.msg);
     cr_assert_eq(run_trace_bootargs(&t, buf, sizeof(buf)), 0);
     cr_assert_str_eq(buf, "semihosting mode=hyperlaunch");
-    cr_assert(run_trace_collect(&t, &log, &log.metrics, true, &reasons));
+    cr_assert(run_trace_collect(&t, &log, true, &reasons));
     cr_assert_null(t.result);
     cr_assert_eq(reasons.n, 0);
 }
@@ -141,7 +142,7 @@ Test(run_trace, a_missing_dump_is_a_reason_with_the_hypervisors_words)
     prepare(0);
     feed("[0.000001000] hyp: exit status=0");
     feed("[0.000002000] hyp: trace not written: the host refused to open /x");
-    cr_assert_not(run_trace_collect(&t, &log, &log.metrics, true, &reasons));
+    cr_assert_not(run_trace_collect(&t, &log, true, &reasons));
     cr_assert_eq(reasons.n, 1);
     cr_assert_not_null(strstr(reasons.v[0], "trace: no dump at "), "%s", reasons.v[0]);
     cr_assert_not_null(strstr(reasons.v[0], "the hypervisor said 'trace not written: the host "
@@ -155,7 +156,7 @@ Test(run_trace, a_missing_dump_is_a_reason_with_the_hypervisors_words)
 Test(run_trace, a_missing_dump_after_a_timeout_is_no_extra_reason)
 {
     prepare(0);
-    cr_assert_not(run_trace_collect(&t, &log, &log.metrics, false, &reasons));
+    cr_assert_not(run_trace_collect(&t, &log, false, &reasons));
     cr_assert_eq(reasons.n, 0);
     cr_assert_not_null(strstr(error_of(), "the hypervisor did not say why"), "%s", error_of());
 }
@@ -164,7 +165,7 @@ Test(run_trace, a_bad_dump_is_a_reason)
 {
     prepare(0);
     free(th_write(dir, "trace.dump", "TSRTRACE and then nothing", 25));
-    cr_assert_not(run_trace_collect(&t, &log, &log.metrics, true, &reasons));
+    cr_assert_not(run_trace_collect(&t, &log, true, &reasons));
     cr_assert_eq(reasons.n, 1);
     cr_assert_not_null(strstr(reasons.v[0], "trace: the dump is unreadable: "), "%s", reasons.v[0]);
 }
@@ -192,8 +193,10 @@ static void write_dump(void)
     trace_dump_set_domain(1, "rt");
     TRACE(boot_phase, TRACE_BOOT_ENTRY, 0);
     TRACE(dom_create, 1, 1, 2048);
+    TRACE(boot_phase, TRACE_BOOT_INIT_DONE, 0);
     arch_host_set_cpu(1);
     arch_host_set_counter(100, 62500000);
+    TRACE(boot_dom_step, 1, TRACE_DOM_STEP_FIRST_ENTRY, 0x40000000);
     TRACE(sched_switch, 1, TRACE_IDLE, TRACE_DV(1, 0), TRACE_SWITCH_START);
     TRACE(hc_entry, TRACE_DV(1, 0), 0xc6000001, 0, 0);
     arch_host_set_counter(200, 62500000);
@@ -203,6 +206,10 @@ static void write_dump(void)
     arch_host_set_counter(310, 62500000);
     TRACE(irq_inject, TRACE_DV(1, 0), 34);
     TRACE(irq_phys, 26); /* the hypervisor's own timer: never injected, never paired */
+    arch_host_set_counter(400, 62500000);
+    TRACE(dom_ready, 1, 0);
+    arch_host_set_counter(500, 62500000);
+    TRACE(dom_ready, 1, 0); /* a second ready (after a restart): the first counts */
     cr_assert_not_null(f);
     cr_assert_eq(trace_dump(dump_out, f), 0);
     cr_assert_eq(fclose(f), 0);
@@ -218,13 +225,13 @@ Test(run_trace, a_dump_is_converted_and_summarised)
 {
     prepare(0);
     write_dump();
-    cr_assert(run_trace_collect(&t, &log, &log.metrics, true, &reasons), "%s", error_of());
+    cr_assert(run_trace_collect(&t, &log, true, &reasons), "%s", error_of());
     cr_assert_eq(reasons.n, 0);
-    cr_assert_eq(json_integer_value(json_object_get(t.result, "events")), 8);
+    cr_assert_eq(json_integer_value(json_object_get(t.result, "events")), 12);
     cr_assert_eq(json_integer_value(json_object_get(t.result, "lost")), 0);
     cr_assert_eq(json_integer_value(json_object_get(t.result, "counter_hz")), 62500000);
     cr_assert_eq(json_integer_value(json_object_get(t.result, "cpus")), 2);
-    cr_assert_eq(count_at("per_class", "boot"), 1);
+    cr_assert_eq(count_at("per_class", "boot"), 3);
     cr_assert_eq(count_at("per_class", "hypercall"), 2);
     cr_assert_eq(count_at("per_class", "irq"), 3);
     cr_assert_eq(count_at("per_class", "timer"), 0, "every class is listed");
@@ -243,7 +250,7 @@ Test(run_trace, latency_pairs_become_series_of_their_domain)
 
     prepare(0);
     write_dump();
-    cr_assert(run_trace_collect(&t, &log, &log.metrics, true, &reasons), "%s", error_of());
+    cr_assert(run_trace_collect(&t, &log, true, &reasons), "%s", error_of());
     hc = metrics_series(&log.metrics, "rt", "hypercall");
     irq = metrics_series(&log.metrics, "rt", "irq_forward");
     cr_assert(hc && irq);
@@ -263,12 +270,43 @@ Test(run_trace, a_failed_output_is_a_reason_and_the_rest_is_kept)
     prepare(0);
     write_dump();
     cr_assert_eq(fileio_mkdirs(blocker, &e), 0, "%s", e.msg); /* trace.json is a directory */
-    cr_assert_not(run_trace_collect(&t, &log, &log.metrics, true, &reasons));
+    cr_assert_not(run_trace_collect(&t, &log, true, &reasons));
     cr_assert_eq(reasons.n, 1);
     cr_assert_not_null(strstr(reasons.v[0], "trace: Perfetto: "), "%s", reasons.v[0]);
-    cr_assert_eq(json_integer_value(json_object_get(t.result, "events")), 8);
+    cr_assert_eq(json_integer_value(json_object_get(t.result, "events")), 12);
     cr_assert_str_eq(json_string_value(json_object_get(t.result, "ctf")), "trace.ctf");
     cr_assert(json_is_null(json_object_get(t.result, "perfetto")));
     cr_assert_str_eq(json_string_value(json_object_get(t.result, "stats")), "trace-stats.txt");
     free(blocker);
+}
+
+/* The boot timeline from a recorded trace: the records' own times replace the console's, the
+ * first of each kind counting; summary.json says where they came from. */
+Test(run_trace, the_timeline_comes_from_a_complete_trace)
+{
+    const struct clog_domain *rt;
+    struct clog_note n;
+
+    prepare(0);
+    write_dump();
+    cr_assert_eq(clog_feed(&log, "[0.000100000] hyp: dom rt created id=1", &n), 0);
+    cr_assert_eq(clog_feed(&log, "[0.000900000] hyp: dom rt ready", &n), 0);
+    cr_assert(run_trace_collect(&t, &log, true, &reasons), "%s", error_of());
+    rt = &log.dom[clog_find(&log, "rt")];
+    cr_assert(log.timeline_trace);
+    cr_assert_eq(rt->created_ns, 0, "dom_create at counter 0, not the console's 100000");
+    cr_assert_eq(log.init_done_ns, 0);
+    cr_assert_eq(rt->first_instr_ns, 1600, "first_entry at tick 100");
+    cr_assert_eq(rt->ready_ns, 6400, "the first dom_ready (tick 400), not the second");
+}
+
+Test(run_trace, a_trace_that_lost_records_leaves_the_console_timeline)
+{
+    struct trace_data d = {.counter_hz = 62500000, .lost = 1};
+    struct clog_note n;
+
+    cr_assert_eq(clog_feed(&log, "[0.000100000] hyp: dom rt created id=1", &n), 0);
+    cr_assert_eq(timeline_from_trace(&d, &log), 0);
+    cr_assert_not(log.timeline_trace);
+    cr_assert_eq(log.dom[clog_find(&log, "rt")].created_ns, 100000);
 }

@@ -101,10 +101,10 @@ static const char *str_at(json_t *obj, const char *key)
 
 Test(summary, has_every_contract_field)
 {
-    static const char *const keys[] = {"scenario",     "mode",       "platform",   "timing",
-                                       "counter_hz",   "provenance", "hypervisor", "domains",
-                                       "all_ready_ns", "isolation",  "latency",    "trace",
-                                       "exit_status",  "verdict",    "reasons",    NULL};
+    static const char *const keys[] = {
+        "scenario",    "mode",    "platform",     "timing",    "counter_hz", "provenance",
+        "hypervisor",  "domains", "all_ready_ns", "isolation", "latency",    "trace",
+        "exit_status", "verdict", "reasons",      "timeline",  NULL};
     struct summary_input in = input(false);
     json_t *j;
 
@@ -120,6 +120,7 @@ Test(summary, has_every_contract_field)
     cr_assert_str_eq(str_at(j, "platform"), "qemu-virt");
     cr_assert_str_eq(str_at(j, "timing"), "icount");
     cr_assert_eq(int_at(j, "counter_hz"), 62500000);
+    cr_assert_str_eq(str_at(j, "timeline"), "console", "no trace: the console's times");
     cr_assert_eq(int_at(json_object_get(j, "isolation"), "probes"), 0);
     cr_assert(json_is_array(json_object_get(j, "latency")));
     cr_assert_eq(json_array_size(json_object_get(j, "latency")), 0);

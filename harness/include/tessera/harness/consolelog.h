@@ -74,6 +74,7 @@ struct clog {
     struct clog_tail hyp_tail;
     struct clog_tail other_tail; /* lines without a valid prefix */
     struct metrics metrics;      /* `lat` and `isolation` lines of the domains */
+    bool timeline_trace;         /* the milestones' times came from the trace (timeline.h) */
 };
 
 enum clog_event {

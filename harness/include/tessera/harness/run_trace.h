@@ -41,10 +41,11 @@ int run_trace_bootargs(const struct run_trace *t, char *buf, size_t len);
 /* After the run: loads the dump, writes trace.ctf/, trace.json and trace-stats.txt, and builds
  * t->result. A missing or invalid dump, or an output that failed, is t->result's "error"; it
  * is also appended to reasons when explain (the run ended by itself), with what the
- * hypervisor said about the dump (from log). The trace's hypercall and interrupt-forwarding
- * latencies are added to m (series "hypercall" and "irq_forward" of each domain, source "trace").
+ * hypervisor said about the dump (from log). A complete trace also gives log its boot timeline
+ * (timeline.h) and its hypercall and interrupt-forwarding latencies (log->metrics: series
+ * "hypercall" and "irq_forward" of each domain, source "trace").
  * Returns true if the trace is complete. */
-bool run_trace_collect(struct run_trace *t, const struct clog *log, struct metrics *m, bool explain,
+bool run_trace_collect(struct run_trace *t, struct clog *log, bool explain,
                        struct strvec *reasons);
 void run_trace_free(struct run_trace *t);
 
