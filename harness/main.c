@@ -13,6 +13,24 @@
 #include <tessera/harness/run.h>
 #include <tessera/harness/trace_cmd.h>
 
+/* The command line tessera was started with, for the results' provenance: arguments joined by
+ * spaces, each quoted as a shell would need it. */
+static char main_command[4096];
+
+static void main_keep_command(int argc, char **argv)
+{
+    size_t used = 0;
+
+    for (int i = 0; i < argc && used < sizeof(main_command); i++) {
+        bool plain =
+            argv[i][0] && strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789-_=.,/:+@%") == strlen(argv[i]);
+        int n = snprintf(main_command + used, sizeof(main_command) - used,
+                         plain ? "%s%s" : "%s'%s'", i ? " " : "", argv[i]);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
 static void main_usage(FILE *out)
 {
     fprintf(
@@ -243,7 +261,7 @@ static int main_run(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct run_opts o = {0};
+    struct run_opts o = {.command = main_command};
     int rc = main_parse("run", argc, argv, "m:o:qh", longopts, main_run_option, &o, main_run_usage);
 
     if (rc >= 0) {
@@ -379,7 +397,7 @@ static int main_compare(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct compare_opts o = {0};
+    struct compare_opts o = {.run = {.command = main_command}};
     int rc = main_parse("compare", argc, argv, "o:r:qh", longopts, main_compare_option, &o,
                         main_compare_usage);
 
@@ -387,7 +405,8 @@ static int main_compare(int argc, char **argv)
         return rc;
     }
     if (o.run.no_trace && o.run.trace_kib) {
-        fprintf(stderr, "tessera compare: --trace-kib sizes the trace, which --no-trace turns off\n");
+        fprintf(stderr,
+                "tessera compare: --trace-kib sizes the trace, which --no-trace turns off\n");
         return RUN_EXIT_USAGE;
     }
     o.scenario = argv[optind];
@@ -398,6 +417,7 @@ int main(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : NULL;
 
+    main_keep_command(argc, argv);
     if (!cmd || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         main_usage(cmd ? stdout : stderr);
         return cmd ? RUN_EXIT_PASS : RUN_EXIT_USAGE;

@@ -462,6 +462,7 @@ static int run_results(struct run_ctx *c)
         .timing = c->o->realtime ? "realtime" : "icount",
         .commit = tessera_commit,
         .qemu_version = c->qemu_version,
+        .command = c->o->command,
         .flags = &c->argv,
         .log = &c->log,
         .domains = &c->doms,

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <tessera/harness/fileio.h>
 #include <tessera/harness/summary.h>
@@ -220,9 +221,17 @@ static json_t *summary_provenance(const struct summary_input *in)
 {
     json_t *p = json_object();
 
+    char date[32];
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (summary_set(p, "commit", json_string(in->commit)) &&
         summary_set(p, "qemu_version", json_string(in->qemu_version)) &&
-        summary_set(p, "flags", summary_strings(in->flags))) {
+        summary_set(p, "flags", summary_strings(in->flags)) &&
+        summary_set(p, "command", summary_str(in->command)) &&
+        summary_set(p, "date", json_string(date))) {
         return p;
     }
     json_decref(p);

@@ -143,6 +143,17 @@ Test(summary, provenance_and_hypervisor)
     cr_assert_str_eq(str_at(p, "qemu_version"), "QEMU emulator version 7.2.22");
     cr_assert_eq(json_array_size(json_object_get(p, "flags")), 2);
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(p, "flags"), 1)), "-icount");
+    cr_assert(json_is_null(json_object_get(p, "command")), "no command given");
+    const char *date = str_at(p, "date");
+    int y, mo, d, hh, mm, ss;
+    cr_assert_eq(sscanf(date, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &hh, &mm, &ss), 6, "%s",
+                 date);
+    cr_assert_geq(y, 2024);
+    json_decref(j);
+    in.command = "tessera run s.dts --mode hyperlaunch";
+    j = summary_json(&in);
+    p = json_object_get(j, "provenance");
+    cr_assert_str_eq(str_at(p, "command"), "tessera run s.dts --mode hyperlaunch");
     h = json_object_get(j, "hypervisor");
     cr_assert_eq(int_at(h, "entry_ns"), 0, "from entry_ticks=0, not the line's prefix");
     cr_assert_eq(int_at(h, "init_done_ns"), 100000);

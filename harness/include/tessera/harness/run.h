@@ -24,7 +24,8 @@ struct run_opts {
     unsigned trace_kib; /* trace-kib= (KiB of trace buffer per pCPU); 0: the default */
     bool realtime;      /* no -icount: multi-threaded TCG, wall-derived times */
     bool no_summary;    /* no human summary on stdout (compare prints its own table) */
-    const char *board;  /* NULL: /experiment/platform; else qemu-virt or qemu-virt-uboot */
+    const char *board;   /* NULL: /experiment/platform; else a board file's name */
+    const char *command; /* the tessera command line that asked for the run (provenance) */
 };
 
 /* Returns RUN_EXIT_USAGE with a message on stderr if mode cannot be run by this build. */
