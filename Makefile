@@ -46,6 +46,7 @@ bench: build
 	sh bench/modes.sh $(TESSERA)
 	sh bench/trace-overhead.sh $(TESSERA)
 	sh bench/latency.sh $(TESSERA)
+	sh bench/scenarios.sh $(TESSERA)
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i
