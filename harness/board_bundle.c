@@ -26,10 +26,9 @@ void board_bootcmd(const struct board *b, const struct board_layout *l, char *bu
 static int board_set_memory(const void *machine, size_t len, uint64_t base, uint64_t size,
                             void **out, struct herr *e)
 {
-    int cap = (int)len + 1024, node, rc;
+    int cap = (int)len + 1024, node, rc, ac, sc, n = 0;
     void *fdt = malloc((size_t)cap);
-    fdt32_t reg[4] = {cpu_to_fdt32((uint32_t)(base >> 32)), cpu_to_fdt32((uint32_t)base),
-                      cpu_to_fdt32((uint32_t)(size >> 32)), cpu_to_fdt32((uint32_t)size)};
+    fdt32_t reg[4];
 
     if (!fdt) {
         return herr_set(e, -ENOMEM, "out of memory");
@@ -38,10 +37,24 @@ static int board_set_memory(const void *machine, size_t len, uint64_t base, uint
         free(fdt);
         return herr_set(e, -EINVAL, "the board's DTB is not a valid DTB: %s", fdt_strerror(rc));
     }
-    if (fdt_address_cells(fdt, 0) != 2 || fdt_size_cells(fdt, 0) != 2) {
+    ac = fdt_address_cells(fdt, 0);
+    sc = fdt_size_cells(fdt, 0);
+    if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || (ac == 1 && (base + size - 1) >> 32) ||
+        (sc == 1 && size >> 32)) {
         free(fdt);
-        return herr_set(e, -EINVAL, "the board's DTB does not use 2 address and 2 size cells");
+        return herr_set(e, -EINVAL,
+                        "the board's RAM 0x%" PRIx64 "+0x%" PRIx64 " cannot be written in its DTB's "
+                        "#address-cells %d / #size-cells %d",
+                        base, size, ac, sc);
     }
+    if (ac == 2) {
+        reg[n++] = cpu_to_fdt32((uint32_t)(base >> 32));
+    }
+    reg[n++] = cpu_to_fdt32((uint32_t)base);
+    if (sc == 2) {
+        reg[n++] = cpu_to_fdt32((uint32_t)(size >> 32));
+    }
+    reg[n++] = cpu_to_fdt32((uint32_t)size);
     /* Every memory node goes; one with the board file's RAM takes their place. */
     while ((node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
                                                  sizeof("memory"))) >= 0) {
@@ -51,7 +64,7 @@ static int board_set_memory(const void *machine, size_t len, uint64_t base, uint
     snprintf(name, sizeof(name), "memory@%" PRIx64, base);
     node = fdt_add_subnode(fdt, 0, name);
     rc = node < 0 ? node : fdt_setprop_string(fdt, node, "device_type", "memory");
-    rc = rc ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
+    rc = rc ?: fdt_setprop(fdt, node, "reg", reg, n * (int)sizeof(reg[0]));
     if (rc) {
         free(fdt);
         return herr_set(e, -EINVAL, "setting the board's memory in its DTB: %s", fdt_strerror(rc));

@@ -10,8 +10,14 @@
 #include <string.h>
 #include <yaml.h>
 
+#include <libfdt.h>
+
 #include <tessera/harness/board.h>
+#include <tessera/harness/board_bundle.h>
+#include <tessera/harness/images.h>
 #include <tessera/harness/fileio.h>
+
+#include "helpers.h"
 
 #define GOLDEN HARNESS_TEST_SRC "/golden"
 #define BOARDS TESSERA_SOURCE_DIR "/harness/boards"
@@ -395,4 +401,107 @@ Test(board, lava_pattern_turns_a_ready_line_into_a_measurement)
     cr_assert_neq(regexec(&re, "[0.001300000] hyp: dom cluster created id=1", 4, m, 0), 0);
     cr_assert_neq(regexec(&re, "[0.001300000] cluster: dom x ready", 4, m, 0), 0);
     regfree(&re);
+}
+
+/* ---- a whole bundle for a hardware board, from a vendor-like DTB ---- */
+
+/* Like a vendor DTB: 2 address and 1 size cells, phandles from 1, memory left for firmware. */
+static const char vendor_dts[] =
+    "/dts-v1/; / { #address-cells = <2>; #size-cells = <1>;"
+    " intc: interrupt-controller@ff841000 { reg = <0 0xff841000 0x1000>; phandle = <1>; };"
+    " memory@0 { device_type = \"memory\"; reg = <0 0 0>; };"
+    " chosen { }; };";
+
+static const char scenario_dts[] =
+    "/dts-v1/; / { experiment { cpus = <2>; };"
+    " hypervisor { compatible = \"tessera,hypervisor\";"
+    "  a: a { compatible = \"tessera,domain\"; domid = <1>; kernel { image = \"a.bin\"; }; };"
+    "  b { compatible = \"tessera,domain\"; domid = <2>; start-after = <&a>;"
+    "      kernel { image = \"b.bin\"; }; }; }; };";
+
+Test(board, bundle_for_a_hardware_board)
+{
+    char err[512] = "", *dir = th_tmpdir(), *out, *p;
+    void *machine = th_compile(vendor_dts, err, sizeof(err)), *scn, *buf;
+    struct board b = load("rpi4");
+    struct board_bundle bb;
+    struct herr e;
+    size_t len;
+
+    cr_assert_not_null(machine, "%s", err);
+    scn = th_compile(scenario_dts, err, sizeof(err));
+    cr_assert_not_null(scn, "%s", err);
+    free(th_write(dir, "a.bin", "AAAA", 4));
+    free(th_write(dir, "b.bin", "BBBBBB", 6));
+    p = th_write(dir, "tessera.bin", "hypervisor", 10);
+    out = fileio_join(dir, "out");
+    struct images_ctx ic = {dir, dir};
+    struct board_bundle_params bp = {
+        .board = &b,
+        .scenario_name = "two",
+        .mode = "hyperlaunch",
+        .machine = machine,
+        .machine_len = fdt_totalsize(machine),
+        .scenario = scn,
+        .scenario_len = fdt_totalsize(scn),
+        .bootargs = "mode=hyperlaunch",
+        .resolve = images_resolve,
+        .resolve_ctx = &ic,
+        .hyp_path = p,
+        .out_dir = out,
+        .lava_url = "https://x/two",
+        .timeout_ms = 30000,
+    };
+    cr_assert_eq(board_bundle_write(&bp, &bb, &e), 0, "%s", e.msg);
+    cr_assert(bb.lava);
+    /* modules.bin: a.bin at 0, b.bin at the next 2 MiB boundary, zeros between */
+    cr_assert_eq(bb.boot.nmods, 2);
+    cr_assert_eq(bb.boot.mods[0].addr, 0xe00000, "after the hypervisor at 12 MiB");
+    cr_assert_eq(bb.boot.mods[1].addr, 0x1000000);
+    char *mods = fileio_join(out, "modules.bin");
+    cr_assert_eq(fileio_read(mods, &buf, &len, &e), 0, "%s", e.msg);
+    cr_assert_eq(len, (2 << 20) + 6);
+    cr_assert_eq(memcmp(buf, "AAAA", 4), 0);
+    cr_assert_eq(((char *)buf)[4], 0);
+    cr_assert_eq(memcmp((char *)buf + (2 << 20), "BBBBBB", 6), 0);
+    free(buf);
+    /* boot.dtb: the board file's RAM in the DTB's own cells, the manifest's phandles moved */
+    const void *fdt = bb.boot.fdt;
+    int mem = fdt_path_offset(fdt, "/memory@0"), rlen;
+    const fdt32_t *reg = fdt_getprop(fdt, mem, "reg", &rlen);
+    cr_assert(reg && rlen == 12, "2 + 1 cells");
+    cr_assert_eq(fdt32_to_cpu(reg[2]), 0x40000000, "rpi4: the first GiB");
+    int a = fdt_path_offset(fdt, "/chosen/hypervisor/a"),
+        bn = fdt_path_offset(fdt, "/chosen/hypervisor/b");
+    const fdt32_t *after = fdt_getprop(fdt, bn, "start-after", NULL);
+    cr_assert_gt(fdt_get_phandle(fdt, a), 1, "phandle 1 is the interrupt controller's");
+    cr_assert_eq(fdt32_to_cpu(after[0]), fdt_get_phandle(fdt, a));
+    cr_assert_str_eq(fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "bootargs", NULL),
+                     "mode=hyperlaunch");
+    /* every file there, the script sized */
+    static const char *const files[] = {"tessera.bin", "boot.dtb",  "boot.cmd",
+                                        "boot.scr",    "board.txt", "lava-job.yaml"};
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        char *f = fileio_join(out, files[i]);
+        cr_assert(fileio_is_file(f), "%s missing", files[i]);
+        free(f);
+    }
+    cr_assert_gt(bb.layout.f[BOARD_F_SCRIPT].size, 64);
+    char *txt = fileio_join(out, "board.txt");
+    cr_assert_eq(fileio_read(txt, &buf, &len, &e), 0);
+    cr_assert_not_null(memmem(buf, len,
+                              "setenv bootcmd 'fatload mmc 0:1 0x1400000 boot.scr && "
+                              "source 0x1400000'",
+                              64),
+                       "%.*s", (int)len, (char *)buf);
+    free(buf);
+    board_bundle_free(&bb);
+    free(txt);
+    free(mods);
+    free(p);
+    free(out);
+    free(machine);
+    free(scn);
+    th_rmtree(dir);
+    free(dir);
 }
