@@ -489,11 +489,9 @@ Test(board, bundle_for_a_hardware_board)
     cr_assert_gt(bb.layout.f[BOARD_F_SCRIPT].size, 64);
     char *txt = fileio_join(out, "board.txt");
     cr_assert_eq(fileio_read(txt, &buf, &len, &e), 0);
-    cr_assert_not_null(memmem(buf, len,
-                              "setenv bootcmd 'fatload mmc 0:1 0x1400000 boot.scr && "
-                              "source 0x1400000'",
-                              64),
-                       "%.*s", (int)len, (char *)buf);
+    static const char want[] =
+        "setenv bootcmd 'fatload mmc 0:1 0x1400000 boot.scr && source 0x1400000'";
+    cr_assert_not_null(memmem(buf, len, want, sizeof(want) - 1), "%.*s", (int)len, (char *)buf);
     free(buf);
     board_bundle_free(&bb);
     free(txt);
