@@ -356,3 +356,22 @@ void dom_launch_complete(void)
 {
     __atomic_store_n(&dom_launch_done, true, __ATOMIC_RELEASE);
 }
+
+int64_t dom_declare_ready(struct domain *d, uint64_t code, const char *via)
+{
+    char extra[48] = "";
+
+    console_flush(&d->console, d->name);
+    if (d->state != DOM_RUNNING) {
+        return -EINVAL;
+    }
+    if (code) {
+        lib_snprintf(extra, sizeof(extra), " code=%llu", (unsigned long long)code);
+    }
+    if (via) {
+        lib_snprintf(extra + lib_strlen(extra), sizeof(extra) - lib_strlen(extra), " via=%s", via);
+    }
+    hyp_printf("dom %s ready%s", d->name, extra);
+    dom_set_ready(d);
+    return 0;
+}

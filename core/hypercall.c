@@ -37,19 +37,7 @@ static int64_t hc_console_write(struct vcpu *v, uint64_t ipa, uint64_t len, uint
 
 static int64_t hc_ready(struct vcpu *v, uint64_t code)
 {
-    struct domain *d = v->dom;
-
-    console_flush(&d->console, d->name);
-    if (d->state != DOM_RUNNING) {
-        return -EINVAL;
-    }
-    if (code) {
-        hyp_printf("dom %s ready code=%llu", d->name, (unsigned long long)code);
-    } else {
-        hyp_printf("dom %s ready", d->name);
-    }
-    dom_set_ready(d);
-    return 0;
+    return dom_declare_ready(v->dom, code, NULL);
 }
 
 /* A trace snapshot on a control domain's request (numbered 1, 2, ...). */

@@ -65,6 +65,31 @@ static uint64_t vpl011_read(struct vpl011 *u, uint64_t offset)
     return 0; /* DR (empty), RSR, RIS, MIS and the reserved space read as zero */
 }
 
+/* One transmitted character: to the domain's console line, and through the ready-marker match
+ * (a whole line equal to VPL011_READY_MARKER, carriage returns ignored). */
+static void vpl011_tx(struct domain *d, char c)
+{
+    static const char marker[] = VPL011_READY_MARKER;
+    struct vpl011 *u = &d->vpl011;
+
+    console_feed(&d->console, d->name, &c, 1);
+    if (c == '\r') {
+        return;
+    }
+    if (c == '\n') {
+        bool ready = u->marker == (int)sizeof(marker) - 1;
+        u->marker = 0;
+        if (ready && !d->ready) {
+            dom_declare_ready(d, 0, "console");
+        }
+        return;
+    }
+    if (u->marker >= 0) {
+        u->marker =
+            u->marker < (int)sizeof(marker) - 1 && c == marker[u->marker] ? u->marker + 1 : -1;
+    }
+}
+
 bool vpl011_access(struct domain *d, uint64_t offset, unsigned size, bool write, uint64_t *value)
 {
     struct vpl011 *u = &d->vpl011;
@@ -79,8 +104,7 @@ bool vpl011_access(struct domain *d, uint64_t offset, unsigned size, bool write,
     }
     uint32_t *r = vpl011_reg(u, offset);
     if (offset == UART_DR) {
-        char c = (char)(*value & 0xff);
-        console_feed(&d->console, d->name, &c, 1);
+        vpl011_tx(d, (char)(*value & 0xff));
     } else if (r) {
         *r = (uint32_t)*value;
     }

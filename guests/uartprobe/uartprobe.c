@@ -1,6 +1,7 @@
 /* uartprobe: talks to its emulated PL011 the way a driver does: checks the PrimeCell ID
  * registers, enables the UART, polls FR and writes a line through DR (which must appear on the
- * console under the domain's name), with byte, halfword and word accesses. */
+ * console under the domain's name), with byte, halfword and word accesses; declares itself
+ * ready with the console marker line (docs/console.md) instead of the hypercall. */
 #include <guest/kit.h>
 #include <stdint.h>
 
@@ -56,6 +57,13 @@ int guest_main(uint64_t dtb)
     check((rd32(UART_FR) & FR_TXFE) && !(rd32(UART_FR) & FR_TXFF), "FR: transmit FIFO empty");
     uart_puts("written through the emulated PL011\n");
     kit_printf("verdict: %s (%u failed)\n", up_failed ? "FAIL" : "PASS", up_failed);
-    kit_ready(up_failed);
+    if (up_failed) {
+        kit_ready(up_failed);
+    } else {
+        /* Ready the way Linux userspace can say it: the marker line, through the UART. Lines that
+         * only look like it must not count. */
+        uart_puts("xtessera-ready\r\ntessera-ready now\r\ntessera-rea\r\n");
+        uart_puts("tessera-ready\r\n");
+    }
     return up_failed ? 1 : 0;
 }

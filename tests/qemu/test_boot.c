@@ -746,6 +746,15 @@ Test(boot, vpl011, .timeout = 110)
     cr_assert_not_null(strstr(b.console, "serial: PASS: PrimeCell ID registers read as a PL011's"),
                        "%s", b.console);
     cr_assert_null(strstr(b.console, "FAIL"), "%s", b.console);
+    /* ready by the marker line alone, once, after it; the look-alike lines did not count */
+    const char *marker = strstr(b.console, "] serial: tessera-ready\n");
+    const char *ready = strstr(b.console, "hyp: dom serial ready via=console\n");
+    cr_assert(marker && ready && marker < ready, "%s", b.console);
+    cr_assert_null(strstr(ready + strlen("hyp: dom serial ready"), "dom serial ready"),
+                   "ready twice:\n%s", b.console);
+    cr_assert_lt(strstr(b.console, "serial: tessera-rea\n"), marker);
+    cr_assert_not_null(strstr(b.console, "serial: tessera-ready now\n"), "%s", b.console);
+    cr_assert_gt(get_int(domain_named(b.summary, "serial"), "ready_ns"), 0);
     json_t *per_class = json_object_get(json_object_get(b.summary, "trace"), "per_class");
     cr_assert_gt(json_integer_value(json_object_get(per_class, "mmio")), 0,
                  "every emulated access is traced");

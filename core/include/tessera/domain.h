@@ -136,6 +136,10 @@ int dom_start(struct domain *d);
 /* The domain declared itself ready: starts every paused domain whose start-after
  * predecessors are now all ready. */
 void dom_set_ready(struct domain *d);
+/* The ready call (the hypercall, or the console marker when via is "console"): flushes the
+ * domain's console, prints `dom NAME ready` (with code=, via= when given) and marks it ready.
+ * -EINVAL when the domain is not running. */
+int64_t dom_declare_ready(struct domain *d, uint64_t code, const char *via);
 /* Starts the paused domains that wait for nobody (or for domains already ready). */
 int dom_start_eligible(void);
 /* Lets a held (toolstack-built) paused domain start: now, or when its predecessors are ready. */

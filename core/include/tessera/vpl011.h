@@ -15,7 +15,12 @@ struct domain;
 struct vpl011 {
     bool enabled;
     uint32_t cr, lcr_h, ibrd, fbrd, ifls, imsc, dmacr;
+    int marker; /* characters of VPL011_READY_MARKER matched on this line, -1: not it */
 };
+
+/* A line that is exactly this, written to a domain's vPL011, counts as its ready hypercall: the
+ * way for a guest that cannot make hypercalls where it runs (Linux userspace). */
+#define VPL011_READY_MARKER "tessera-ready"
 
 /* A guest access at offset (size 1, 2 or 4 bytes); reads fill *value. Returns false for an
  * access the device refuses (bad size or alignment), which the caller reflects as a fault. */
