@@ -184,6 +184,7 @@ int dom_start(struct domain *d)
     }
     /* vCPU 0 boots the domain; the others wait for the guest's PSCI CPU_ON. */
     d->state = DOM_RUNNING;
+    d->vcpu[0].power = VCPU_ON_PENDING;
     return arch_vcpu_start(&d->vcpu[0]);
 }
 
@@ -242,6 +243,12 @@ void dom_shutdown(struct domain *d, unsigned reason)
      * whole fleet has ended in the meantime. */
     d->state = reason == HC_SHUTDOWN_CRASH ? DOM_DYING : DOM_SHUTDOWN;
     TRACE(dom_shutdown, d->id, reason);
+    /* Its other vCPUs leave their pCPUs at their next exit: make that now. */
+    for (unsigned i = 0; i < d->vcpu_count; i++) {
+        if (d->vcpu[i].power != VCPU_OFF) {
+            arch_vcpu_kick(&d->vcpu[i]);
+        }
+    }
     hyp_printf("dom %s shutdown reason=%s", d->name, dom_reason_name(reason));
     if (reason == HC_SHUTDOWN_CRASH) {
         dom_on_crash(d);

@@ -1,6 +1,7 @@
 /* arm64 vCPUs: initial EL1 state, loading a vCPU onto a pCPU, and the park loop of a pCPU
  * with nothing to run. */
 #include <tessera/arch.h>
+#include <tessera/arm64/gicv3.h>
 #include <tessera/arm64/percpu.h>
 #include <tessera/arm64/smp.h>
 #include <tessera/arm64/sysreg.h>
@@ -11,10 +12,12 @@
 #include <tessera/lib.h>
 #include <tessera/trace.h>
 
-/* Stage 2 on, physical interrupts and SErrors to EL2, SMC trapped (PSCI emulation), EL1 is
- * AArch64, barriers and TLB maintenance broadcast inner shareable. */
+/* Stage 2 on, physical interrupts and SErrors to EL2 (which also gives EL1 the virtual GIC
+ * CPU interface and traps its SGI writes), WFI and SMC trapped (blocking, PSCI emulation),
+ * EL1 is AArch64, barriers and TLB maintenance broadcast inner shareable. */
 #define VCPU_HCR                                                                                   \
-    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TSC | HCR_RW)
+    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TSC |   \
+     HCR_RW)
 
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
 {
@@ -36,22 +39,28 @@ void arm64_vcpu_run(struct vcpu *v)
     sysreg_write(vpidr_el2, sysreg_read(midr_el1));
     sysreg_write(vmpidr_el2, v->arch.vmpidr);
     sysreg_write(cptr_el2, CPTR_EL2_RES1);
-    sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
-    sysreg_write(cntvoff_el2, 0);
+    /* The physical counter stays readable; the EL1 physical timer (CNTP_*) traps. */
+    sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
+    sysreg_write(cntvoff_el2, v->dom->vcounter_offset);
     isb();
+    arm64_vgic_load(v);
     if (!v->entered) {
         /* A VMID may have belonged to an earlier domain: start with no stale entries. */
         __asm__ volatile("tlbi vmalls12e1; dsb nsh" ::: "memory");
         sysreg_write(sctlr_el1, v->arch.sctlr_el1);
         v->entered = true;
-        v->dom->state = DOM_RUNNING;
-        TRACE(boot_dom_step, v->dom->id, TRACE_DOM_STEP_FIRST_ENTRY, v->arch.regs.elr);
+        v->power = VCPU_ON;
+        if (v->id == 0) {
+            v->dom->state = DOM_RUNNING;
+            TRACE(boot_dom_step, v->dom->id, TRACE_DOM_STEP_FIRST_ENTRY, v->arch.regs.elr);
+        }
         hyp_printf("dom %s vcpu %u entry pc=0x%llx", v->dom->name, v->id,
                    (unsigned long long)v->arch.regs.elr);
     }
     TRACE(sched_switch, cpu->id, TRACE_IDLE, TRACE_DV(v->dom->id, v->id), TRACE_SWITCH_START);
     cpu->vcpu = v;
     cpu->regs = &v->arch.regs;
+    arm64_vgic_flush(v);
     arm64_return_to_guest();
 }
 

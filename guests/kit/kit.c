@@ -161,3 +161,69 @@ void kit_isolation(const char *probe, bool blocked)
 {
     kit_printf("isolation %s %s\n", probe, blocked ? "blocked" : "leaked");
 }
+
+#define KIT_GICD          0x08000000ull
+#define KIT_GICR          0x080a0000ull
+#define KIT_GICR_STRIDE   0x20000ull
+#define KIT_GICR_SGI      0x10000ull
+#define KIT_GICR_WAKER    0x0014
+#define KIT_ISENABLER     0x0100
+#define KIT_IPRIORITYR    0x0400
+#define KIT_GICD_CTLR_ARE (1u << 4)
+#define KIT_GICD_CTLR_G1  (1u << 1)
+
+static volatile uint32_t *kit_reg32(uint64_t addr)
+{
+    return (volatile uint32_t *)(uintptr_t)addr;
+}
+
+void kit_gic_dist_enable(void)
+{
+    *kit_reg32(KIT_GICD) = KIT_GICD_CTLR_ARE | KIT_GICD_CTLR_G1;
+}
+
+void kit_gic_enable_irq(unsigned intid, uint8_t priority)
+{
+    uint64_t rd = KIT_GICR + kit_cpu_id() * KIT_GICR_STRIDE;
+    uint64_t frame = intid < 32 ? rd + KIT_GICR_SGI : KIT_GICD;
+
+    if (intid < 32) {
+        *kit_reg32(rd + KIT_GICR_WAKER) &= ~2u; /* ProcessorSleep off ... */
+        while (*kit_reg32(rd + KIT_GICR_WAKER) & 4u) {
+        } /* ... and wait for ChildrenAsleep to follow */
+    }
+    *(volatile uint8_t *)(uintptr_t)(frame + KIT_IPRIORITYR + intid) = priority;
+    *kit_reg32(frame + KIT_ISENABLER + 4 * (intid / 32)) = 1u << (intid % 32);
+}
+
+unsigned kit_cpu_id(void)
+{
+    uint64_t mpidr;
+    __asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+    return (unsigned)(mpidr & 0xff);
+}
+
+/* What each secondary vCPU runs, and its stack (crt0.S: kit_secondary_entry). */
+static void (*kit_cpu_fn[KIT_MAX_CPUS])(uint64_t);
+static uint64_t kit_cpu_arg[KIT_MAX_CPUS];
+uint8_t kit_cpu_stacks[KIT_MAX_CPUS][8192] __attribute__((aligned(16)));
+extern char kit_secondary_entry[];
+
+int64_t kit_cpu_on(unsigned cpu, void (*fn)(uint64_t), uint64_t arg)
+{
+    if (cpu == 0 || cpu >= KIT_MAX_CPUS) {
+        return -2; /* PSCI INVALID_PARAMETERS */
+    }
+    kit_cpu_fn[cpu] = fn;
+    kit_cpu_arg[cpu] = arg;
+    return kit_hvc(0xc4000003u, cpu, (uint64_t)(uintptr_t)kit_secondary_entry, cpu).status;
+}
+
+void kit_secondary_main(uint64_t cpu)
+{
+    kit_cpu_fn[cpu](kit_cpu_arg[cpu]);
+    kit_hvc(0x84000002u, 0, 0, 0); /* PSCI CPU_OFF: does not return */
+    for (;;) {
+        __asm__ volatile("wfi");
+    }
+}
