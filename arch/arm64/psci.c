@@ -106,6 +106,7 @@ bool arm64_psci_guest(struct vcpu *v, uint64_t *x)
     case PSCI_CPU_OFF:
         TRACE(psci_cpu_off, v->dom->id, v->id);
         __atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+        arch_send_event(); /* a vCPU waiting in WFE for this one to go off looks again */
         return false;
     case PSCI_AFFINITY_INFO_32:
     case PSCI_AFFINITY_INFO_64:
