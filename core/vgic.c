@@ -79,7 +79,7 @@ unsigned vgic_it_lines(const struct domain *d)
             top = i;
         }
     }
-    return (top + 1) / 32 - 1;
+    return top / 32; /* ITLinesNumber N: INTIDs up to 32(N + 1) - 1 */
 }
 
 struct vgic_irq *vgic_irq_of(struct vcpu *v, unsigned intid)
