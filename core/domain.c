@@ -90,6 +90,15 @@ static void dom_drop_spec(struct domain *d)
     }
 }
 
+/* Waits until every vCPU of d but the caller's own has left its pCPU: only then may its
+ * memory and stage-2 go. */
+static void dom_quiesce(struct domain *d)
+{
+    for (unsigned i = 0; i < d->vcpu_count; i++) {
+        arch_vcpu_stop(&d->vcpu[i]);
+    }
+}
+
 /* Releases the domain's memory (scrubbed) and stage-2; it stays listed as crashed. */
 static void dom_destroy(struct domain *d)
 {
@@ -97,6 +106,7 @@ static void dom_destroy(struct domain *d)
 
     TRACE(dom_destroy, d->id);
 
+    dom_quiesce(d);
     dom_build_undo(d);
     dom_drop_spec(d);
     hyp_printf("dom %s destroyed, %llu frames released", d->name, (unsigned long long)frames);
@@ -110,6 +120,7 @@ static void dom_restart(struct domain *d)
     d->restarts++;
     TRACE(dom_restart, d->id, d->restarts);
     hyp_printf("dom %s restart %u/%u", d->name, d->restarts, DOM_MAX_RESTARTS);
+    dom_quiesce(d);
     dom_build_undo(d);
     lib_memset(d->vcpu, 0, sizeof(d->vcpu));
     lib_memset(&d->console, 0, sizeof(d->console));

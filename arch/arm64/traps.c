@@ -69,7 +69,7 @@ static void trap_stop_vcpu(void)
     struct vcpu *v = this_cpu()->vcpu;
 
     TRACE(sched_switch, arch_cpu_id(), TRACE_DV(v->dom->id, v->id), TRACE_IDLE, TRACE_SWITCH_EXIT);
-    this_cpu()->vcpu = NULL;
+    __atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
     arch_cpu_park();
 }
 

@@ -60,6 +60,8 @@ void arm64_vcpu_run(struct vcpu *v)
     TRACE(sched_switch, cpu->id, TRACE_IDLE, TRACE_DV(v->dom->id, v->id), TRACE_SWITCH_START);
     cpu->vcpu = v;
     cpu->regs = &v->arch.regs;
+    /* Whoever pended an interrupt for v before seeing it here has kicked nobody: look. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     arm64_vgic_flush(v);
     arm64_return_to_guest();
 }
@@ -114,16 +116,64 @@ static void vcpu_park_job(struct arm64_percpu *cpu)
     }
 }
 
+/* The vCPU handed to this pCPU, now marked as running here, or NULL. Claiming it (vcpu set,
+ * then next cleared) pairs with arch_vcpu_stop() (next cleared, then vcpu read): either the
+ * stop cancels the hand-over, or it sees the vCPU running and waits for it to leave. A vCPU
+ * whose domain has ended meanwhile does not run. */
+static struct vcpu *vcpu_park_take(struct arm64_percpu *cpu)
+{
+    struct vcpu *v = __atomic_load_n(&cpu->next, __ATOMIC_ACQUIRE);
+    struct vcpu *claimed = v;
+
+    if (!v) {
+        return NULL;
+    }
+    __atomic_store_n(&cpu->vcpu, v, __ATOMIC_SEQ_CST);
+    if (!__atomic_compare_exchange_n(&cpu->next, &claimed, NULL, false, __ATOMIC_SEQ_CST,
+                                     __ATOMIC_SEQ_CST)) {
+        v = NULL; /* cancelled by arch_vcpu_stop() */
+    } else if (v->dom->state != DOM_RUNNING) {
+        __atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+        v = NULL;
+    }
+    if (!v) {
+        __atomic_store_n(&cpu->vcpu, NULL, __ATOMIC_SEQ_CST);
+        arch_send_event();
+    }
+    return v;
+}
+
+void arch_vcpu_stop(struct vcpu *v)
+{
+    struct vcpu *expected = v;
+    struct arm64_percpu *cpu;
+
+    if (v->pcpu >= arm64_smp_cpus() || v->pcpu == arch_cpu_id()) {
+        return;
+    }
+    cpu = arm64_percpu_ptrs[v->pcpu];
+    if (__atomic_compare_exchange_n(&cpu->next, &expected, NULL, false, __ATOMIC_SEQ_CST,
+                                    __ATOMIC_SEQ_CST)) {
+        __atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+        return; /* handed over, never entered */
+    }
+    while (__atomic_load_n(&cpu->vcpu, __ATOMIC_SEQ_CST) == v) {
+        arch_vcpu_kick(v);
+        arch_wait_event();
+    }
+}
+
 void arch_cpu_park(void)
 {
     static int exiting;
     struct arm64_percpu *cpu = this_cpu();
     int status;
 
-    cpu->vcpu = NULL;
+    __atomic_store_n(&cpu->vcpu, NULL, __ATOMIC_SEQ_CST);
+    arch_send_event(); /* for arch_vcpu_stop() waiting on another pCPU */
     for (;;) {
         vcpu_park_job(cpu);
-        struct vcpu *v = __atomic_exchange_n(&cpu->next, NULL, __ATOMIC_ACQUIRE);
+        struct vcpu *v = vcpu_park_take(cpu);
         if (v) {
             arm64_vcpu_run(v);
         }

@@ -178,6 +178,8 @@ void arch_vcpu_kick(struct vcpu *v)
     if (p >= arm64_smp_cpus() || p == arch_cpu_id()) {
         return; /* not placed, or here: the way back into the guest looks at it */
     }
+    /* The pending state v's pCPU will read is written; pairs with arm64_vcpu_run(). */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (__atomic_load_n(&arm64_percpu_ptrs[p]->vcpu, __ATOMIC_ACQUIRE) == v) {
         arm64_gic_send_sgi(p, GIC_SGI_KICK);
     }

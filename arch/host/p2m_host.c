@@ -121,3 +121,8 @@ struct vcpu *arch_host_spi_vcpu(unsigned spi)
 {
     return spi < HOST_MAX_SPIS ? host_spi_vcpu[spi] : NULL;
 }
+
+void arch_vcpu_stop(struct vcpu *v)
+{
+    v->power = VCPU_OFF; /* nothing runs in the hosted build */
+}
