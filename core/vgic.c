@@ -206,11 +206,11 @@ bool vgic_maybe_pending(const struct vcpu *v)
 
 bool vgic_enabled(struct vcpu *v, unsigned intid)
 {
-    spin_lock(&v->dom->vgic.lock);
     const struct vgic_irq *irq = vgic_irq_of(v, intid);
-    bool on = irq && (irq->state & VGIC_ENABLED) && (v->dom->vgic.ctlr & GICD_CTLR_ENABLE_G1);
-    spin_unlock(&v->dom->vgic.lock);
-    return on;
+    uint8_t state = irq ? __atomic_load_n(&irq->state, __ATOMIC_RELAXED) : 0;
+
+    return (state & VGIC_ENABLED) &&
+           (__atomic_load_n(&v->dom->vgic.ctlr, __ATOMIC_RELAXED) & GICD_CTLR_ENABLE_G1);
 }
 
 /* True if vCPU t is among the targets of an SGI1R value written by vCPU self. A vCPU's

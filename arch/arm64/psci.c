@@ -53,9 +53,13 @@ static int64_t psci_cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint6
 {
     struct vcpu *t = psci_vcpu_of(v->dom, mpidr);
     enum vcpu_power off = VCPU_OFF;
+    paddr_t pa;
 
     if (!t) {
         return PSCI_INVALID_PARAMETERS;
+    }
+    if (arch_p2m_translate(v->dom, entry, false, &pa)) {
+        return PSCI_INVALID_ADDRESS; /* no memory of the domain there */
     }
     if (!__atomic_compare_exchange_n(&t->power, &off, VCPU_ON_PENDING, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE)) {

@@ -26,6 +26,7 @@
 #define PSCI_FEATURES      0x8400000au
 #define PSCI_ALREADY_ON    (-4)
 #define PSCI_INVALID       (-2)
+#define PSCI_INVALID_ADDR  (-9)
 
 #define TIMER_IRQS      20
 #define TIMER_PERIOD_US 500
@@ -229,6 +230,8 @@ static void test_smp(void)
 {
     check(psci(PSCI_FEATURES, PSCI_CPU_ON, 0) == 0, "PSCI_FEATURES lists CPU_ON");
     check(psci(PSCI_AFFINITY_INFO, 1, 0) == 1, "AFFINITY_INFO: vCPU 1 off before CPU_ON");
+    check(psci(PSCI_CPU_ON, 1, 0x1000) == PSCI_INVALID_ADDR,
+          "CPU_ON at an address without memory: INVALID_ADDRESS");
     check(kit_cpu_on(1, cpu1_main, 0) == 0, "CPU_ON vCPU 1");
     for (unsigned i = 0; i < 100000 && !cpu1_up; i++) {
         __asm__ volatile("wfe");

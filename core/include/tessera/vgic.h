@@ -84,7 +84,8 @@ void vgic_untake(struct vcpu *v, unsigned intid, bool hw);
 bool vgic_has_deliverable(struct vcpu *v);
 /* True if v's vCPU interface must look at its pending set (lock-free hint). */
 bool vgic_maybe_pending(const struct vcpu *v);
-/* True if the guest enabled intid on v (a private interrupt, or an SPI of its domain). */
+/* True if the guest enabled intid on v (a private interrupt, or an SPI of its domain), read
+ * without the lock: a hint the caller acts on again at v's next exit. */
 bool vgic_enabled(struct vcpu *v, unsigned intid);
 
 /* A write of the guest to ICC_SGI1R_EL1: pends the SGI on each vCPU of its domain the

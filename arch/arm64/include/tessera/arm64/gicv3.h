@@ -58,7 +58,7 @@ struct vcpu;
 #define GIC_SPI_BASE             32
 #define GIC_PASSTHROUGH_PRIORITY 0xa0
 #define GIC_HYP_PRIORITY         0x80 /* the hypervisor's own SGI and PPIs */
-#define GIC_SGI_KICK             0    /* a pCPU tells another to look at its vCPU's interrupts */
+#define GIC_SGI_KICK             15   /* a pCPU tells another to look at its vCPU's interrupts */
 #define GIC_PPI_MAINT            25   /* the maintenance interrupt of the virtual interface */
 #define GIC_PPI_VTIMER           27   /* the EL1 virtual timer */
 
