@@ -5,6 +5,9 @@
  * SGIs on itself than there are list registers and counts each arriving once, in priority
  * order, and checks that a disabled interrupt waits. Every check prints PASS or FAIL. */
 #include <guest/kit.h>
+#include <libfdt.h>
+#include <tessera/hypercall.h>
+#include <tessera/lib.h>
 #include <stdint.h>
 
 #define GICD       0x08000000ull
@@ -304,9 +307,33 @@ static void test_disabled(void)
     check(irq_count[0][SGI_HELD] == 1, "... and arrives once enabled");
 }
 
+/* bootargs "crash-with-smp": crash on purpose while vCPU 1 runs, so that the hypervisor's
+ * on-crash policy has to take a domain with a running secondary vCPU down. */
+static bool crash_mode(uint64_t dtb)
+{
+    const void *fdt = (const void *)dtb;
+    int chosen = dtb ? fdt_path_offset(fdt, "/chosen") : -1;
+    const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+
+    return args && lib_cmdline_flag(args, "crash-with-smp");
+}
+
+static int crash_with_smp(void)
+{
+    kit_gic_dist_enable();
+    check(kit_cpu_on(1, cpu1_main, 0) == 0, "CPU_ON vCPU 1");
+    for (unsigned i = 0; i < 100000 && !cpu1_up; i++) {
+        __asm__ volatile("wfe");
+    }
+    kit_printf("crashing with vCPU 1 %s\n", cpu1_up ? "up" : "still down");
+    kit_shutdown(HC_SHUTDOWN_CRASH);
+}
+
 int guest_main(uint64_t dtb)
 {
-    (void)dtb;
+    if (crash_mode(dtb)) {
+        return crash_with_smp();
+    }
     kit_set_irq_handler(on_irq);
     kit_set_fault_handler(on_fault);
     probe_gicd();

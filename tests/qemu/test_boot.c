@@ -900,3 +900,26 @@ Test(boot, gic_lr_overflow, .timeout = 110)
     cr_assert_gt(per_event(&b, "vgic_maint"), 0);
     boot_free(&b, true);
 }
+
+/* A two-vCPU domain crashes while its vCPU 1 runs: each restart takes vCPU 1 off its pCPU
+ * before rebuilding the domain, and the guest brings it up again; after three restarts the
+ * domain is halted and the run fails by design (exit 1), with no hypervisor fault. */
+Test(boot, smp_crash, .timeout = 110)
+{
+    struct boot b = {0};
+    char *path = data_path("smp-crash.dts");
+    unsigned entries = 0;
+
+    boot_run_path(path, NULL, 1, &b);
+    for (const char *p = b.console; (p = strstr(p, "hyp: dom phoenix vcpu 1 entry pc=")); p++) {
+        entries++;
+    }
+    cr_assert_eq(entries, 4, "vCPU 1 started by each incarnation:\n%s", b.console);
+    check_console_has(&b, "hyp: dom phoenix restart 3/3\n");
+    check_console_has(&b, "hyp: dom phoenix crashed 4 times: halted\n");
+    cr_assert_null(strstr(b.console, "FATAL"), "%s", b.console);
+    cr_assert_eq(get_int(json_object_get(b.summary, "hypervisor"), "exit_status"), 1);
+    cr_assert_eq(per_event(&b, "psci_cpu_on"), 4);
+    free(path);
+    boot_free(&b, true);
+}
