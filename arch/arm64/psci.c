@@ -1,6 +1,6 @@
 /* PSCI: the hypervisor's own calls to firmware (SMC), and the emulation guests see on their
  * HVC and SMC conduits: version and features, starting and stopping the domain's own vCPUs
- * (each on the pCPU its cpu-affinity names), system off and reset. */
+ * (each on the pCPU its cpu-affinity names), system off and reset; and SMCCC_VERSION. */
 #include <tessera/arch.h>
 #include <tessera/arm64/psci.h>
 #include <tessera/domain.h>
@@ -35,6 +35,7 @@ static int64_t psci_guest_features(uint32_t fn)
     case PSCI_AFFINITY_INFO_32:
     case PSCI_AFFINITY_INFO_64:
     case PSCI_MIGRATE_INFO_TYPE:
+    case SMCCC_VERSION:
         return PSCI_SUCCESS;
     default:
         return PSCI_NOT_SUPPORTED;
@@ -97,6 +98,9 @@ bool arm64_psci_guest(struct vcpu *v, uint64_t *x)
     switch ((uint32_t)x[0]) {
     case PSCI_VERSION:
         x[0] = 0x10001; /* 1.1 */
+        return true;
+    case SMCCC_VERSION:
+        x[0] = 0x10001; /* SMCCC 1.1 */
         return true;
     case PSCI_FEATURES:
         x[0] = (uint64_t)psci_guest_features((uint32_t)x[1]);

@@ -201,10 +201,8 @@ static void trap_hvc(struct vcpu *v, struct arm64_regs *regs, uint64_t esr)
         regs->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED; /* only HVC #0 is the ABI */
     } else if (owner == HC_OWNER_VENDOR_HYP && (fn & HC_SMCCC_FAST)) {
         resume = hc_dispatch(v, regs->x) == HC_RESUME;
-    } else if (arm64_psci_is_call(fn)) {
+    } else if (arm64_psci_is_call(fn) || fn == SMCCC_VERSION) {
         resume = arm64_psci_guest(v, regs->x);
-    } else if (fn == SMCCC_VERSION) {
-        regs->x[0] = 0x10001; /* SMCCC 1.1 */
     } else {
         regs->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
     }
