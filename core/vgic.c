@@ -110,6 +110,7 @@ void vgic_pend_locked(struct vcpu *v, unsigned intid, bool hw)
 
     irq->state |= VGIC_PENDING | (hw ? VGIC_HW : 0);
     vgic_set_bit(t->vgic.pending, intid, true);
+    vgic_attention(t);
 }
 
 void vgic_unpend_locked(struct vcpu *v, unsigned intid)
@@ -202,6 +203,11 @@ bool vgic_maybe_pending(const struct vcpu *v)
         }
     }
     return false;
+}
+
+void vgic_attention(struct vcpu *v)
+{
+    __atomic_store_n(&v->vgic.attention, 1, __ATOMIC_RELEASE);
 }
 
 bool vgic_enabled(struct vcpu *v, unsigned intid)

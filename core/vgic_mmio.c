@@ -353,6 +353,7 @@ bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t
     spin_unlock(&d->vgic.lock);
     for (unsigned i = 0; write && i < d->vcpu_count; i++) {
         if (a.kick & (1u << i)) {
+            vgic_attention(&d->vcpu[i]);
             arch_vcpu_kick(&d->vcpu[i]);
         }
     }

@@ -270,7 +270,7 @@ void arm64_trap_exit(void)
     if (v->dom->state != DOM_RUNNING) {
         trap_stop_vcpu(); /* another vCPU ended the domain */
     }
-    arm64_vgic_flush(v);
+    arm64_vgic_refresh(v);
 }
 
 void arm64_trap_guest_fiq(struct arm64_regs *regs)

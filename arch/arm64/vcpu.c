@@ -62,7 +62,7 @@ void arm64_vcpu_run(struct vcpu *v)
     cpu->regs = &v->arch.regs;
     /* Whoever pended an interrupt for v before seeing it here has kicked nobody: look. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    arm64_vgic_flush(v);
+    arm64_vgic_refresh(v);
     arm64_return_to_guest();
 }
 

@@ -69,6 +69,7 @@ void arm64_vgic_load(struct vcpu *v)
     sysreg_write(S3_4_C12_C11_0, ICH_HCR_EN);
     this_cpu()->vtimer_on = false;
     arm64_gic_ppi_enable(GIC_PPI_VTIMER, false);
+    vgic_attention(v); /* whatever it had pending gets its first look */
     isb();
 }
 
@@ -134,9 +135,6 @@ void arm64_vgic_flush(struct vcpu *v)
     bool hw;
 
     arm64_vtimer_sync(v);
-    if (!vgic_maybe_pending(v)) {
-        return;
-    }
     while (vgic_take(v, &intid, &priority, &hw)) {
         if (!vgic_lr_place(v, intid, priority, hw)) {
             vgic_untake(v, intid, hw);
@@ -157,6 +155,7 @@ void arm64_vgic_maintenance(void)
     sysreg_write(S3_4_C12_C11_0, ICH_HCR_EN);
     isb();
     if (v) {
+        vgic_attention(v);
         TRACE(vgic_maint, TRACE_DV(v->dom->id, v->id), sysreg_read(S3_4_C12_C11_5));
     }
 }

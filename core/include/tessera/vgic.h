@@ -45,7 +45,9 @@ struct vgic_cpu {
     /* INTIDs pending for this vCPU and not yet in a list register: its private ones and the
      * SPIs routed to it. Read without the lock as a hint only. */
     uint32_t pending[VGIC_WORDS];
-    bool asleep; /* GICR_WAKER.ProcessorSleep */
+    bool asleep;        /* GICR_WAKER.ProcessorSleep */
+    uint32_t attention; /* set: something changed its pending set or enables since the last
+                         * look (vgic_attention_take), so its vCPU interface needs one */
 };
 
 /* A domain's distributor. One lock covers it and every vCPU's vgic_cpu. */
@@ -82,8 +84,11 @@ bool vgic_take(struct vcpu *v, unsigned *intid, uint8_t *priority, bool *hw);
 void vgic_untake(struct vcpu *v, unsigned intid, bool hw);
 /* True if v has an interrupt vgic_take would return (a WFI wakes). */
 bool vgic_has_deliverable(struct vcpu *v);
-/* True if v's vCPU interface must look at its pending set (lock-free hint). */
+/* True if v's pending set is not empty (lock-free hint). */
 bool vgic_maybe_pending(const struct vcpu *v);
+/* Flags that v's vCPU interface must be brought up to date (what vgic_inject and the register
+ * writes do for the vCPUs they affect). */
+void vgic_attention(struct vcpu *v);
 /* True if the guest enabled intid on v (a private interrupt, or an SPI of its domain), read
  * without the lock: a hint the caller acts on again at v's next exit. */
 bool vgic_enabled(struct vcpu *v, unsigned intid);

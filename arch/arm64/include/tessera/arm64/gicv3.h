@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <tessera/domain.h>
 
 struct hostdt;
 struct vcpu;
@@ -81,6 +82,14 @@ void arm64_gic_send_sgi(unsigned cpu, unsigned sgi);
  * refilled from v's pending set on every way back into v; the maintenance interrupt. */
 void arm64_vgic_load(struct vcpu *v);
 void arm64_vgic_flush(struct vcpu *v);
+/* The way back into v: its interface is refreshed only when the vGIC flagged it. */
+static inline void arm64_vgic_refresh(struct vcpu *v)
+{
+    if (__atomic_load_n(&v->vgic.attention, __ATOMIC_RELAXED) &&
+        __atomic_exchange_n(&v->vgic.attention, 0, __ATOMIC_ACQUIRE)) {
+        arm64_vgic_flush(v);
+    }
+}
 void arm64_vgic_maintenance(void);
 /* True if a list register of this pCPU holds a pending interrupt. */
 bool arm64_vgic_lr_pending(void);
