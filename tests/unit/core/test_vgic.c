@@ -262,3 +262,24 @@ Test(vgic, unaligned_and_outside_accesses)
     wr(0, GICD(0x10), 4, 0xffffffff);
     cr_assert_eq(rd(0, GICD(0x2), 2), 0, "a halfword of a word register reads as zero");
 }
+
+/* The attention flag tells the arch layer when a vCPU's interface needs refreshing: a new
+ * pending interrupt and a register write that touches the vCPU set it, reads do not. */
+Test(vgic, attention_follows_changes)
+{
+    struct vcpu *v0 = &dom.vcpu[0], *v1 = &dom.vcpu[1];
+
+    enable(0, 7, 0x80);
+    v0->vgic.attention = v1->vgic.attention = 0;
+    cr_assert(vgic_inject(v1, 7, false));
+    cr_assert(v1->vgic.attention && !v0->vgic.attention, "only the target is flagged");
+    v1->vgic.attention = 0;
+    rd(0, SGI(1, ISENABLER), 4);
+    cr_assert_not(v1->vgic.attention, "a read changes nothing");
+    wr(0, SGI(1, ISENABLER), 4, 1u << 27);
+    cr_assert(v1->vgic.attention, "enabling its timer PPI flags the vCPU");
+    v0->vgic.attention = v1->vgic.attention = 0;
+    wr(0, GICD(0), 4, 0);
+    wr(0, GICD(0), 4, 0x2);
+    cr_assert(v0->vgic.attention && v1->vgic.attention, "the distributor on: everyone looks");
+}
