@@ -246,13 +246,28 @@ static const char *dom_reason_name(unsigned reason)
     }
 }
 
+/* True if d has ended or is ending: its first shutdown wins, a later one (another vCPU of it
+ * ending at the same time) has nothing left to do. */
+static bool dom_ending(enum dom_state s)
+{
+    return s == DOM_DYING || s == DOM_SHUTDOWN || s == DOM_CRASHED;
+}
+
 void dom_shutdown(struct domain *d, unsigned reason)
 {
-    console_flush(&d->console, d->name);
-    d->shutdown_reason = reason;
     /* Dying, not ended, while the on-crash policy works: no other pCPU may conclude that the
      * whole fleet has ended in the meantime. */
-    d->state = reason == HC_SHUTDOWN_CRASH ? DOM_DYING : DOM_SHUTDOWN;
+    enum dom_state to = reason == HC_SHUTDOWN_CRASH ? DOM_DYING : DOM_SHUTDOWN;
+    enum dom_state from = __atomic_load_n(&d->state, __ATOMIC_ACQUIRE);
+
+    do {
+        if (dom_ending(from)) {
+            return;
+        }
+    } while (!__atomic_compare_exchange_n(&d->state, &from, to, false, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_ACQUIRE));
+    console_flush(&d->console, d->name);
+    d->shutdown_reason = reason;
     TRACE(dom_shutdown, d->id, reason);
     /* Its other vCPUs leave their pCPUs at their next exit: make that now. */
     for (unsigned i = 0; i < d->vcpu_count; i++) {
