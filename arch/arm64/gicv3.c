@@ -82,6 +82,11 @@ void arm64_gic_init_cpu(unsigned cpu)
     isb();
 }
 
+bool arm64_gic_present(void)
+{
+    return gicd != NULL;
+}
+
 void arm64_gic_ppi_enable(unsigned intid, bool on)
 {
     if (gicr) {
@@ -97,6 +102,10 @@ void arm64_gic_deactivate(unsigned intid)
 void arm64_gic_send_sgi(unsigned cpu, unsigned sgi)
 {
     uint64_t mpidr = arm64_percpu_ptrs[cpu]->mpidr;
+
+    if (!gicd) {
+        return;
+    }
     uint64_t v = ((uint64_t)sgi << ICC_SGI1R_INTID_SHIFT) |
                  (((mpidr >> 8) & 0xff) << ICC_SGI1R_AFF1_SHIFT) |
                  (((mpidr >> 16) & 0xff) << ICC_SGI1R_AFF2_SHIFT) |
@@ -175,6 +184,9 @@ static void gic_spi(unsigned intid)
 
 bool arm64_gic_handle_irq(void)
 {
+    if (!gicd) {
+        return false; /* no GICv3: its system registers would not even exist */
+    }
     unsigned intid = (unsigned)(sysreg_read(S3_0_C12_C12_0) & 0xffffff); /* ICC_IAR1_EL1 */
 
     if (intid >= 1020) {

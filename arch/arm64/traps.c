@@ -70,6 +70,7 @@ static void trap_stop_vcpu(void)
 
     TRACE(sched_switch, arch_cpu_id(), TRACE_DV(v->dom->id, v->id), TRACE_IDLE, TRACE_SWITCH_EXIT);
     __atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+    arm64_vtimer_stop();
     arch_cpu_park();
 }
 

@@ -48,6 +48,7 @@ void arm64_vcpu_run(struct vcpu *v)
         /* A VMID may have belonged to an earlier domain: start with no stale entries. */
         __asm__ volatile("tlbi vmalls12e1; dsb nsh" ::: "memory");
         sysreg_write(sctlr_el1, v->arch.sctlr_el1);
+        sysreg_write(cntv_ctl_el0, 0); /* its timer starts off, whoever ran here before */
         v->entered = true;
         v->power = VCPU_ON;
         if (v->id == 0) {
@@ -180,6 +181,10 @@ void arch_cpu_park(void)
         if (dom_all_ended(&status) && !__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL)) {
             hyp_printf("exit status=%d", status);
             arch_system_exit(status);
+        }
+        /* A physical interrupt still pending here (a late kick, a passthrough SPI) would end
+         * every WFE at once: take it. */
+        while (arm64_gic_handle_irq()) {
         }
         /* WFE, not a spin: under QEMU's round-robin icount a waiting CPU then costs a few
          * instructions per round instead of a whole time slice. */

@@ -54,7 +54,9 @@ static void vgic_lr_write(unsigned n, uint64_t v)
 
 void arm64_vgic_load(struct vcpu *v)
 {
-    (void)v;
+    if (!arm64_gic_present()) {
+        return;
+    }
     for (unsigned n = 0; n < vgic_lr_count(); n++) {
         uint64_t lr = vgic_lr_read(n);
         /* A physical interrupt a former vCPU here never deactivated: deactivate it now. */
@@ -134,6 +136,9 @@ void arm64_vgic_flush(struct vcpu *v)
     uint8_t priority;
     bool hw;
 
+    if (!arm64_gic_present()) {
+        return;
+    }
     arm64_vtimer_sync(v);
     while (vgic_take(v, &intid, &priority, &hw)) {
         if (!vgic_lr_place(v, intid, priority, hw)) {
@@ -162,6 +167,9 @@ void arm64_vgic_maintenance(void)
 
 bool arm64_vgic_lr_pending(void)
 {
+    if (!arm64_gic_present()) {
+        return false;
+    }
     for (unsigned n = 0; n < vgic_lr_count(); n++) {
         if (vgic_lr_read(n) & ICH_LR_STATE_PENDING) {
             return true;

@@ -24,6 +24,14 @@ void arm64_vtimer_irq(void)
     arm64_gic_deactivate(GIC_PPI_VTIMER);
 }
 
+void arm64_vtimer_stop(void)
+{
+    sysreg_write(cntv_ctl_el0, 0);
+    isb();
+    this_cpu()->vtimer_on = false;
+    arm64_gic_ppi_enable(GIC_PPI_VTIMER, false);
+}
+
 void arm64_vtimer_sync(struct vcpu *v)
 {
     struct arm64_percpu *cpu = this_cpu();

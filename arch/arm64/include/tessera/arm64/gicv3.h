@@ -71,6 +71,9 @@ void arm64_gic_init_cpu(unsigned cpu);
 int arm64_gic_route_spi(unsigned spi, struct vcpu *v);
 /* Takes one pending physical interrupt at EL2 and hands it on; false if none was pending. */
 bool arm64_gic_handle_irq(void);
+/* True once the GICv3 is set up (arm64_gic_init); without it (a GICv2 board) the ICC_* and
+ * ICH_* registers are left alone and guests get no interrupts. */
+bool arm64_gic_present(void);
 /* Enables or disables a private interrupt (PPI) in this pCPU's redistributor. */
 void arm64_gic_ppi_enable(unsigned intid, bool on);
 /* Deactivates a physical interrupt the hypervisor acknowledged (EOImode 1). */
@@ -98,5 +101,8 @@ bool arm64_vgic_lr_pending(void);
  * virtual one, synced on the vCPU's pCPU. */
 void arm64_vtimer_irq(void);
 void arm64_vtimer_sync(struct vcpu *v);
+/* A vCPU leaves this pCPU: its timer is stopped and its PPI disabled, so nothing fires here
+ * for a vCPU that is gone. */
+void arm64_vtimer_stop(void);
 
 #endif
