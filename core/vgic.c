@@ -37,20 +37,17 @@ void vgic_domain_init(struct domain *d)
 {
     struct vgic_dist *g = &d->vgic;
 
+    /* All zero is the reset state (disabled, priority 0, level, routed to vCPU 0), but for
+     * the redistributors' ProcessorSleep. */
     g->lock = (struct spinlock)SPINLOCK_INIT;
     g->ctlr = 0;
-    for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
-        g->spi[i] = (struct vgic_irq){.priority = 0, .state = VGIC_LEVEL};
-        g->irouter[i] = 0;
-        g->target[i] = 0;
-    }
-    for (unsigned n = 0; n < DOM_MAX_VCPUS; n++) {
+    lib_memset(g->spi, 0, sizeof(g->spi));
+    lib_memset(g->irouter, 0, sizeof(g->irouter));
+    lib_memset(g->target, 0, sizeof(g->target));
+    for (unsigned n = 0; n < d->vcpu_count; n++) {
         struct vgic_cpu *c = &d->vcpu[n].vgic;
         lib_memset(c, 0, sizeof(*c));
         c->asleep = true;
-        for (unsigned i = VGIC_NR_SGIS; i < VGIC_NR_PRIVATE; i++) {
-            c->priv[i].state = VGIC_LEVEL; /* PPIs: level-sensitive */
-        }
     }
 }
 

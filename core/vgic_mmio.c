@@ -178,8 +178,8 @@ static void vgic_config(struct vgic_access *a, unsigned base)
         }
         if (a->write && intid >= VGIC_NR_PRIVATE) {
             bool edge = *a->value & (2u << (2 * i));
-            irq->state = (uint8_t)((irq->state & ~VGIC_LEVEL) | (edge ? 0 : VGIC_LEVEL));
-        } else if (!(irq->state & VGIC_LEVEL) || intid < VGIC_NR_SGIS) {
+            irq->state = (uint8_t)((irq->state & ~VGIC_EDGE) | (edge ? VGIC_EDGE : 0));
+        } else if ((irq->state & VGIC_EDGE) || intid < VGIC_NR_SGIS) {
             r |= 2u << (2 * i);
         }
     }

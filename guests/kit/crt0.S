@@ -26,22 +26,3 @@ _start:
     bl      kit_main
 3:  wfi
     b       3b
-
-/* A secondary vCPU started by kit_cpu_on: x0 = its index (PSCI context id). */
-    .globl kit_secondary_entry
-kit_secondary_entry:
-    mov     x19, x0
-    adrp    x1, kit_cpu_stacks
-    add     x1, x1, :lo12:kit_cpu_stacks
-    add     x2, x0, #1
-    lsl     x2, x2, #13                 /* 8 KiB per vCPU: the top of its stack */
-    add     x1, x1, x2
-    mov     sp, x1
-    adrp    x1, kit_vectors
-    add     x1, x1, :lo12:kit_vectors
-    msr     vbar_el1, x1
-    isb
-    mov     x0, x19
-    bl      kit_secondary_main
-4:  wfi
-    b       4b

@@ -202,28 +202,3 @@ unsigned kit_cpu_id(void)
     __asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
     return (unsigned)(mpidr & 0xff);
 }
-
-/* What each secondary vCPU runs, and its stack (crt0.S: kit_secondary_entry). */
-static void (*kit_cpu_fn[KIT_MAX_CPUS])(uint64_t);
-static uint64_t kit_cpu_arg[KIT_MAX_CPUS];
-uint8_t kit_cpu_stacks[KIT_MAX_CPUS][8192] __attribute__((aligned(16)));
-extern char kit_secondary_entry[];
-
-int64_t kit_cpu_on(unsigned cpu, void (*fn)(uint64_t), uint64_t arg)
-{
-    if (cpu == 0 || cpu >= KIT_MAX_CPUS) {
-        return -2; /* PSCI INVALID_PARAMETERS */
-    }
-    kit_cpu_fn[cpu] = fn;
-    kit_cpu_arg[cpu] = arg;
-    return kit_hvc(0xc4000003u, cpu, (uint64_t)(uintptr_t)kit_secondary_entry, cpu).status;
-}
-
-void kit_secondary_main(uint64_t cpu)
-{
-    kit_cpu_fn[cpu](kit_cpu_arg[cpu]);
-    kit_hvc(0x84000002u, 0, 0, 0); /* PSCI CPU_OFF: does not return */
-    for (;;) {
-        __asm__ volatile("wfi");
-    }
-}

@@ -29,7 +29,7 @@
 #define VGIC_PENDING (1u << 1) /* latched pending, not yet in a list register */
 #define VGIC_ACTIVE  (1u << 2) /* as written through ISACTIVER/ICACTIVER */
 #define VGIC_HW      (1u << 3) /* the pending instance came from the physical interrupt */
-#define VGIC_LEVEL   (1u << 4) /* ICFGR: level-sensitive (clear: edge) */
+#define VGIC_EDGE    (1u << 4) /* ICFGR: edge-triggered (clear: level, the reset state) */
 
 struct vcpu;
 struct domain;
