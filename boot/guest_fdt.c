@@ -5,12 +5,17 @@
 #include <tessera/errno.h>
 #include <tessera/guest_fdt.h>
 #include <tessera/lib.h>
+#include <tessera/vgic.h>
 
 #define GFDT_PHANDLE_GIC 1
 #define GFDT_PHANDLE_CLK 2
 #define GIC_PPI          1
 #define GIC_SPI          0
 #define IRQ_LEVEL_HIGH   4
+
+_Static_assert(GFDT_GICD_IPA == VGIC_GICD_IPA && GFDT_GICD_SIZE == VGIC_GICD_SIZE &&
+                   GFDT_GICR_IPA == VGIC_GICR_IPA && GFDT_GICR_STRIDE == VGIC_GICR_STRIDE,
+               "the guest device tree states where the vGIC is");
 
 void gfdt_rng_seed(unsigned domid, const char *name, uint8_t seed[64])
 {

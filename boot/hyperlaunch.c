@@ -110,7 +110,7 @@ static int hl_irqs(const struct mf_fleet *f, char *err, size_t errlen)
         for (unsigned k = 0; d && k < f->dom[i].device_count; k++) {
             const struct mf_device *dv = &f->dom[i].devices[k];
             for (unsigned s = 0; s < dv->spi_count; s++) {
-                int rc = arch_irq_assign(dv->spi[s], &d->vcpu[0]);
+                int rc = vgic_assign_spi(d, dv->spi[s]);
                 if (rc) {
                     lib_snprintf(err, errlen, "%s: SPI %u of its device not assigned (%d)%s",
                                  d->name, dv->spi[s], rc,

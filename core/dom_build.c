@@ -8,6 +8,7 @@
 #include <tessera/errno.h>
 #include <tessera/lib.h>
 #include <tessera/trace.h>
+#include <tessera/vgic.h>
 
 #define BUILD_BLOCK (2ull << 20) /* stage-2 block size we try to keep usable */
 
@@ -215,6 +216,7 @@ int dom_build(struct domain *d, const struct dom_spec *s)
     if (rc) {
         return rc;
     }
+    d->vcounter_offset = arch_counter();
     TRACE(boot_dom_step, d->id, TRACE_DOM_STEP_VCPUS, s->vcpus);
     for (unsigned i = 0; i < s->vcpus; i++) {
         struct vcpu *v = &d->vcpu[i];
@@ -225,6 +227,7 @@ int dom_build(struct domain *d, const struct dom_spec *s)
         arch_vcpu_init(v, s->image.entry, s->dtb_size ? s->dtb_ipa : 0);
     }
     d->vcpu_count = s->vcpus;
+    vgic_domain_init(d);
     if (s->kernel.size) {
         hyp_printf("dom %s kernel %s %s %llu bytes, entry 0x%llx", d->name,
                    loader_format_name(s->image.format), d->kernel_mapped ? "mapped" : "copied",

@@ -90,6 +90,15 @@ static void dom_drop_spec(struct domain *d)
     }
 }
 
+/* Waits until every vCPU of d but the caller's own has left its pCPU: only then may its
+ * memory and stage-2 go. */
+static void dom_quiesce(struct domain *d)
+{
+    for (unsigned i = 0; i < d->vcpu_count; i++) {
+        arch_vcpu_stop(&d->vcpu[i]);
+    }
+}
+
 /* Releases the domain's memory (scrubbed) and stage-2; it stays listed as crashed. */
 static void dom_destroy(struct domain *d)
 {
@@ -97,6 +106,7 @@ static void dom_destroy(struct domain *d)
 
     TRACE(dom_destroy, d->id);
 
+    dom_quiesce(d);
     dom_build_undo(d);
     dom_drop_spec(d);
     hyp_printf("dom %s destroyed, %llu frames released", d->name, (unsigned long long)frames);
@@ -110,6 +120,7 @@ static void dom_restart(struct domain *d)
     d->restarts++;
     TRACE(dom_restart, d->id, d->restarts);
     hyp_printf("dom %s restart %u/%u", d->name, d->restarts, DOM_MAX_RESTARTS);
+    dom_quiesce(d);
     dom_build_undo(d);
     lib_memset(d->vcpu, 0, sizeof(d->vcpu));
     lib_memset(&d->console, 0, sizeof(d->console));
@@ -184,6 +195,7 @@ int dom_start(struct domain *d)
     }
     /* vCPU 0 boots the domain; the others wait for the guest's PSCI CPU_ON. */
     d->state = DOM_RUNNING;
+    d->vcpu[0].power = VCPU_ON_PENDING;
     return arch_vcpu_start(&d->vcpu[0]);
 }
 
@@ -234,14 +246,35 @@ static const char *dom_reason_name(unsigned reason)
     }
 }
 
+/* True if d has ended or is ending: its first shutdown wins, a later one (another vCPU of it
+ * ending at the same time) has nothing left to do. */
+static bool dom_ending(enum dom_state s)
+{
+    return s == DOM_DYING || s == DOM_SHUTDOWN || s == DOM_CRASHED;
+}
+
 void dom_shutdown(struct domain *d, unsigned reason)
 {
-    console_flush(&d->console, d->name);
-    d->shutdown_reason = reason;
     /* Dying, not ended, while the on-crash policy works: no other pCPU may conclude that the
      * whole fleet has ended in the meantime. */
-    d->state = reason == HC_SHUTDOWN_CRASH ? DOM_DYING : DOM_SHUTDOWN;
+    enum dom_state to = reason == HC_SHUTDOWN_CRASH ? DOM_DYING : DOM_SHUTDOWN;
+    enum dom_state from = __atomic_load_n(&d->state, __ATOMIC_ACQUIRE);
+
+    do {
+        if (dom_ending(from)) {
+            return;
+        }
+    } while (!__atomic_compare_exchange_n(&d->state, &from, to, false, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_ACQUIRE));
+    console_flush(&d->console, d->name);
+    d->shutdown_reason = reason;
     TRACE(dom_shutdown, d->id, reason);
+    /* Its other vCPUs leave their pCPUs at their next exit: make that now. */
+    for (unsigned i = 0; i < d->vcpu_count; i++) {
+        if (d->vcpu[i].power != VCPU_OFF) {
+            arch_vcpu_kick(&d->vcpu[i]);
+        }
+    }
     hyp_printf("dom %s shutdown reason=%s", d->name, dom_reason_name(reason));
     if (reason == HC_SHUTDOWN_CRASH) {
         dom_on_crash(d);

@@ -2,6 +2,7 @@
 #include <tessera/domain.h>
 #include <tessera/mmio.h>
 #include <tessera/trace.h>
+#include <tessera/vgic.h>
 #include <tessera/vpl011.h>
 
 bool mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *value)
@@ -11,6 +12,8 @@ bool mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint6
 
     if (d->vpl011.enabled && ipa >= VPL011_IPA && ipa - VPL011_IPA < VPL011_SIZE) {
         done = vpl011_access(d, ipa - VPL011_IPA, size, write, value);
+    } else {
+        done = vgic_mmio(v, ipa, size, write, value);
     }
     if (done) {
         TRACE(mmio, TRACE_DV(d->id, v->id), ipa, size | (write ? TRACE_MMIO_WRITE : 0), *value);

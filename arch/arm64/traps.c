@@ -15,6 +15,7 @@
 #include <tessera/lib.h>
 #include <tessera/mmio.h>
 #include <tessera/trace.h>
+#include <tessera/vgic.h>
 
 const char *esr_class_name(unsigned ec)
 {
@@ -68,7 +69,8 @@ static void trap_stop_vcpu(void)
     struct vcpu *v = this_cpu()->vcpu;
 
     TRACE(sched_switch, arch_cpu_id(), TRACE_DV(v->dom->id, v->id), TRACE_IDLE, TRACE_SWITCH_EXIT);
-    this_cpu()->vcpu = NULL;
+    __atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+    arm64_vtimer_stop();
     arch_cpu_park();
 }
 
@@ -147,6 +149,49 @@ static void trap_abort(struct vcpu *v, struct arm64_regs *regs, uint64_t esr, un
     trap_inject_sync(regs, ((uint64_t)new_ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXT_ABORT, far);
 }
 
+/* True if v has a virtual interrupt to take: one in its pending set it may take, or one a
+ * list register already holds. */
+static bool trap_wfi_wakes(struct vcpu *v)
+{
+    return arm64_vgic_lr_pending() || vgic_has_deliverable(v);
+}
+
+/* WFI: the vCPU sleeps on its pCPU until a virtual interrupt is pending for it. The physical
+ * interrupts that can bring one (its passthrough SPIs, its timer, a kick from another pCPU)
+ * are taken here with PSTATE.I still masked: a masked interrupt still ends a WFI. */
+static void trap_wfi(struct vcpu *v, struct arm64_regs *regs)
+{
+    regs->elr += 4;
+    if (trap_wfi_wakes(v)) {
+        return;
+    }
+    TRACE(sched_block, v->dom->id, v->id);
+    while (v->dom->state == DOM_RUNNING && !trap_wfi_wakes(v)) {
+        if (!arm64_gic_handle_irq()) {
+            __asm__ volatile("dsb sy; wfi" ::: "memory");
+        }
+    }
+    TRACE(sched_wake, v->dom->id, v->id);
+}
+
+/* A trapped system register access: ICC_SGI1R_EL1 writes (virtual SGIs) are emulated; any
+ * other register the guest may not use (the EL1 physical timer, CNTP_*) is refused with an
+ * undefined instruction. */
+static void trap_sysreg(struct vcpu *v, struct arm64_regs *regs, uint64_t esr)
+{
+    uint32_t iss = ESR_ISS(esr);
+    unsigned rt = ISS_SYSREG_RT(iss);
+
+    if ((iss & ISS_SYSREG_MASK) == ISS_ICC_SGI1R_EL1 && !(iss & ISS_SYSREG_DIR_READ)) {
+        vgic_sgi1r(v, rt == 31 ? 0 : regs->x[rt]);
+        regs->elr += 4;
+        return;
+    }
+    hyp_printf("dom %s fault %s esr=0x%llx pc=0x%llx: undefined instruction injected", v->dom->name,
+               esr_class_name(EC_SYSREG), (unsigned long long)esr, (unsigned long long)regs->elr);
+    trap_inject_undef(regs, esr);
+}
+
 static void trap_hvc(struct vcpu *v, struct arm64_regs *regs, uint64_t esr)
 {
     uint32_t fn = (uint32_t)regs->x[0];
@@ -157,10 +202,8 @@ static void trap_hvc(struct vcpu *v, struct arm64_regs *regs, uint64_t esr)
         regs->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED; /* only HVC #0 is the ABI */
     } else if (owner == HC_OWNER_VENDOR_HYP && (fn & HC_SMCCC_FAST)) {
         resume = hc_dispatch(v, regs->x) == HC_RESUME;
-    } else if (arm64_psci_is_call(fn)) {
+    } else if (arm64_psci_is_call(fn) || fn == SMCCC_VERSION) {
         resume = arm64_psci_guest(v, regs->x);
-    } else if (fn == SMCCC_VERSION) {
-        regs->x[0] = 0x10001; /* SMCCC 1.1 */
     } else {
         regs->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
     }
@@ -191,7 +234,16 @@ void arm64_trap_guest_sync(struct arm64_regs *regs)
     case EC_IABT_LOW:
         trap_abort(v, regs, esr, ec);
         return;
+    case EC_WFX:
+        if (ESR_ISS(esr) & ISS_WFX_TI) {
+            regs->elr += 4; /* WFE: nothing else to run on this pCPU */
+        } else {
+            trap_wfi(v, regs);
+        }
+        return;
     case EC_SYSREG:
+        trap_sysreg(v, regs, esr);
+        return;
     case EC_UNKNOWN:
         hyp_printf("dom %s fault %s esr=0x%llx pc=0x%llx: undefined instruction injected",
                    v->dom->name, esr_class_name(ec), (unsigned long long)esr,
@@ -210,6 +262,16 @@ void arm64_trap_guest_irq(struct arm64_regs *regs)
 {
     (void)regs;
     arm64_gic_handle_irq();
+}
+
+void arm64_trap_exit(void)
+{
+    struct vcpu *v = trap_vcpu();
+
+    if (v->dom->state != DOM_RUNNING) {
+        trap_stop_vcpu(); /* another vCPU ended the domain */
+    }
+    arm64_vgic_refresh(v);
 }
 
 void arm64_trap_guest_fiq(struct arm64_regs *regs)

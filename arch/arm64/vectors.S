@@ -86,21 +86,25 @@ hyp_spx_serror: hyp_fault 3
 guest_sync:
     guest_save
     bl      arm64_trap_guest_sync
+    bl      arm64_trap_exit
     b       arm64_return_to_guest
 
 guest_irq:
     guest_save
     bl      arm64_trap_guest_irq
+    bl      arm64_trap_exit
     b       arm64_return_to_guest
 
 guest_fiq:
     guest_save
     bl      arm64_trap_guest_fiq
+    bl      arm64_trap_exit
     b       arm64_return_to_guest
 
 guest_serror:
     guest_save
     bl      arm64_trap_guest_serror
+    bl      arm64_trap_exit
     b       arm64_return_to_guest
 
 guest32_unsupported:

@@ -6,6 +6,8 @@
 #include <tessera/errno.h>
 
 static unsigned host_cpus = 4;
+static bool host_spi_enabled[HOST_MAX_SPIS];
+static struct vcpu *host_spi_vcpu[HOST_MAX_SPIS];
 
 int arch_p2m_init(struct domain *d)
 {
@@ -83,9 +85,44 @@ int arch_trace_snapshot(unsigned seq)
     return -ENODEV; /* the hosted build has no dump transport */
 }
 
+/* No interrupt controller in the hosted build: assignments and the guest's enables and
+ * routes are recorded for the tests. */
 int arch_irq_assign(unsigned spi, struct vcpu *v)
 {
-    (void)spi;
-    (void)v;
-    return -ENODEV; /* no interrupt controller in the hosted build */
+    return arch_irq_route(spi, v);
+}
+
+void arch_irq_set_enabled(unsigned spi, bool on)
+{
+    if (spi < HOST_MAX_SPIS) {
+        host_spi_enabled[spi] = on;
+    }
+}
+
+int arch_irq_route(unsigned spi, struct vcpu *v)
+{
+    if (spi < HOST_MAX_SPIS) {
+        host_spi_vcpu[spi] = v;
+    }
+    return 0;
+}
+
+void arch_vcpu_kick(struct vcpu *v)
+{
+    v->arch.kicks++;
+}
+
+bool arch_host_spi_enabled(unsigned spi)
+{
+    return spi < HOST_MAX_SPIS && host_spi_enabled[spi];
+}
+
+struct vcpu *arch_host_spi_vcpu(unsigned spi)
+{
+    return spi < HOST_MAX_SPIS ? host_spi_vcpu[spi] : NULL;
+}
+
+void arch_vcpu_stop(struct vcpu *v)
+{
+    v->power = VCPU_OFF; /* nothing runs in the hosted build */
 }

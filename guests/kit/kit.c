@@ -161,3 +161,44 @@ void kit_isolation(const char *probe, bool blocked)
 {
     kit_printf("isolation %s %s\n", probe, blocked ? "blocked" : "leaked");
 }
+
+#define KIT_GICD          0x08000000ull
+#define KIT_GICR          0x080a0000ull
+#define KIT_GICR_STRIDE   0x20000ull
+#define KIT_GICR_SGI      0x10000ull
+#define KIT_GICR_WAKER    0x0014
+#define KIT_ISENABLER     0x0100
+#define KIT_IPRIORITYR    0x0400
+#define KIT_GICD_CTLR_ARE (1u << 4)
+#define KIT_GICD_CTLR_G1  (1u << 1)
+
+static volatile uint32_t *kit_reg32(uint64_t addr)
+{
+    return (volatile uint32_t *)(uintptr_t)addr;
+}
+
+void kit_gic_dist_enable(void)
+{
+    *kit_reg32(KIT_GICD) = KIT_GICD_CTLR_ARE | KIT_GICD_CTLR_G1;
+}
+
+void kit_gic_enable_irq(unsigned intid, uint8_t priority)
+{
+    uint64_t rd = KIT_GICR + kit_cpu_id() * KIT_GICR_STRIDE;
+    uint64_t frame = intid < 32 ? rd + KIT_GICR_SGI : KIT_GICD;
+
+    if (intid < 32) {
+        *kit_reg32(rd + KIT_GICR_WAKER) &= ~2u; /* ProcessorSleep off ... */
+        while (*kit_reg32(rd + KIT_GICR_WAKER) & 4u) {
+        } /* ... and wait for ChildrenAsleep to follow */
+    }
+    *(volatile uint8_t *)(uintptr_t)(frame + KIT_IPRIORITYR + intid) = priority;
+    *kit_reg32(frame + KIT_ISENABLER + 4 * (intid / 32)) = 1u << (intid % 32);
+}
+
+unsigned kit_cpu_id(void)
+{
+    uint64_t mpidr;
+    __asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+    return (unsigned)(mpidr & 0xff);
+}

@@ -1,7 +1,8 @@
 /* rtcirq: a passed-through device's interrupt reaches the guest. The domain owns QEMU's PL031
- * real-time clock (MMIO page and SPI 2); it sets the match register one second ahead, waits in
- * WFI, and its handler must see INTID 34, clear the device and end the interrupt (which, through
- * the HW-linked list register, deactivates the physical one). */
+ * real-time clock (MMIO page and SPI 2); it enables the SPI in its virtual distributor, sets
+ * the match register one second ahead, waits in WFI, and its handler must see INTID 34, clear the
+ * device and end the interrupt (which, through the HW-linked list register, deactivates the
+ * physical one). */
 #include <guest/kit.h>
 #include <stdint.h>
 
@@ -35,6 +36,8 @@ int guest_main(uint64_t dtb)
 {
     (void)dtb;
     kit_set_irq_handler(rtc_irq);
+    kit_gic_dist_enable();
+    kit_gic_enable_irq(RTC_INTID, 0xa0);
     kit_gic_cpu_enable();
     uint32_t now = rtc_read(RTC_DR);
     rtc_write(RTC_MR, now + 1);

@@ -907,3 +907,103 @@ Test(boot, uboot_tftp, .timeout = 110)
     free(path);
     boot_free(&b, true);
 }
+
+/* ---- scenarios/gic: the virtual platform of a two-vCPU domain ---- */
+
+static json_int_t per_event(const struct boot *b, const char *event)
+{
+    json_t *events = json_object_get(json_object_get(b->summary, "trace"), "per_event");
+    return get_int(events, event);
+}
+
+/* The values of the guest's `lat SERIES` lines. */
+static size_t lat_values(const struct boot *b, const char *name, const char *series)
+{
+    char prefix[64];
+    size_t n = 0;
+
+    snprintf(prefix, sizeof(prefix), "] %s: lat %s ", name, series);
+    for (const char *p = strstr(b->console, prefix); p; p = strstr(p + 1, prefix)) {
+        const char *v = p + strlen(prefix), *eol = strchr(v, '\n');
+        while (v && (!eol || v < eol)) {
+            char *end;
+            unsigned long long x = strtoull(v, &end, 10);
+            cr_assert_neq(end, v, "a lat value is not a number: %.60s", v);
+            cr_assert_gt(x, 0);
+            n++;
+            v = *end == ' ' ? end + 1 : NULL;
+        }
+    }
+    return n;
+}
+
+/* The guest probes its GICD and GICR frames, takes 20 virtual timer interrupts, starts its
+ * vCPU 1 with PSCI CPU_ON and bounces SGIs with it; the trace shows each mechanism. */
+Test(boot, gic, .timeout = 110)
+{
+    struct boot b = {0};
+
+    boot_run("gic.dts", &b);
+    check_summary(b.summary, "gic");
+    check_console_has(&b, "] gic: verdict: PASS (0 failed)\n");
+    cr_assert_null(strstr(b.console, "FAIL"), "%s", b.console);
+    cr_assert_not_null(console_line(&b, "hyp", "dom gic vcpu 0 entry pc=0x40000000"), "%s",
+                       b.console);
+    cr_assert_not_null(console_line(&b, "hyp", "dom gic vcpu 1 entry pc="), "%s", b.console);
+    check_console_has(&b, "] gic: vtimer: 20 interrupts\n");
+    check_console_has(&b, "] gic: PASS: GICR1_TYPER: affinity 1, processor 1, Last\n");
+    check_console_has(&b, "] gic: PASS: GICR_WAKER: awake once ProcessorSleep is cleared\n");
+    check_console_has(&b, "] gic: PASS: an SPI the domain does not own reads as zero");
+    check_console_has(&b, "] gic: PASS: AFFINITY_INFO: vCPU 1 off after its CPU_OFF\n");
+    check_console_has(&b, "] gic: PASS: SGIs between vCPU 0 and vCPU 1, each delivered once\n");
+    cr_assert_eq(lat_values(&b, "gic", "vtimer"), 20, "20 timer latency samples");
+    cr_assert_eq(lat_values(&b, "gic", "sgi_rtt"), 10, "10 SGI round trips");
+    cr_assert_eq(per_event(&b, "vtimer_fire"), 20);
+    cr_assert_eq(per_event(&b, "psci_cpu_on"), 1);
+    cr_assert_eq(per_event(&b, "psci_cpu_off"), 1);
+    cr_assert_geq(per_event(&b, "vgic_sgi"), 2 * 10 + 1 + 8 + 1, "pings, pongs, IRM, flood, held");
+    cr_assert_gt(per_event(&b, "vgic_lr"), 0);
+    cr_assert_gt(per_event(&b, "sched_block"), 0, "WFI blocks the vCPU");
+    cr_assert_gt(per_event(&b, "mmio"), 0, "GICD/GICR accesses are emulated and traced");
+    boot_free(&b, true);
+}
+
+/* More pending than list registers (4 on QEMU): the 8 SGIs the guest pends on itself with
+ * interrupts masked all arrive, once each and most urgent first, through the maintenance
+ * interrupt that refills the list registers. */
+Test(boot, gic_lr_overflow, .timeout = 110)
+{
+    struct boot b = {0};
+
+    boot_run("gic.dts", &b);
+    check_console_has(&b, "] gic: flood: 8 delivered, first 15 last 8\n");
+    check_console_has(&b, "] gic: PASS: 8 SGIs pending at once over 4 list registers: each "
+                          "delivered once, by priority\n");
+    check_console_has(&b, "] gic: PASS: a disabled SGI is not delivered\n");
+    cr_assert_gt(per_event(&b, "irq_lr_overflow"), 0);
+    cr_assert_gt(per_event(&b, "vgic_maint"), 0);
+    boot_free(&b, true);
+}
+
+/* A two-vCPU domain crashes while its vCPU 1 runs: each restart takes vCPU 1 off its pCPU
+ * before rebuilding the domain, and the guest brings it up again; after three restarts the
+ * domain is halted and the run fails by design (exit 1), with no hypervisor fault. */
+Test(boot, smp_crash, .timeout = 110)
+{
+    struct boot b = {0};
+    char *path = data_path("smp-crash.dts");
+    unsigned entries = 0;
+
+    boot_run_path(path, NULL, 1, &b);
+    for (const char *p = b.console; (p = strstr(p, "hyp: dom phoenix vcpu 1 entry pc=")); p++) {
+        entries++;
+    }
+    cr_assert_eq(entries, 4, "vCPU 1 started by each incarnation:\n%s", b.console);
+    check_console_has(&b, "hyp: dom phoenix restart 3/3\n");
+    check_console_has(&b, "hyp: dom phoenix crashed 4 times: halted\n");
+    cr_assert_null(strstr(b.console, "FATAL"), "%s", b.console);
+    cr_assert_eq(get_int(json_object_get(b.summary, "hypervisor"), "exit_status"), 1);
+    cr_assert_eq(per_event(&b, "psci_cpu_on"), 4);
+    free(path);
+    boot_free(&b, true);
+}

@@ -52,6 +52,16 @@ unsigned arch_cpu_count(void);
 /* Makes SPI spi (a passthrough device's interrupt) v's: routed to v's pCPU and delivered to
  * v. -ENODEV without an interrupt controller the arch drives, -EBUSY if another vCPU has it. */
 int arch_irq_assign(unsigned spi, struct vcpu *v);
+/* The guest enabled (on) or disabled its passthrough SPI spi: the physical one follows. */
+void arch_irq_set_enabled(unsigned spi, bool on);
+/* The guest routed its passthrough SPI spi to vCPU v: the physical one goes to v's pCPU. */
+int arch_irq_route(unsigned spi, struct vcpu *v);
+/* Makes v look at its pending virtual interrupts soon: at once if it runs on another pCPU
+ * (which it interrupts), on the way back to the guest if it runs on this one. */
+void arch_vcpu_kick(struct vcpu *v);
+/* Takes v off its pCPU (another one than the caller's) and returns once it has left, or
+ * cancels its start if it had not entered yet. */
+void arch_vcpu_stop(struct vcpu *v);
 /* Runs fn(arg) on pCPU cpu, which must be parked (idle), and returns at once; fn runs to
  * completion before that pCPU takes anything else. -EINVAL if the pCPU is not online,
  * -EBUSY if it already has a job. */

@@ -10,6 +10,7 @@
 #include <tessera/evtchn.h>
 #include <tessera/frame.h>
 #include <tessera/loader.h>
+#include <tessera/vgic.h>
 #include <tessera/vpl011.h>
 
 #define DOM_NAME_MAX     32
@@ -82,11 +83,16 @@ struct dom_mem {
     bool module; /* frames that were a boot module, mapped in place */
 };
 
+/* A vCPU's power state, as PSCI AFFINITY_INFO reports it. */
+enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
+
 struct vcpu {
     struct domain *dom;
     unsigned id;
     unsigned pcpu;
     bool entered;
+    enum vcpu_power power;
+    struct vgic_cpu vgic;
     struct arch_vcpu arch;
 };
 
@@ -116,6 +122,8 @@ struct domain {
     struct console_line console;
     struct evtchn_table evtchn;
     struct vpl011 vpl011;
+    struct vgic_dist vgic;
+    uint64_t vcounter_offset; /* counter value at creation: the domain's virtual counter 0 */
     struct arch_domain arch;
     /* on-crash = restart: the spec to rebuild from, with its device tree kept in frames the
      * hypervisor owns (the caller's copy does not outlive dom_create) */

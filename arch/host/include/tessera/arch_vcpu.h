@@ -9,6 +9,7 @@ struct arch_vcpu {
     uint64_t entry;
     uint64_t arg0;
     int started; /* handed to its pCPU by arch_vcpu_start */
+    int kicks;   /* arch_vcpu_kick calls */
 };
 
 #define HOST_P2M_MAX 16

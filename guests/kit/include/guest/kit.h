@@ -35,6 +35,19 @@ void kit_set_fault_handler(kit_fault_fn fn);
 typedef void (*kit_irq_fn)(unsigned intid);
 void kit_set_irq_handler(kit_irq_fn fn);
 void kit_gic_cpu_enable(void);
+/* The virtual distributor (GICD_CTLR: affinity routing, group 1 on), and one interrupt at a
+ * priority: an SPI in the distributor, an SGI or PPI in the calling vCPU's redistributor
+ * (which it wakes first, GICR_WAKER). Frames at the QEMU virt addresses the guest device tree
+ * states. */
+void kit_gic_dist_enable(void);
+void kit_gic_enable_irq(unsigned intid, uint8_t priority);
+
+/* Several vCPUs: the calling one's index (MPIDR_EL1.Aff0), and starting vCPU cpu with PSCI
+ * CPU_ON (HVC) so that it runs fn(arg) on a stack of its own, with the kit's vectors; when fn
+ * returns the vCPU turns itself off (CPU_OFF). Returns the PSCI status. */
+#define KIT_MAX_CPUS 4
+unsigned kit_cpu_id(void);
+int64_t kit_cpu_on(unsigned cpu, void (*fn)(uint64_t), uint64_t arg);
 
 /* Metrics the harness collects from the console (docs/console.md, "Lines guests print"):
  * latency samples in ns for a named series (printed as `lat SERIES V V ...` lines, split so no

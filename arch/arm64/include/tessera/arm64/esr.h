@@ -37,6 +37,17 @@
 #define FSC_PERMISSION(fsc)  (((fsc)&0x3c) == 0x0c)
 #define FSC_SYNC_EXT_ABORT   0x10
 
+/* WFI/WFE ISS: TI set for WFE */
+#define ISS_WFX_TI (1u << 0)
+
+/* Trapped MSR/MRS (EC 0x18) ISS: the register's encoding, Rt and the direction */
+#define ISS_SYSREG_DIR_READ (1u << 0)
+#define ISS_SYSREG_RT(iss)  (((iss) >> 5) & 0x1f)
+#define ISS_SYSREG_MASK     0x3ffc1eu /* Op0, Op2, Op1, CRn, CRm */
+#define ISS_SYSREG(op0, op1, crn, crm, op2)                                                        \
+    (((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
+#define ISS_ICC_SGI1R_EL1 ISS_SYSREG(3, 0, 12, 11, 5)
+
 /* A readable name for an exception class, for fault reports. */
 const char *esr_class_name(unsigned ec);
 

@@ -2,6 +2,7 @@
 #ifndef TESSERA_ARM64_PERCPU_H
 #define TESSERA_ARM64_PERCPU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <tessera/arch_vcpu.h>
@@ -23,6 +24,7 @@ struct arm64_percpu {
     struct vcpu *next;   /* handed over by arch_vcpu_start(), taken by the park loop */
     void (*job)(void *); /* handed over by arch_cpu_call(), run by the park loop */
     void *job_arg;
+    bool vtimer_on; /* the virtual timer's PPI is enabled in this pCPU's redistributor */
 };
 
 _Static_assert(offsetof(struct arm64_percpu, stack_top) == PERCPU_STACK_TOP, "asm offset");

@@ -8,7 +8,9 @@
 #define PSCI_VERSION           0x84000000u
 #define PSCI_CPU_SUSPEND_64    0xc4000001u
 #define PSCI_CPU_OFF           0x84000002u
+#define PSCI_CPU_ON_32         0x84000003u
 #define PSCI_CPU_ON_64         0xc4000003u
+#define PSCI_AFFINITY_INFO_32  0x84000004u
 #define PSCI_AFFINITY_INFO_64  0xc4000004u
 #define PSCI_MIGRATE_INFO_TYPE 0x84000006u
 #define PSCI_SYSTEM_OFF        0x84000008u
@@ -21,6 +23,17 @@
 #define PSCI_NOT_SUPPORTED      (-1)
 #define PSCI_INVALID_PARAMETERS (-2)
 #define PSCI_DENIED             (-3)
+#define PSCI_ALREADY_ON         (-4)
+#define PSCI_ON_PENDING         (-5)
+#define PSCI_INTERNAL_FAILURE   (-6)
+#define PSCI_INVALID_ADDRESS    (-9)
+
+/* AFFINITY_INFO results */
+#define PSCI_AFF_ON         0
+#define PSCI_AFF_OFF        1
+#define PSCI_AFF_ON_PENDING 2
+/* MIGRATE_INFO_TYPE: no Trusted OS that would need migrating */
+#define PSCI_TOS_NOT_PRESENT 2
 
 #define SMCCC_VERSION       0x80000000u
 #define SMCCC_ARCH_FEATURES 0x80000001u
