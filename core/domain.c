@@ -137,18 +137,22 @@ static void dom_restart(struct domain *d)
     }
 }
 
-/* What happens to a domain that crashed, by its on-crash policy. */
+/* What happens to a domain that crashed or asked for a reset (PSCI SYSTEM_RESET: the hypervisor
+ * cannot tell a deliberate reboot from Linux rebooting on a panic), by its on-crash policy. */
 static void dom_on_crash(struct domain *d)
 {
+    bool crash = d->shutdown_reason == HC_SHUTDOWN_CRASH;
+
     if (d->on_crash == DOM_CRASH_RESTART && d->restarts < DOM_MAX_RESTARTS) {
         dom_restart(d);
     } else if (d->on_crash == DOM_CRASH_DESTROY) {
         dom_destroy(d);
     } else if (d->on_crash == DOM_CRASH_RESTART) {
-        hyp_printf("dom %s crashed %u times: halted", d->name, d->restarts + 1);
+        hyp_printf("dom %s %s %u times: halted", d->name, crash ? "crashed" : "reset",
+                   d->restarts + 1);
     }
     if (d->state == DOM_DYING) {
-        d->state = DOM_CRASHED;
+        d->state = crash ? DOM_CRASHED : DOM_SHUTDOWN;
     }
 }
 
@@ -257,7 +261,8 @@ void dom_shutdown(struct domain *d, unsigned reason)
 {
     /* Dying, not ended, while the on-crash policy works: no other pCPU may conclude that the
      * whole fleet has ended in the meantime. */
-    enum dom_state to = reason == HC_SHUTDOWN_CRASH ? DOM_DYING : DOM_SHUTDOWN;
+    bool policy = reason == HC_SHUTDOWN_CRASH || reason == HC_SHUTDOWN_REBOOT;
+    enum dom_state to = policy ? DOM_DYING : DOM_SHUTDOWN;
     enum dom_state from = __atomic_load_n(&d->state, __ATOMIC_ACQUIRE);
 
     do {
@@ -276,7 +281,7 @@ void dom_shutdown(struct domain *d, unsigned reason)
         }
     }
     hyp_printf("dom %s shutdown reason=%s", d->name, dom_reason_name(reason));
-    if (reason == HC_SHUTDOWN_CRASH) {
+    if (policy) {
         dom_on_crash(d);
     } else if (d->functions & DOM_FUNC_BOOT) {
         /* The boot domain's work is done: reclaim it (scrubbed) at once. */

@@ -1007,3 +1007,74 @@ Test(boot, smp_crash, .timeout = 110)
     free(path);
     boot_free(&b, true);
 }
+
+/* ---- unmodified Linux (Debian's arm64 kernel, busybox initramfs) ---- */
+
+/* A Linux domain's /init line: "tessera-linux: init uptime=U cpus=N kernel=K"; N, or -1. */
+static int linux_cpus(const struct boot *b, const char *dom)
+{
+    const char *line = console_line(b, dom, "tessera-linux: init uptime=");
+    const char *c = line ? strstr(line, " cpus=") : NULL;
+    return c ? atoi(c + 6) : -1;
+}
+
+/* linux-pair: both Linux domains bring up both their vCPUs, reach /init and declare themselves
+ * ready with the console marker; the bare-metal rt guest passes; a rerun repeats every time. */
+Test(boot, linux_pair, .timeout = 240)
+{
+    struct boot a = {0}, b = {0};
+    static const char *const doms[] = {"linux1", "linux2"};
+    json_int_t na[32], nb[32];
+    size_t n1 = 0, n2 = 0;
+
+    boot_run("linux-pair.dts", &a);
+    check_fleet(a.summary, true);
+    for (size_t i = 0; i < 2; i++) {
+        char want[64];
+        cr_assert_eq(linux_cpus(&a, doms[i]), 2, "%s: /proc/cpuinfo count:\n%s", doms[i],
+                     a.console);
+        snprintf(want, sizeof(want), "hyp: dom %s ready via=console\n", doms[i]);
+        check_console_has(&a, want);
+        snprintf(want, sizeof(want), "hyp: dom %s vcpu 1 entry", doms[i]);
+        check_console_has(&a, want);
+        json_t *d = domain_named(a.summary, doms[i]);
+        cr_assert_str_eq(json_string_value(json_object_get(json_object_get(d, "kernel"), "format")),
+                         "image");
+        cr_assert_str_eq(json_string_value(json_object_get(d, "shutdown_reason")), "poweroff");
+    }
+    cr_assert_null(strstr(a.console, " fault "), "a domain was refused something:\n%s", a.console);
+    boot_run("linux-pair.dts", &b);
+    numbers(a.summary, na, &n1);
+    numbers(b.summary, nb, &n2);
+    cr_assert_eq(n1, n2);
+    for (size_t i = 0; i < n1; i++) {
+        cr_assert_eq(na[i], nb[i], "number %zu differs between reruns", i);
+    }
+    boot_free(&a, true);
+    boot_free(&b, true);
+}
+
+/* A Linux domain that panics (sysrq c) and asks for a reset is destroyed by its on-crash
+ * policy; the other Linux domain and the bare-metal one run to the end untouched. */
+Test(boot, linux_panic, .timeout = 240)
+{
+    struct boot b = {0};
+    char *path = data_path("linux-panic.dts");
+
+    boot_run_path(path, NULL, 1, &b);
+    check_console_has(&b, "doomed: tessera-linux: panicking on purpose (sysrq c)\n");
+    cr_assert_not_null(strstr(b.console, "doomed: [") &&
+                           strstr(b.console, "Kernel panic - not syncing: sysrq triggered crash"),
+                       "%s", b.console);
+    check_console_has(&b, "hyp: dom doomed shutdown reason=reboot\n");
+    cr_assert_not_null(strstr(b.console, "hyp: dom doomed destroyed"), "%s", b.console);
+    check_console_has(&b, "hyp: dom steady ready via=console\n");
+    check_console_has(&b, "hyp: dom steady shutdown reason=poweroff\n");
+    check_console_has(&b, "hyp: dom rt shutdown reason=poweroff\n");
+    cr_assert_eq(linux_cpus(&b, "steady"), 2);
+    cr_assert_null(strstr(b.console, "FATAL"), "%s", b.console);
+    cr_assert_eq(get_int(json_object_get(b.summary, "hypervisor"), "exit_status"), 1,
+                 "a destroyed domain did not power off");
+    free(path);
+    boot_free(&b, true);
+}
