@@ -218,3 +218,25 @@ Test(domain, crash_policies)
     cr_assert(dom_all_ended(&status));
     cr_assert_eq(status, 1);
 }
+
+/* Two vCPUs ending their domain at once: the first shutdown decides, the second changes
+ * nothing (and never runs the on-crash policy a second time). */
+Test(domain, first_shutdown_wins)
+{
+    struct dom_spec s = spec(4, "twice", 4 * MIB, 0);
+    struct domain *d;
+
+    s.vcpus = 2;
+    s.affinity[1] = 1;
+    s.on_crash = DOM_CRASH_RESTART;
+    cr_assert_eq(dom_create(&s, &d), 0);
+    cr_assert_eq(dom_start(d), 0);
+    cr_assert_eq(d->vcpu[0].power, VCPU_ON_PENDING);
+    cr_assert_eq(d->vcpu[1].power, VCPU_OFF, "vCPU 1 waits for PSCI CPU_ON");
+    dom_shutdown(d, HC_SHUTDOWN_REBOOT);
+    dom_crash(d, "second vCPU fault");
+    cr_assert_eq(d->state, DOM_SHUTDOWN);
+    cr_assert_eq(d->shutdown_reason, HC_SHUTDOWN_REBOOT);
+    cr_assert_eq(d->restarts, 0, "no restart for a domain already shut down");
+    cr_assert_null(strstr(arch_host_serial(), "shutdown reason=crash"), "%s", arch_host_serial());
+}
