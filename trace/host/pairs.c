@@ -54,15 +54,17 @@ static int pairs_hc(struct trace_pairs *p, const struct trace_data *d,
     return 1;
 }
 
-/* irq_phys marks the INTID taken; the irq_inject that follows for it closes the pair. An INTID
- * the hypervisor keeps for itself (its timer, SGIs) is never injected and never paired. */
+/* irq_phys marks the INTID taken; the irq_inject that follows for it (the interrupt made pending
+ * for a vCPU) closes the pair. An INTID the hypervisor keeps for itself (its timer) is never
+ * injected and never paired; SGIs are left out, as a physical SGI 15 (the hypervisor's kick)
+ * would otherwise pair with a guest's own virtual SGI 15. */
 static int pairs_irq(struct trace_pairs *p, const struct trace_data *d,
                      const struct trace_record *rec, struct trace_pair *out)
 {
     uint64_t intid = rec->id == TRACE_EV_irq_phys ? rec->args[0] : rec->args[1];
 
-    if (intid > TRACE_PAIR_MAX_INTID) {
-        return 0;
+    if (intid < TRACE_PAIR_MIN_INTID || intid > TRACE_PAIR_MAX_INTID) {
+        return 0; /* SGIs are the hypervisor's own (its kick) or purely virtual */
     }
     if (rec->id == TRACE_EV_irq_phys) {
         p->irq_taken[intid] = rec->ts + 1;

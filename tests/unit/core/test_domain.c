@@ -219,6 +219,33 @@ Test(domain, crash_policies)
     cr_assert_eq(status, 1);
 }
 
+/* A reset request (PSCI SYSTEM_RESET) goes through the on-crash policy: restart rebuilds the
+ * domain, destroy reclaims it, the default (halt) leaves it shut down; never "crashed". */
+Test(domain, reset_requests_follow_the_on_crash_policy)
+{
+    struct dom_spec a = spec(1, "gone", 4 * MIB, 0), b = spec(2, "again", 4 * MIB, 1),
+                    c = spec(3, "halts", 4 * MIB, 2);
+    struct domain *da, *db, *dc;
+
+    a.on_crash = DOM_CRASH_DESTROY;
+    b.on_crash = DOM_CRASH_RESTART;
+    b.allow_map = false;
+    c.allow_map = false; /* one domain at a time can own the module's frames */
+    cr_assert_eq(dom_create(&a, &da), 0);
+    cr_assert_eq(dom_create(&b, &db), 0);
+    cr_assert_eq(dom_create(&c, &dc), 0);
+    cr_assert_eq(dom_start_eligible(), 0);
+    dom_shutdown(da, HC_SHUTDOWN_REBOOT);
+    cr_assert_eq(frame_count(&hyp_frames, 1), 0, "destroyed: everything released");
+    cr_assert_eq(da->state, DOM_SHUTDOWN);
+    dom_shutdown(db, HC_SHUTDOWN_REBOOT);
+    cr_assert_eq(db->restarts, 1);
+    cr_assert_eq(db->state, DOM_RUNNING, "rebuilt and started again");
+    dom_shutdown(dc, HC_SHUTDOWN_REBOOT);
+    cr_assert_eq(dc->state, DOM_SHUTDOWN);
+    cr_assert_eq(dc->shutdown_reason, HC_SHUTDOWN_REBOOT);
+}
+
 /* Two vCPUs ending their domain at once: the first shutdown decides, the second changes
  * nothing (and never runs the on-crash policy a second time). */
 Test(domain, first_shutdown_wins)
@@ -233,10 +260,10 @@ Test(domain, first_shutdown_wins)
     cr_assert_eq(dom_start(d), 0);
     cr_assert_eq(d->vcpu[0].power, VCPU_ON_PENDING);
     cr_assert_eq(d->vcpu[1].power, VCPU_OFF, "vCPU 1 waits for PSCI CPU_ON");
-    dom_shutdown(d, HC_SHUTDOWN_REBOOT);
+    dom_shutdown(d, HC_SHUTDOWN_POWEROFF);
     dom_crash(d, "second vCPU fault");
     cr_assert_eq(d->state, DOM_SHUTDOWN);
-    cr_assert_eq(d->shutdown_reason, HC_SHUTDOWN_REBOOT);
+    cr_assert_eq(d->shutdown_reason, HC_SHUTDOWN_POWEROFF);
     cr_assert_eq(d->restarts, 0, "no restart for a domain already shut down");
     cr_assert_null(strstr(arch_host_serial(), "shutdown reason=crash"), "%s", arch_host_serial());
 }

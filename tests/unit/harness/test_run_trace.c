@@ -206,6 +206,8 @@ static void write_dump(void)
     arch_host_set_counter(310, 62500000);
     TRACE(irq_inject, TRACE_DV(1, 0), 34);
     TRACE(irq_phys, 26); /* the hypervisor's own timer: never injected, never paired */
+    TRACE(irq_phys, 15); /* the hypervisor's kick (SGI 15)... */
+    TRACE(irq_inject, TRACE_DV(1, 0), 15); /* ...and a guest's own SGI 15: not a pair */
     arch_host_set_counter(400, 62500000);
     TRACE(dom_ready, 1, 0);
     arch_host_set_counter(500, 62500000);
@@ -227,13 +229,13 @@ Test(run_trace, a_dump_is_converted_and_summarised)
     write_dump();
     cr_assert(run_trace_collect(&t, &log, true, &reasons), "%s", error_of());
     cr_assert_eq(reasons.n, 0);
-    cr_assert_eq(json_integer_value(json_object_get(t.result, "events")), 12);
+    cr_assert_eq(json_integer_value(json_object_get(t.result, "events")), 14);
     cr_assert_eq(json_integer_value(json_object_get(t.result, "lost")), 0);
     cr_assert_eq(json_integer_value(json_object_get(t.result, "counter_hz")), 62500000);
     cr_assert_eq(json_integer_value(json_object_get(t.result, "cpus")), 2);
     cr_assert_eq(count_at("per_class", "boot"), 3);
     cr_assert_eq(count_at("per_class", "hypercall"), 2);
-    cr_assert_eq(count_at("per_class", "irq"), 3);
+    cr_assert_eq(count_at("per_class", "irq"), 5);
     cr_assert_eq(count_at("per_class", "timer"), 0, "every class is listed");
     cr_assert_eq(count_at("per_event", "sched_switch"), 1);
     cr_assert_eq(count_at("per_event", "dom_crash"), 0, "every event is listed");
@@ -257,7 +259,7 @@ Test(run_trace, latency_pairs_become_series_of_their_domain)
     cr_assert_str_eq(hc->source, "trace");
     cr_assert_eq(hc->n, 1);
     cr_assert_float_eq(hc->v[0], 1600.0, 1e-9, "100 ticks at 62.5 MHz");
-    cr_assert_eq(irq->n, 1, "INTID 26 was never injected: no sample");
+    cr_assert_eq(irq->n, 1, "INTID 26 was never injected, SGI 15 is no forward: one sample");
     cr_assert_float_eq(irq->v[0], 160.0, 1e-9);
     cr_assert_eq(log.metrics.ns, 2);
 }
@@ -273,7 +275,7 @@ Test(run_trace, a_failed_output_is_a_reason_and_the_rest_is_kept)
     cr_assert_not(run_trace_collect(&t, &log, true, &reasons));
     cr_assert_eq(reasons.n, 1);
     cr_assert_not_null(strstr(reasons.v[0], "trace: Perfetto: "), "%s", reasons.v[0]);
-    cr_assert_eq(json_integer_value(json_object_get(t.result, "events")), 12);
+    cr_assert_eq(json_integer_value(json_object_get(t.result, "events")), 14);
     cr_assert_str_eq(json_string_value(json_object_get(t.result, "ctf")), "trace.ctf");
     cr_assert(json_is_null(json_object_get(t.result, "perfetto")));
     cr_assert_str_eq(json_string_value(json_object_get(t.result, "stats")), "trace-stats.txt");

@@ -88,9 +88,10 @@ int trace_ctf_write(const struct trace_data *d, const char *dir, struct trace_er
 int trace_perfetto_write(const struct trace_data *d, const char *path, struct trace_err *e);
 
 /* Latency pairs in a time-ordered walk (trace_data_merge): hc_entry -> hc_exit of one vCPU and
- * function ("hypercall"), irq_phys -> irq_inject of the same INTID ("irq_forward": a physical
- * interrupt taken at EL2 until it sits in a guest's list register). Feed every record. */
+ * function ("hypercall"), irq_phys -> irq_inject of the same INTID, a PPI or SPI ("irq_forward": a
+ * physical interrupt taken at EL2 until it is pending for a guest's vCPU). Feed every record. */
 enum trace_pair_kind { TRACE_PAIR_HYPERCALL, TRACE_PAIR_IRQ_FORWARD };
+#define TRACE_PAIR_MIN_INTID 16 /* PPIs and SPIs: SGIs never pair */
 #define TRACE_PAIR_MAX_INTID 1020
 struct trace_pair {
     enum trace_pair_kind kind;
