@@ -75,7 +75,8 @@ static int64_t domctl_create(struct vcpu *v, uint64_t ipa, uint64_t *domid)
         c.memory_kib == 0 || c.memory_kib % 4 || c.memory_kib > (64ull << 20) ||
         c.on_crash == DOM_CRASH_RESTART || c.on_crash > DOM_CRASH_DESTROY || c.priority > 255 ||
         (c.permissions & ~(DOM_PERM_CONTROL | DOM_PERM_HARDWARE)) ||
-        lib_strnlen(c.name, sizeof(c.name)) == sizeof(c.name) || c.name[0] == '\0') {
+        lib_strnlen(c.name, sizeof(c.name)) == sizeof(c.name) || c.name[0] == '\0' ||
+        (c.flags & ~DOMCTL_CREATE_FLAGS) || c.reserved) {
         return -EINVAL;
     }
     lib_memset(&s, 0, sizeof(s));
@@ -87,6 +88,7 @@ static int64_t domctl_create(struct vcpu *v, uint64_t ipa, uint64_t *domid)
     s.functions = c.functions;
     s.priority = c.priority;
     s.on_crash = (enum dom_on_crash)c.on_crash;
+    s.vpl011 = (c.flags & DOMCTL_CREATE_VPL011) != 0;
     s.held = true;
     for (unsigned i = 0; i < c.vcpus; i++) {
         s.affinity[i] = i;

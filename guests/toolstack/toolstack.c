@@ -81,6 +81,7 @@ static int ts_create(const struct dom_spec *s)
     /* A toolstack-built domain has no boot-time spec to rebuild from: restart becomes halt. */
     ts_req.on_crash = s->on_crash == DOM_CRASH_RESTART ? DOM_CRASH_HALT : s->on_crash;
     lib_strlcpy(ts_req.name, s->name, sizeof(ts_req.name));
+    ts_req.flags = s->vpl011 ? DOMCTL_CREATE_VPL011 : 0;
     int64_t rc = ts_call(HC_DOMCTL_CREATE, (uint64_t)(uintptr_t)&ts_req, 0, 0, 0, 0);
     return rc ? ts_fail(s->name, "not created", rc) : 0;
 }

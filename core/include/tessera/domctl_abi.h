@@ -42,7 +42,7 @@
 #define DOMCTL_NAME_MAX  32
 #define DOMCTL_MAX_VCPUS 8
 
-/* Little-endian, 64 bytes. */
+/* Little-endian, 72 bytes. */
 struct domctl_create {
     uint32_t domid;
     uint32_t vcpus;
@@ -53,6 +53,11 @@ struct domctl_create {
     uint32_t on_crash; /* 0 halt, 1 restart (refused: a toolstack-built domain has no spec to
                           rebuild from), 2 destroy */
     char name[DOMCTL_NAME_MAX];
+    uint32_t flags;    /* DOMCTL_CREATE_* */
+    uint32_t reserved; /* 0 */
 };
+
+#define DOMCTL_CREATE_VPL011 (1u << 0) /* an emulated PL011 at VPL011_IPA (docs/platform.md) */
+#define DOMCTL_CREATE_FLAGS  DOMCTL_CREATE_VPL011
 
 #endif

@@ -151,3 +151,25 @@ Test(domctl, unprivileged_domain_is_refused_everything)
     cr_assert(strstr(arch_host_serial(), "hyp: dom user domctl 0x10 refused: no control "
                                          "permission"));
 }
+
+/* The create flags: vpl011 gives the domain its emulated PL011; unknown flags and a non-zero
+ * reserved word are refused, leaving nothing built. */
+Test(domctl, create_flags)
+{
+    uint64_t ipa = request(ctl, 8, 2048), r[7];
+    paddr_t pa;
+    struct domctl_create *c;
+
+    cr_assert_eq(arch_p2m_translate(ctl, ipa, true, &pa), 0);
+    c = (struct domctl_create *)(uintptr_t)pa;
+    c->flags = 1u << 5;
+    cr_assert_eq(call(ctl, HC_DOMCTL_CREATE, ipa, 0, 0, 0, 0, r), -EINVAL, "unknown flag");
+    c->flags = 0;
+    c->reserved = 1;
+    cr_assert_eq(call(ctl, HC_DOMCTL_CREATE, ipa, 0, 0, 0, 0, r), -EINVAL, "reserved not 0");
+    cr_assert_null(dom_by_id(8), "nothing left behind");
+    c->reserved = 0;
+    c->flags = DOMCTL_CREATE_VPL011;
+    cr_assert_eq(call(ctl, HC_DOMCTL_CREATE, ipa, 0, 0, 0, 0, r), 0);
+    cr_assert(dom_by_id(8)->vpl011, "the emulated PL011 was asked for");
+}
