@@ -171,5 +171,5 @@ Test(domctl, create_flags)
     c->reserved = 0;
     c->flags = DOMCTL_CREATE_VPL011;
     cr_assert_eq(call(ctl, HC_DOMCTL_CREATE, ipa, 0, 0, 0, 0, r), 0);
-    cr_assert(dom_by_id(8)->vpl011, "the emulated PL011 was asked for");
+    cr_assert(dom_by_id(8)->vpl011.enabled, "the emulated PL011 was asked for");
 }
