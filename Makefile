@@ -47,6 +47,7 @@ bench: build
 	sh bench/trace-overhead.sh $(TESSERA)
 	sh bench/latency.sh $(TESSERA)
 	sh bench/scenarios.sh $(TESSERA)
+	sh bench/linux.sh $(TESSERA)
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i
