@@ -6,6 +6,7 @@
 #include <libfdt.h>
 #include <tessera/arch.h>
 #include <tessera/console.h>
+#include <tessera/ctlwin.h>
 #include <tessera/domain.h>
 #include <tessera/domspec.h>
 #include <tessera/errno.h>
@@ -98,6 +99,9 @@ static int helper_launch(const struct mf_fleet *f, const void *fdt, bool control
     }
     if (!rc && (rc = helper_map_fleet(h, f, fdt))) {
         lib_snprintf(err, errlen, "%s: boot modules not mapped (%d)", spec.name, rc);
+    }
+    if (!rc && (rc = ctlwin_attach(h))) {
+        lib_snprintf(err, errlen, "%s: control window not set up (%d)", spec.name, rc);
     }
     if (rc) {
         return rc;

@@ -3,6 +3,7 @@
  * sequential-write API. No wall-clock device, so runs stay deterministic. */
 #include <libfdt.h>
 #include <tessera/errno.h>
+#include <tessera/ctlwin_abi.h>
 #include <tessera/guest_fdt.h>
 #include <tessera/lib.h>
 #include <tessera/vgic.h>
@@ -36,6 +37,22 @@ static int gfdt_reg(void *fdt, uint64_t base, uint64_t size)
 {
     fdt64_t cells[2] = {cpu_to_fdt64(base), cpu_to_fdt64(size)};
     return fdt_property(fdt, "reg", cells, sizeof(cells));
+}
+
+/* A control or boot domain's control window (ctlwin_abi.h): doorbell page and staging memory. */
+static int gfdt_ctlwin(void *fdt)
+{
+    fdt64_t reg[4] = {cpu_to_fdt64(CTLWIN_IPA), cpu_to_fdt64(CTLWIN_SIZE),
+                      cpu_to_fdt64(CTLWIN_STAGING_IPA), cpu_to_fdt64(CTLWIN_STAGING_SIZE)};
+    int rc = fdt_begin_node(fdt, "control@b000000");
+
+    if (!rc) {
+        rc = fdt_property_string(fdt, "compatible", CTLWIN_COMPATIBLE);
+    }
+    if (!rc) {
+        rc = fdt_property(fdt, "reg", reg, sizeof(reg));
+    }
+    return rc ? rc : fdt_end_node(fdt);
 }
 
 static int gfdt_chosen(void *fdt, const struct gfdt_params *p)
@@ -276,6 +293,9 @@ int gfdt_build(void *buf, size_t size, const struct gfdt_params *p)
     }
     if (!rc && p->vpl011) {
         rc = gfdt_uart(buf);
+    }
+    if (!rc && p->fleet_dtb_ipa) {
+        rc = gfdt_ctlwin(buf);
     }
     if (!rc) {
         rc = fdt_end_node(buf);

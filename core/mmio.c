@@ -4,6 +4,8 @@
 #include <tessera/trace.h>
 #include <tessera/vgic.h>
 #include <tessera/vpl011.h>
+#include <tessera/ctlwin.h>
+#include <tessera/ctlwin_abi.h>
 
 bool mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *value)
 {
@@ -12,6 +14,8 @@ bool mmio_emulate(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint6
 
     if (d->vpl011.enabled && ipa >= VPL011_IPA && ipa - VPL011_IPA < VPL011_SIZE) {
         done = vpl011_access(d, ipa - VPL011_IPA, size, write, value);
+    } else if (d->ctlwin.enabled && ipa >= CTLWIN_IPA && ipa - CTLWIN_IPA < CTLWIN_SIZE) {
+        done = ctlwin_access(v, ipa - CTLWIN_IPA, size, write, value);
     } else {
         done = vgic_mmio(v, ipa, size, write, value);
     }

@@ -12,6 +12,7 @@
 #include <tessera/loader.h>
 #include <tessera/vgic.h>
 #include <tessera/vpl011.h>
+#include <tessera/ctlwin.h>
 
 #define DOM_NAME_MAX     32
 #define DOM_MAX          16
@@ -122,6 +123,7 @@ struct domain {
     struct console_line console;
     struct evtchn_table evtchn;
     struct vpl011 vpl011;
+    struct ctlwin ctlwin; /* control domains: the doorbell of the control window */
     struct vgic_dist vgic;
     uint64_t vcounter_offset; /* counter value at creation: the domain's virtual counter 0 */
     struct arch_domain arch;

@@ -9,7 +9,10 @@
 #include <tessera/domain.h>
 #include <tessera/domctl_abi.h>
 #include <tessera/errno.h>
+#include <tessera/ctlwin.h>
+#include <tessera/ctlwin_abi.h>
 #include <tessera/hypercall_dispatch.h>
+#include <tessera/mmio.h>
 
 #define MIB      (1ull << 20)
 #define RAM_SIZE (64 * MIB)
@@ -172,4 +175,75 @@ Test(domctl, create_flags)
     c->flags = DOMCTL_CREATE_VPL011;
     cr_assert_eq(call(ctl, HC_DOMCTL_CREATE, ipa, 0, 0, 0, 0, r), 0);
     cr_assert(dom_by_id(8)->vpl011.enabled, "the emulated PL011 was asked for");
+}
+
+/* ---- the control window: the same calls through the doorbell page ---- */
+
+static uint64_t win_rd(struct domain *d, uint64_t off)
+{
+    uint64_t v = 0;
+    cr_assert(mmio_emulate(&d->vcpu[0], CTLWIN_IPA + off, 8, false, &v), "read 0x%llx refused",
+              (unsigned long long)off);
+    return v;
+}
+
+static void win_wr(struct domain *d, uint64_t off, uint64_t v)
+{
+    cr_assert(mmio_emulate(&d->vcpu[0], CTLWIN_IPA + off, 8, true, &v), "write 0x%llx refused",
+              (unsigned long long)off);
+}
+
+/* FN and ARGs, then CALL: returns STATUS, results in r[0..2]. */
+static int64_t win_call(struct domain *d, uint64_t fn, uint64_t a1, uint64_t *r)
+{
+    win_wr(d, CTLWIN_FN, fn);
+    win_wr(d, CTLWIN_ARG(1), a1);
+    win_wr(d, CTLWIN_CALL, 1);
+    for (int i = 0; r && i < 3; i++) {
+        r[i] = win_rd(d, CTLWIN_RES(i + 1));
+    }
+    return (int64_t)win_rd(d, CTLWIN_STATUS);
+}
+
+Test(domctl, control_window_makes_the_same_calls)
+{
+    uint64_t r[3], v;
+    paddr_t pa;
+
+    cr_assert_eq(ctlwin_attach(ctl), 0);
+    cr_assert_eq(win_rd(ctl, CTLWIN_MAGIC), CTLWIN_MAGIC_VALUE);
+    cr_assert_eq(win_rd(ctl, CTLWIN_VERSION), CTLWIN_ABI_VERSION);
+    cr_assert_eq(win_rd(ctl, CTLWIN_STAGING), CTLWIN_STAGING_IPA);
+    cr_assert_eq(win_rd(ctl, CTLWIN_STAGING_BYTES), CTLWIN_STAGING_SIZE);
+    /* the staging memory is ordinary, writable memory of the domain, zeroed */
+    cr_assert_eq(arch_p2m_translate(ctl, CTLWIN_STAGING_IPA + 4096, true, &pa), 0);
+    cr_assert_eq(*(uint8_t *)(uintptr_t)pa, 0);
+    cr_assert_eq(win_call(ctl, HC_VERSION, 0, r), 0);
+    cr_assert_eq(r[0], HC_ABI_VERSION);
+    /* a domctl whose request sits in the staging memory, by its IPA */
+    struct domctl_create c = {.domid = 9, .vcpus = 1, .memory_kib = 2048, .name = "viawin"};
+    memcpy((void *)(uintptr_t)pa, &c, sizeof(c));
+    cr_assert_eq(win_call(ctl, HC_DOMCTL_CREATE, CTLWIN_STAGING_IPA + 4096, r), 0);
+    cr_assert_eq(r[0], 9);
+    cr_assert_not_null(dom_by_id(9));
+    cr_assert_eq(win_call(ctl, HC_SHUTDOWN, HC_SHUTDOWN_POWEROFF, NULL), -EINVAL,
+                 "shutdown is PSCI's, not the doorbell's");
+    cr_assert_eq(ctl->state, DOM_RUNNING);
+    /* what the device refuses: byte and halfword accesses, 32-bit writes, read-only registers */
+    cr_assert_not(mmio_emulate(&ctl->vcpu[0], CTLWIN_IPA + CTLWIN_FN, 2, false, &v));
+    cr_assert_not(mmio_emulate(&ctl->vcpu[0], CTLWIN_IPA + CTLWIN_FN, 4, true, &v));
+    v = 1;
+    cr_assert_not(mmio_emulate(&ctl->vcpu[0], CTLWIN_IPA + CTLWIN_STATUS, 8, true, &v));
+    cr_assert(mmio_emulate(&ctl->vcpu[0], CTLWIN_IPA + CTLWIN_MAGIC + 4, 4, false, &v));
+    cr_assert_eq(v, CTLWIN_MAGIC_VALUE >> 32);
+}
+
+Test(domctl, control_window_keeps_the_callers_permissions)
+{
+    uint64_t v;
+
+    cr_assert_eq(ctlwin_attach(user), 0); /* as if it had one: its calls are still its own */
+    cr_assert_eq(win_call(user, HC_DOMCTL_DESTROY, 100, NULL), -EPERM);
+    cr_assert_not(mmio_emulate(&ctl->vcpu[0], CTLWIN_IPA, 8, false, &v),
+                  "no window without ctlwin_attach: the page is not emulated");
 }
