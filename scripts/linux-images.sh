@@ -19,6 +19,7 @@ if [ ! -x "$bb/bin/busybox" ]; then
 fi
 cp "$kernel" "$out/Image.tmp" && mv "$out/Image.tmp" "$out/Image"
 sed -e "s|@BUSYBOX@|$bb/bin/busybox|" -e "s|@INIT@|$src/guests/linux/init|" \
+    -e "s|@TOOLSTACK@|$out/tessera-toolstack|" \
     "$src/guests/linux/initramfs.spec.in" > "$out/initramfs.spec"
 "$mk" "$out/initramfs.spec" "$out/initramfs.cpio"
 echo "linux-images: $(basename "$kernel") and initramfs.cpio in $out" >&2
