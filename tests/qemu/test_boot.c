@@ -1078,3 +1078,35 @@ Test(boot, linux_panic, .timeout = 240)
     free(path);
     boot_free(&b, true);
 }
+
+/* The Linux Dom0 flavour: Debian's kernel as the control domain, whose /init runs
+ * tessera-toolstack; it reads the fleet through /dev/mem and builds every other domain through
+ * the control window's doorbell; the cluster is ready before infotainment starts. */
+Test(boot, automotive_linux_dom0, .timeout = 240)
+{
+    struct boot b = {0};
+    char *path = fileio_join(TESSERA_SCENARIOS, "automotive.dts");
+    static const char *const fleet[] = {"rt", "cluster", "infotainment"};
+
+    boot_run_mode(path, "dom0", NULL, 0, &b);
+    check_console_has(&b, "dom0: tessera-toolstack: 5 domains in the fleet, 5 modules read "
+                          "through /dev/mem\n");
+    check_console_has(&b, "dom0: verdict: PASS (3 domains created)\n");
+    check_console_has(&b, "hyp: dom dom0 ready via=console\n");
+    for (size_t i = 0; i < 3; i++) {
+        json_t *d = domain_named(b.summary, fleet[i]);
+        cr_assert_gt(get_int(d, "ready_ns"),
+                     get_int(domain_named(b.summary, "dom0"), "first_instr_ns"), "%s", fleet[i]);
+    }
+    cr_assert_lt(get_int(domain_named(b.summary, "cluster"), "ready_ns"),
+                 get_int(domain_named(b.summary, "infotainment"), "first_instr_ns"),
+                 "infotainment starts only once the cluster is ready");
+    cr_assert_eq(linux_cpus(&b, "infotainment"), 2);
+    cr_assert_eq(linux_cpus(&b, "dom0"), 1);
+    /* every domctl of the Linux toolstack went through the doorbell */
+    cr_assert_geq(per_event(&b, "ctlwin_call"), 3 * 3, "create, loads, vCPUs, unpause per domain");
+    cr_assert_eq(per_event(&b, "domctl_denied"), 0);
+    cr_assert_null(strstr(b.console, " fault "), "%s", b.console);
+    free(path);
+    boot_free(&b, true);
+}
