@@ -18,7 +18,7 @@ build: configure
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
 demo: build
-	$(TESSERA) compare scenarios/fleet4.dts --out build/demo/fleet4
+	$(TESSERA) compare scenarios/automotive.dts --out build/demo/automotive
 
 test: build test-asan
 	ctest --preset $(PRESET) -j $(JOBS)
