@@ -48,6 +48,7 @@ bench: build
 	sh bench/latency.sh $(TESSERA)
 	sh bench/scenarios.sh $(TESSERA)
 	sh bench/linux.sh $(TESSERA)
+	sh bench/automotive.sh $(TESSERA)
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i

@@ -9,7 +9,7 @@ commit=$("$tessera" --version | cut -d" " -f2)
 rows=""
 for src in scenarios/*.dts; do
     name=$(basename "$src" .dts)
-    case $name in fleet4 | linux-pair) continue ;; esac # bench/modes.sh and bench/linux.sh own them
+    case $name in fleet4 | linux-pair | automotive) continue ;; esac # their own benches
     out=results/$name
     rm -rf "$out"
     echo "bench: $name" >&2
