@@ -797,6 +797,7 @@ static int hd_chosen(struct hd_ctx *c)
             return hd_error(c, chosen, "tessera,trace", "not a non-empty terminated string");
         }
         c->out->trace_target = trace;
+        c->out->trace_target_size = (size_t)len;
     }
     int hv = hd_child(chosen, "hypervisor", 10);
     c->out->hypervisor_node = hv >= 0 ? hv : -1;

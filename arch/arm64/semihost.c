@@ -25,9 +25,9 @@ void arm64_semihost_exit(int status)
     semihost_call(SYS_EXIT, block);
 }
 
-int64_t arm64_semihost_open(const char *path)
+int64_t arm64_semihost_open(const char *path, size_t len)
 {
-    uint64_t block[3] = {(uint64_t)(uintptr_t)path, OPEN_MODE_WB, lib_strlen(path)};
+    uint64_t block[3] = {(uint64_t)(uintptr_t)path, OPEN_MODE_WB, len};
     return semihost_call(SYS_OPEN, block);
 }
 

@@ -86,7 +86,8 @@ void arm64_primary_main(const void *dtb, uint64_t entry_ticks, uint64_t el, uint
         arch_cpu_halt();
     }
     setup_semihosting = lib_cmdline_flag(setup_hd.bootargs, "semihosting");
-    arm64_trace_out_init(setup_hd.bootargs, setup_hd.trace_target, setup_semihosting);
+    arm64_trace_out_init(setup_hd.bootargs, setup_hd.trace_target, setup_hd.trace_target_size,
+                         setup_semihosting);
     hyp_printf("entry el=2 counter_hz=%llu entry_ticks=%llu cpus=%u",
                (unsigned long long)arch_counter_hz(), (unsigned long long)entry_ticks,
                setup_hd.cpu_count);

@@ -1110,3 +1110,45 @@ Test(boot, automotive_linux_dom0, .timeout = 240)
     free(path);
     boot_free(&b, true);
 }
+
+/* Under icount every instruction is time: the hypervisor's work must not depend on the results
+ * folder, whose name is in the trace path it writes (dom0 mode also writes a snapshot). */
+Test(boot, numbers_do_not_depend_on_the_results_folder, .timeout = 110)
+{
+    char base[] = "/tmp/tessera-path-XXXXXX", longer[256];
+    char *path = fileio_join(TESSERA_SCENARIOS, "fleet4.dts");
+    json_int_t na[64], nb[64];
+    size_t n1 = 0, n2 = 0;
+    json_t *s[2];
+
+    cr_assert_not_null(mkdtemp(base));
+    snprintf(longer, sizeof(longer), "%s/a/much/longer/results/folder/name/than/the/first", base);
+    const char *outs[2] = {base, longer};
+    for (int i = 0; i < 2; i++) {
+        char *argv[] = {TESSERA_EXE, "run",           path,       "--mode",          "dom0",
+                        "--out",     (char *)outs[i], "--images", TESSERA_IMAGE_DIR, "--quiet",
+                        NULL};
+        struct proc_buf out = {0}, err = {0};
+        struct herr e;
+        json_error_t je;
+        int status;
+        cr_assert_eq(proc_capture(argv, &out, &err, &status, &e), 0, "%s", e.msg);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s", err.data ? err.data : "");
+        char *sum = fileio_join(outs[i], "summary.json");
+        s[i] = json_load_file(sum, 0, &je);
+        cr_assert_not_null(s[i], "%s", je.text);
+        free(sum);
+        proc_buf_free(&out);
+        proc_buf_free(&err);
+    }
+    numbers(s[0], na, &n1);
+    numbers(s[1], nb, &n2);
+    cr_assert_eq(n1, n2);
+    for (size_t i = 0; i < n1; i++) {
+        cr_assert_eq(na[i], nb[i], "number %zu differs with a longer results folder", i);
+    }
+    json_decref(s[0]);
+    json_decref(s[1]);
+    nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(path);
+}

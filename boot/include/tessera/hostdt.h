@@ -55,6 +55,7 @@ struct hostdt {
 
     const char *bootargs;     /* /chosen/bootargs, NULL if absent; points into the fdt */
     const char *trace_target; /* /chosen/tessera,trace (set by the harness), NULL if absent */
+    size_t trace_target_size; /* its property length, the NUL and the padding included */
     int hypervisor_node;      /* offset of /chosen/hypervisor, or -1 */
 };
 
