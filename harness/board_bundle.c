@@ -43,7 +43,8 @@ static int board_set_memory(const void *machine, size_t len, uint64_t base, uint
         (sc == 1 && size >> 32)) {
         free(fdt);
         return herr_set(e, -EINVAL,
-                        "the board's RAM 0x%" PRIx64 "+0x%" PRIx64 " cannot be written in its DTB's "
+                        "the board's RAM 0x%" PRIx64 "+0x%" PRIx64
+                        " cannot be written in its DTB's "
                         "#address-cells %d / #size-cells %d",
                         base, size, ac, sc);
     }

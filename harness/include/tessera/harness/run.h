@@ -19,11 +19,11 @@ struct run_opts {
     unsigned smp;           /* 0: /experiment/cpus */
     unsigned timeout_ms;    /* 0: /experiment/timeout-ms */
     bool quiet;
-    bool skip_check;    /* boot without validating the manifest on the host first */
-    bool no_trace;      /* no trace= for the hypervisor: no dump, no trace outputs */
-    unsigned trace_kib; /* trace-kib= (KiB of trace buffer per pCPU); 0: the default */
-    bool realtime;      /* no -icount: multi-threaded TCG, wall-derived times */
-    bool no_summary;    /* no human summary on stdout (compare prints its own table) */
+    bool skip_check;     /* boot without validating the manifest on the host first */
+    bool no_trace;       /* no trace= for the hypervisor: no dump, no trace outputs */
+    unsigned trace_kib;  /* trace-kib= (KiB of trace buffer per pCPU); 0: the default */
+    bool realtime;       /* no -icount: multi-threaded TCG, wall-derived times */
+    bool no_summary;     /* no human summary on stdout (compare prints its own table) */
     const char *board;   /* NULL: /experiment/platform; else a board file's name */
     const char *command; /* the tessera command line that asked for the run (provenance) */
 };

@@ -45,8 +45,7 @@ int run_trace_bootargs(const struct run_trace *t, char *buf, size_t len);
  * (timeline.h) and its hypercall and interrupt-forwarding latencies (log->metrics: series
  * "hypercall" and "irq_forward" of each domain, source "trace").
  * Returns true if the trace is complete. */
-bool run_trace_collect(struct run_trace *t, struct clog *log, bool explain,
-                       struct strvec *reasons);
+bool run_trace_collect(struct run_trace *t, struct clog *log, bool explain, struct strvec *reasons);
 void run_trace_free(struct run_trace *t);
 
 #endif

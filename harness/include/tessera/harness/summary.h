@@ -22,7 +22,7 @@ struct summary_input {
     const char *commit;
     const char *qemu_version;
     const struct strvec *flags; /* QEMU's argv */
-    const char *command; /* tessera's own command line, NULL if not known */
+    const char *command;        /* tessera's own command line, NULL if not known */
     const struct clog *log;
     const struct scenario_domains *domains; /* the manifest's, in order */
     bool qemu_exited;                       /* QEMU exited by itself (not killed, no signal) */
