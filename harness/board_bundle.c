@@ -232,21 +232,16 @@ int board_bundle_write(const struct board_bundle_params *p, struct board_bundle 
         return herr_set(e, -ENOENT, "hypervisor image %s not found", p->hyp_path);
     }
     if (p->board->kind == BOARD_HARDWARE) {
-        if ((rc = board_set_memory(p->machine, p->machine_len, p->board->ram_base,
+        if ((rc = board_set_memory(p->dtb.machine, p->dtb.machine_len, p->board->ram_base,
                                    p->board->ram_size, &machine, e))) {
             return rc;
         }
     }
-    struct bootdtb_params bp = {
-        .machine = machine ? machine : p->machine,
-        .machine_len = machine ? fdt_totalsize(machine) : p->machine_len,
-        .scenario = p->scenario,
-        .scenario_len = p->scenario_len,
-        .bootargs = p->bootargs,
-        .resolve = p->resolve,
-        .resolve_ctx = p->resolve_ctx,
-        .trace_target = p->trace_target,
-    };
+    struct bootdtb_params bp = p->dtb;
+    if (machine) {
+        bp.machine = machine;
+        bp.machine_len = fdt_totalsize(machine);
+    }
     rc = bootdtb_ram(bp.machine, &base, &size, e);
     rc = rc ?: board_layout_start(p->board, base, size, (uint64_t)st.st_size, &out->layout, e);
     bp.module_base = out->layout.module_base;

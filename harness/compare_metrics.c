@@ -117,18 +117,7 @@ void cmp_metrics_table(const struct cmp_ctx *c, FILE *out, bool md)
     fprintf(out, md ? "\n### Isolation and latency (run 1 of each mode; latency in ns, "
                       "p50/p99/max, - when the samples cannot support a p99)\n\n"
                     : "\nisolation and latency (run 1 of each mode; latency ns p50/p99/max)\n");
-    cmp_put_label(out, md, "");
-    for (size_t k = 0; k < c->nm; k++) {
-        cmp_put(out, md, CMP_METRIC_W, c->m[k].name);
-    }
-    fprintf(out, "\n");
-    if (md) {
-        fprintf(out, "|---|");
-        for (size_t k = 0; k < c->nm; k++) {
-            fprintf(out, "---:|");
-        }
-        fprintf(out, "\n");
-    }
+    cmp_header(c, out, md, CMP_METRIC_W);
     cmp_iso_row(c, out, md, "isolation probes blocked/leaked", "blocked", "leaked");
     cmp_iso_row(c, out, md, "guest actions refused (faults)", "faults", NULL);
     all = cmp_all_series(c);

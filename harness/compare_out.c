@@ -123,15 +123,11 @@ void cmp_put_label(FILE *out, bool md, const char *s)
     }
 }
 
-/* The side-by-side table; md: as a Markdown table. */
-static void cmp_table(const struct cmp_ctx *c, FILE *out, bool md)
+void cmp_header(const struct cmp_ctx *c, FILE *out, bool md, int width)
 {
-    char buf[48];
-    double ns;
-
     cmp_put_label(out, md, "");
     for (size_t i = 0; i < c->nm; i++) {
-        cmp_put(out, md, CMP_COL_W, c->m[i].name);
+        cmp_put(out, md, width, c->m[i].name);
     }
     fprintf(out, "\n");
     if (md) {
@@ -141,6 +137,15 @@ static void cmp_table(const struct cmp_ctx *c, FILE *out, bool md)
         }
         fprintf(out, "\n");
     }
+}
+
+/* The side-by-side table; md: as a Markdown table. */
+static void cmp_table(const struct cmp_ctx *c, FILE *out, bool md)
+{
+    char buf[48];
+    double ns;
+
+    cmp_header(c, out, md, CMP_COL_W);
     for (size_t r = 0; r < c->rows.n; r++) {
         cmp_put_label(out, md, c->rows.v[r].label);
         for (size_t i = 0; i < c->nm; i++) {

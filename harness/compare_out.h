@@ -56,6 +56,8 @@ const char *cmp_fmt_ms(double ns, char *buf, size_t len);
 /* One cell: padded to width in the text table, between bars in Markdown; and a row label. */
 void cmp_put(FILE *out, bool md, int width, const char *s);
 void cmp_put_label(FILE *out, bool md, const char *s);
+/* The header of a table with one column per mode (width wide; a Markdown rule under it). */
+void cmp_header(const struct cmp_ctx *c, FILE *out, bool md, int width);
 /* Creates c->out/name (*path: its path, caller frees); NULL with a message on stderr. */
 FILE *cmp_open(const struct cmp_ctx *c, const char *name, char **path);
 /* Writes name.gp (body, run once per terminal) and runs gnuplot on it: name.png and name.svg. */

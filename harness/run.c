@@ -236,7 +236,7 @@ static int run_machine(struct run_ctx *c)
 
 /* qemu-virt-uboot: the files `tessera board` would write, into OUT/board, where QEMU's TFTP
  * server hands them to U-Boot; and U-Boot's environment, whose bootcmd fetches boot.scr. */
-static int run_board_bundle(struct run_ctx *c, struct images_ctx *ic)
+static int run_board_bundle(struct run_ctx *c, const struct bootdtb_params *dtb)
 {
     struct board_bundle bb;
     char bootcmd[512];
@@ -244,14 +244,7 @@ static int run_board_bundle(struct run_ctx *c, struct images_ctx *ic)
         .board = &c->board,
         .scenario_name = c->scenario_name,
         .mode = c->o->mode,
-        .machine = c->machine,
-        .machine_len = c->machine_len,
-        .scenario = c->scn,
-        .scenario_len = c->scn_len,
-        .bootargs = c->bootargs,
-        .trace_target = c->trace.on ? c->trace.dump : NULL,
-        .resolve = images_resolve,
-        .resolve_ctx = ic,
+        .dtb = *dtb,
         .hyp_path = c->hyp_path,
         .out_dir = c->board_out,
         .timeout_ms = c->exp.timeout_ms,
@@ -295,7 +288,7 @@ static int run_bootdtb(struct run_ctx *c)
     int rc;
 
     if (c->qm.firmware) {
-        return run_board_bundle(c, &ic);
+        return run_board_bundle(c, &p);
     }
     rc = bootdtb_build(&p, &c->boot, &c->err);
 

@@ -14,13 +14,9 @@
 struct board_bundle_params {
     const struct board *board;
     const char *scenario_name, *mode;
-    const void *machine; /* the machine DTB: QEMU's dump, or the board's own */
-    size_t machine_len;
-    const void *scenario;
-    size_t scenario_len;
-    const char *bootargs, *trace_target; /* as in bootdtb_params */
-    bootdtb_resolve_fn resolve;
-    void *resolve_ctx;
+    /* The boot DTB's inputs: the machine DTB (QEMU's dump, or the board's own), the scenario,
+     * bootargs, trace target and image resolver; the bundle sets module_base itself. */
+    struct bootdtb_params dtb;
     const char *hyp_path;
     const char *out_dir;  /* created if missing */
     const char *lava_url; /* prefix of the files in the LAVA job; NULL: file://OUT_DIR */
