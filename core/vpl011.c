@@ -46,7 +46,7 @@ int vpl011_init(struct domain *d)
     u->cr = CR_RESET;
     u->ifls = IFLS_RESET;
     u->lcr_h = u->ibrd = u->fbrd = u->imsc = u->dmacr = u->ris = u->rsr = 0;
-    u->rx_head = u->rx_count = 0;
+    u->rx_head = u->rx_count = u->bl_head = u->bl_count = 0;
     u->marker = 0;
     return vgic_assign_virtual_spi(d, VPL011_SPI);
 }
@@ -75,6 +75,15 @@ static void vpl011_update(struct domain *d)
     vgic_set_level(d, VGIC_NR_PRIVATE + VPL011_SPI, (d->vpl011.ris & d->vpl011.imsc) != 0);
 }
 
+/* A character enters the FIFO (there is room): RXIS if it reaches the trigger level, else
+ * RTIS at once. Called with the lock held. */
+static void vpl011_push(struct vpl011 *u, uint8_t c)
+{
+    u->rx[(u->rx_head + u->rx_count) % VPL011_FIFO] = c;
+    u->rx_count++;
+    u->ris |= u->rx_count >= vpl011_rx_level(u) ? VPL011_INT_RX : VPL011_INT_RT;
+}
+
 /* Takes the oldest received character. RXIS falls when the FIFO drops below its level, RTIS
  * when it empties; characters left below the level raise RTIS at once (the timeout needs no
  * baud clock here). Called with the lock held. */
@@ -97,6 +106,11 @@ static uint32_t vpl011_pop(struct vpl011 *u)
     }
     if (u->rx_count == 0) {
         u->ris &= ~VPL011_INT_RT;
+    }
+    if (u->bl_count > 0) {
+        vpl011_push(u, u->backlog[u->bl_head]);
+        u->bl_head = (u->bl_head + 1) % VPL011_BACKLOG;
+        u->bl_count--;
     }
     return c; /* no framing, parity, break or overrun error bits (11:8) */
 }
@@ -236,15 +250,18 @@ bool vpl011_receive(struct domain *d, char c)
         return false;
     }
     spin_lock(&u->lock);
-    if (u->rx_count >= vpl011_depth(u)) {
-        u->rsr |= RSR_OE;
-        u->ris |= VPL011_INT_OE;
-    } else {
-        u->rx[(u->rx_head + u->rx_count) % VPL011_FIFO] = (uint8_t)c;
-        u->rx_count++;
-        u->ris |= u->rx_count >= vpl011_rx_level(u) ? VPL011_INT_RX : VPL011_INT_RT;
+    if (u->rx_count < vpl011_depth(u) && u->bl_count == 0) {
+        vpl011_push(u, (uint8_t)c);
         fill = u->rx_count;
         kept = true;
+    } else if (u->bl_count < VPL011_BACKLOG) {
+        u->backlog[(u->bl_head + u->bl_count) % VPL011_BACKLOG] = (uint8_t)c;
+        u->bl_count++;
+        fill = u->rx_count + u->bl_count;
+        kept = true;
+    } else {
+        u->rsr |= RSR_OE;
+        u->ris |= VPL011_INT_OE;
     }
     vpl011_update(d);
     spin_unlock(&u->lock);

@@ -13,6 +13,9 @@
 #define VPL011_SIZE 0x1000ull
 #define VPL011_SPI  1  /* INTID 33, QEMU virt's UART interrupt, as the guest device tree says */
 #define VPL011_FIFO 16 /* receive FIFO depth of a PL011 before r1p5 (the IDs say revision 1) */
+/* Characters held behind a full FIFO, moved into it as the guest reads: pasted input is not
+ * lost to a guest that reads a little later, as a real line without flow control would. */
+#define VPL011_BACKLOG 256
 
 /* Interrupt bits of RIS, MIS, IMSC and ICR */
 #define VPL011_INT_RX  (1u << 4)  /* RXIS: receive FIFO at or above its trigger level */
@@ -31,6 +34,8 @@ struct vpl011 {
     uint32_t rsr; /* receive status: OE (bit 3) after an overrun, until ECR is written */
     uint8_t rx[VPL011_FIFO];
     unsigned rx_head, rx_count;
+    uint8_t backlog[VPL011_BACKLOG];
+    unsigned bl_head, bl_count;
     int marker; /* characters of VPL011_READY_MARKER matched on this line, -1: not it */
 };
 
@@ -47,8 +52,8 @@ int vpl011_init(struct domain *d);
 bool vpl011_access(struct domain *d, uint64_t offset, unsigned size, bool write, uint64_t *value);
 
 /* One character from the serial line for d: into its receive FIFO, raising the receive
- * interrupts the guest enabled. False if it was dropped: d has no vPL011, or the FIFO was
- * full (an overrun: RSR.OE and OEIS are set). */
+ * interrupts the guest enabled, or behind it while it is full. False if it was dropped: d has
+ * no vPL011, or FIFO and backlog were full (an overrun: RSR.OE and OEIS are set). */
 bool vpl011_receive(struct domain *d, char c);
 
 #endif

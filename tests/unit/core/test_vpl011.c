@@ -142,6 +142,9 @@ Test(vpl011, receive_fifo_in_order, .init = setup_irq)
         cr_assert(vpl011_receive(&dom, (char)('A' + i)));
     }
     cr_assert_eq(rd(UART_FR, 4) & FR_RXFF, FR_RXFF, "16 entries fill it");
+    for (unsigned i = 0; i < VPL011_BACKLOG; i++) {
+        cr_assert(vpl011_receive(&dom, (char)('a' + i % 26)), "held behind the FIFO");
+    }
     cr_assert_not(vpl011_receive(&dom, '!'), "overrun");
     cr_assert_eq(rd(UART_RSR, 4), 0x8, "RSR.OE");
     cr_assert_eq(rd(UART_RIS, 4) & VPL011_INT_OE, VPL011_INT_OE);
@@ -150,6 +153,11 @@ Test(vpl011, receive_fifo_in_order, .init = setup_irq)
     for (unsigned i = 0; i < VPL011_FIFO; i++) {
         cr_assert_eq(rd(UART_DR, 4), 'A' + i);
     }
+    for (unsigned i = 0; i < VPL011_BACKLOG; i++) {
+        cr_assert_eq(rd(UART_FR, 4) & FR_RXFE, 0, "refilled as the guest reads");
+        cr_assert_eq(rd(UART_DR, 4), 'a' + i % 26);
+    }
+    cr_assert_eq(rd(UART_FR, 4) & FR_RXFE, FR_RXFE);
 }
 
 Test(vpl011, without_fifo_one_character_holds, .init = setup_irq)
@@ -157,8 +165,10 @@ Test(vpl011, without_fifo_one_character_holds, .init = setup_irq)
     receive("x");
     cr_assert_eq(rd(UART_FR, 4) & FR_RXFF, FR_RXFF);
     cr_assert_eq(rd(UART_RIS, 4) & VPL011_INT_RX, VPL011_INT_RX, "level 1 without the FIFO");
-    cr_assert_not(vpl011_receive(&dom, 'y'));
+    cr_assert(vpl011_receive(&dom, 'y'), "held back");
     cr_assert_eq(rd(UART_DR, 4), 'x');
+    cr_assert_eq(rd(UART_FR, 4) & FR_RXFF, FR_RXFF, "the next one moved in");
+    cr_assert_eq(rd(UART_DR, 4), 'y');
 }
 
 Test(vpl011, receive_interrupts_follow_the_trigger_level, .init = setup_irq)
