@@ -115,9 +115,11 @@ static bool vgic_lr_place(struct vcpu *v, unsigned intid, uint8_t priority, bool
             continue;
         }
         /* Active, not pending: the new instance pends behind it (a software one only; a
-         * physical one cannot fire again before the guest deactivated the first). Already
+         * physical one cannot fire again before the guest deactivated the first, and an
+         * emulated level one is looked at again when it is deactivated: its line may fall
+         * before, and a pending state left behind would be a spurious interrupt). Already
          * pending: the two are one. */
-        if ((lr & ICH_LR_STATE_MASK) == ICH_LR_STATE_ACTIVE && !(lr & ICH_LR_HW)) {
+        if ((lr & ICH_LR_STATE_MASK) == ICH_LR_STATE_ACTIVE && !(lr & (ICH_LR_HW | ICH_LR_EOI))) {
             vgic_lr_write(n, lr | ICH_LR_STATE_PENDING);
         }
         return true;
