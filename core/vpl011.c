@@ -128,8 +128,21 @@ static uint32_t vpl011_fr(const struct vpl011 *u)
     return fr;
 }
 
-static uint32_t *vpl011_reg(struct vpl011 *u, uint64_t offset)
+/* The register offset names (NULL if it is not a plain read/write one) and its writable bits
+ * in *mask. */
+static uint32_t *vpl011_reg(struct vpl011 *u, uint64_t offset, uint32_t *mask)
 {
+    static const struct {
+        uint16_t offset;
+        uint16_t mask;
+    } bits[] = {{UART_IBRD, 0xffff}, {UART_FBRD, 0x3f},  {UART_LCR_H, 0xff}, {UART_CR, 0xff87},
+                {UART_IFLS, 0x3f},   {UART_IMSC, 0x7ff}, {UART_DMACR, 0x7}};
+
+    for (unsigned i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+        if (bits[i].offset == offset) {
+            *mask = bits[i].mask;
+        }
+    }
     switch (offset) {
     case UART_IBRD:
         return &u->ibrd;
@@ -152,7 +165,8 @@ static uint32_t *vpl011_reg(struct vpl011 *u, uint64_t offset)
 
 static uint64_t vpl011_read(struct vpl011 *u, uint64_t offset)
 {
-    uint32_t *r = vpl011_reg(u, offset);
+    uint32_t mask;
+    uint32_t *r = vpl011_reg(u, offset, &mask);
 
     if (r) {
         return *r;
@@ -207,7 +221,8 @@ static void vpl011_tx(struct domain *d, char c)
 static void vpl011_write(struct domain *d, uint64_t offset, uint32_t value)
 {
     struct vpl011 *u = &d->vpl011;
-    uint32_t *r = vpl011_reg(u, offset);
+    uint32_t mask = 0;
+    uint32_t *r = vpl011_reg(u, offset, &mask);
 
     if (offset == UART_DR) {
         vpl011_tx(d, (char)(value & 0xff));
@@ -216,7 +231,7 @@ static void vpl011_write(struct domain *d, uint64_t offset, uint32_t value)
     } else if (offset == UART_ICR) {
         u->ris &= ~(value & VPL011_INT_ALL);
     } else if (r) {
-        *r = value;
+        *r = value & mask;
     }
 }
 
