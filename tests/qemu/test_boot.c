@@ -762,6 +762,84 @@ Test(boot, vpl011, .timeout = 110)
     boot_free(&b, true);
 }
 
+/* Console input: `tessera run --input` feeds the serial line; the first domain with a vPL011
+ * has the focus, three Ctrl-A move it to the next, then to the hypervisor. Each line reaches
+ * only the domain that had the focus, by the vPL011's receive interrupt, and every character
+ * is traced. */
+Test(boot, uart_input, .timeout = 110)
+{
+    static const char first[] = "hello left\\n";
+    static const char second[] = "quit\\n\\x01\\x01\\x01hello right\\nquit\\n"
+                                 "\\x01\\x01\\x01ignored by all\\n";
+    char dir[] = "/tmp/tessera-qemu-XXXXXX";
+    char *path = fileio_join(TESSERA_SCENARIOS, "uart-input.dts");
+    char *argv[] = {TESSERA_EXE,
+                    "run",
+                    path,
+                    "--mode",
+                    "hyperlaunch",
+                    "--out",
+                    dir,
+                    "--images",
+                    TESSERA_IMAGE_DIR,
+                    "--quiet",
+                    "--input-after",
+                    "left: listening",
+                    "--input",
+                    (char *)first,
+                    "--input-after",
+                    "right: listening",
+                    "--input",
+                    (char *)second,
+                    NULL};
+    struct proc_buf out = {0}, err = {0};
+    struct herr e;
+    size_t len;
+    int status;
+    char *console = NULL, *log;
+
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_eq(proc_capture(argv, &out, &err, &status, &e), 0, "%s", e.msg);
+    log = fileio_join(dir, "console.log");
+    cr_assert_eq(fileio_read(log, (void **)&console, &len, &e), 0, "%s", e.msg);
+    console = realloc(console, len + 1);
+    console[len] = '\0';
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "tessera run (%s): 0x%x\n%s\n%s\n%s",
+              dir, status, out.data ? out.data : "", err.data ? err.data : "", console);
+    const char *to_left = strstr(console, "hyp: console input to left\n");
+    const char *to_right = strstr(console, "hyp: console input to right\n");
+    const char *to_hyp = strstr(console, "hyp: console input to hyp\n");
+    cr_assert(to_left && to_right && to_hyp && to_left < to_right && to_right < to_hyp, "%s",
+              console);
+    cr_assert_not_null(strstr(console, "] left: echo: HELLO LEFT\n"), "%s", console);
+    cr_assert_not_null(strstr(console, "] right: echo: HELLO RIGHT\n"), "%s", console);
+    cr_assert_null(strstr(console, "left: echo: HELLO RIGHT"), "%s", console);
+    cr_assert_null(strstr(console, "right: echo: HELLO LEFT"), "%s", console);
+    cr_assert_null(strstr(console, "IGNORED"), "input to the hypervisor reached a domain");
+    cr_assert_not_null(strstr(console, "left: quit after 1 lines echoed"), "%s", console);
+    cr_assert_not_null(strstr(console, "right: quit after 1 lines echoed"), "%s", console);
+    cr_assert_not_null(strstr(console, "left: verdict: PASS"), "%s", console);
+    cr_assert_not_null(strstr(console, "right: verdict: PASS"), "%s", console);
+    cr_assert_null(strstr(console, "FAIL"), "%s", console);
+    char *summary_path = fileio_join(dir, "summary.json");
+    json_error_t je;
+    json_t *summary = json_load_file(summary_path, 0, &je);
+    cr_assert_not_null(summary, "%s", je.text);
+    json_t *events = json_object_get(json_object_get(summary, "trace"), "per_event");
+    cr_assert_eq(json_integer_value(json_object_get(events, "console_rx")), 54,
+                 "one console_rx record per input byte (11 + 43)");
+    cr_assert_eq(json_integer_value(json_object_get(events, "console_focus")), 2);
+    json_decref(summary);
+    free(summary_path);
+    free(log);
+    free(console);
+    free(path);
+    proc_buf_free(&out);
+    proc_buf_free(&err);
+    struct boot b = {.dir = strdup(dir)};
+    boot_free(&b, true);
+}
+
 /* `tessera compare` on fleet4, twice per mode: every run passes, the icount reruns are
  * identical, and compare.json / compare.md hold the three modes and the dom0 ratio. */
 Test(boot, compare_fleet4, .timeout = 110)
