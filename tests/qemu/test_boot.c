@@ -24,20 +24,23 @@ struct boot {
 
 static void boot_free(struct boot *b, bool remove_dir);
 
-/* Runs `tessera run PATH --mode MODE [extra]` into a new temporary directory and asserts that
- * it exits with expect, printing its output otherwise. */
-static void boot_run_mode(const char *path, const char *mode, const char *extra, int expect,
+/* Runs `tessera run PATH --mode MODE [extra...]` (extra: a NULL-terminated list) into a new
+ * temporary directory and asserts that it exits with expect, printing its output otherwise. */
+static void boot_run_args(const char *path, const char *mode, const char *const *extra, int expect,
                           struct boot *b)
 {
     char dir[] = "/tmp/tessera-qemu-XXXXXX";
-    char *argv[] = {TESSERA_EXE, "run",      (char *)path,      "--mode",  (char *)mode,  "--out",
-                    dir,         "--images", TESSERA_IMAGE_DIR, "--quiet", (char *)extra, NULL};
+    char *argv[32] = {TESSERA_EXE, "run", (char *)path, "--mode",          (char *)mode,
+                      "--out",     dir,   "--images",   TESSERA_IMAGE_DIR, "--quiet"};
     struct proc_buf out = {0}, err = {0};
     struct herr e;
     json_error_t je;
     size_t len;
     int status;
 
+    for (size_t i = 10, k = 0; extra && extra[k] && i < 31; i++, k++) {
+        argv[i] = (char *)extra[k];
+    }
     cr_assert_not_null(mkdtemp(dir));
     b->dir = strdup(dir);
     cr_assert_eq(proc_capture(argv, &out, &err, &status, &e), 0, "%s", e.msg);
@@ -57,6 +60,13 @@ static void boot_run_mode(const char *path, const char *mode, const char *extra,
     free(console);
     proc_buf_free(&out);
     proc_buf_free(&err);
+}
+
+static void boot_run_mode(const char *path, const char *mode, const char *extra, int expect,
+                          struct boot *b)
+{
+    const char *const extra_list[] = {extra, NULL};
+    boot_run_args(path, mode, extra_list, expect, b);
 }
 
 static void boot_run_path(const char *path, const char *extra, int expect, struct boot *b)
@@ -768,75 +778,58 @@ Test(boot, vpl011, .timeout = 110)
  * is traced. */
 Test(boot, uart_input, .timeout = 110)
 {
-    static const char first[] = "hello left\\n";
-    static const char second[] = "quit\\n\\x01\\x01\\x01hello right\\nquit\\n"
-                                 "\\x01\\x01\\x01ignored by all\\n";
-    char dir[] = "/tmp/tessera-qemu-XXXXXX";
+    static const char *const input[] = {
+        "--input-after",
+        "left: listening",
+        "--input",
+        "hello left\\n",
+        "--input-after",
+        "right: listening",
+        "--input",
+        "quit\\n\\x01\\x01\\x01hello right\\nquit\\n\\x01\\x01\\x01ignored by all\\n",
+        NULL};
     char *path = fileio_join(TESSERA_SCENARIOS, "uart-input.dts");
-    char *argv[] = {TESSERA_EXE,
-                    "run",
-                    path,
-                    "--mode",
-                    "hyperlaunch",
-                    "--out",
-                    dir,
-                    "--images",
-                    TESSERA_IMAGE_DIR,
-                    "--quiet",
-                    "--input-after",
-                    "left: listening",
-                    "--input",
-                    (char *)first,
-                    "--input-after",
-                    "right: listening",
-                    "--input",
-                    (char *)second,
-                    NULL};
-    struct proc_buf out = {0}, err = {0};
-    struct herr e;
-    size_t len;
-    int status;
-    char *console = NULL, *log;
+    struct boot b = {0};
 
-    cr_assert_not_null(mkdtemp(dir));
-    cr_assert_eq(proc_capture(argv, &out, &err, &status, &e), 0, "%s", e.msg);
-    log = fileio_join(dir, "console.log");
-    cr_assert_eq(fileio_read(log, (void **)&console, &len, &e), 0, "%s", e.msg);
-    console = realloc(console, len + 1);
-    console[len] = '\0';
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "tessera run (%s): 0x%x\n%s\n%s\n%s",
-              dir, status, out.data ? out.data : "", err.data ? err.data : "", console);
-    const char *to_left = strstr(console, "hyp: console input to left\n");
-    const char *to_right = strstr(console, "hyp: console input to right\n");
-    const char *to_hyp = strstr(console, "hyp: console input to hyp\n");
+    boot_run_args(path, "hyperlaunch", input, 0, &b);
+    const char *to_left = strstr(b.console, "hyp: console input to left\n");
+    const char *to_right = strstr(b.console, "hyp: console input to right\n");
+    const char *to_hyp = strstr(b.console, "hyp: console input to hyp\n");
     cr_assert(to_left && to_right && to_hyp && to_left < to_right && to_right < to_hyp, "%s",
-              console);
-    cr_assert_not_null(strstr(console, "] left: echo: HELLO LEFT\n"), "%s", console);
-    cr_assert_not_null(strstr(console, "] right: echo: HELLO RIGHT\n"), "%s", console);
-    cr_assert_null(strstr(console, "left: echo: HELLO RIGHT"), "%s", console);
-    cr_assert_null(strstr(console, "right: echo: HELLO LEFT"), "%s", console);
-    cr_assert_null(strstr(console, "IGNORED"), "input to the hypervisor reached a domain");
-    cr_assert_not_null(strstr(console, "left: quit after 1 lines echoed"), "%s", console);
-    cr_assert_not_null(strstr(console, "right: quit after 1 lines echoed"), "%s", console);
-    cr_assert_not_null(strstr(console, "left: verdict: PASS"), "%s", console);
-    cr_assert_not_null(strstr(console, "right: verdict: PASS"), "%s", console);
-    cr_assert_null(strstr(console, "FAIL"), "%s", console);
-    char *summary_path = fileio_join(dir, "summary.json");
-    json_error_t je;
-    json_t *summary = json_load_file(summary_path, 0, &je);
-    cr_assert_not_null(summary, "%s", je.text);
-    json_t *events = json_object_get(json_object_get(summary, "trace"), "per_event");
+              b.console);
+    check_console_has(&b, "] left: echo: HELLO LEFT\n");
+    check_console_has(&b, "] right: echo: HELLO RIGHT\n");
+    cr_assert_null(strstr(b.console, "left: echo: HELLO RIGHT"), "%s", b.console);
+    cr_assert_null(strstr(b.console, "right: echo: HELLO LEFT"), "%s", b.console);
+    cr_assert_null(strstr(b.console, "IGNORED"), "input to the hypervisor reached a domain");
+    check_console_has(&b, "left: quit after 1 lines echoed");
+    check_console_has(&b, "right: quit after 1 lines echoed");
+    check_console_has(&b, "left: verdict: PASS");
+    check_console_has(&b, "right: verdict: PASS");
+    cr_assert_null(strstr(b.console, "FAIL"), "%s", b.console);
+    json_t *events = json_object_get(json_object_get(b.summary, "trace"), "per_event");
     cr_assert_eq(json_integer_value(json_object_get(events, "console_rx")), 54,
                  "one console_rx record per input byte (11 + 43)");
     cr_assert_eq(json_integer_value(json_object_get(events, "console_focus")), 2);
-    json_decref(summary);
-    free(summary_path);
-    free(log);
-    free(console);
     free(path);
-    proc_buf_free(&out);
-    proc_buf_free(&err);
-    struct boot b = {.dir = strdup(dir)};
+    boot_free(&b, true);
+}
+
+/* Linux's amba-pl011 driver receives by the vPL011's interrupt: a command typed into the
+ * interactive shell of a Linux domain runs, and the next one powers it off. */
+Test(boot, linux_input, .timeout = 110)
+{
+    static const char *const input[] = {"--input-after", "shell: tessera-ready", "--input",
+                                        "echo hi-from-input\\n/bin/busybox poweroff -f\\n", NULL};
+    char *path = data_path("linux-input.dts");
+    struct boot b = {0};
+
+    boot_run_args(path, "hyperlaunch", input, 0, &b);
+    check_console_has(&b, "hyp: console input to shell\n");
+    check_console_has(&b, "] shell: hi-from-input\n"); /* the output, not the tty's echo */
+    check_console_has(&b, "hyp: dom shell shutdown reason=poweroff\n");
+    cr_assert_null(strstr(b.console, " fault "), "%s", b.console);
+    free(path);
     boot_free(&b, true);
 }
 
