@@ -42,12 +42,14 @@ int vpl011_init(struct domain *d)
     if (!u->enabled) {
         return 0;
     }
-    u->lock = (struct spinlock)SPINLOCK_INIT;
+    /* The lock is never reset: the console input may hold it (a restarted domain). */
+    spin_lock(&u->lock);
     u->cr = CR_RESET;
     u->ifls = IFLS_RESET;
     u->lcr_h = u->ibrd = u->fbrd = u->imsc = u->dmacr = u->ris = u->rsr = 0;
     u->rx_head = u->rx_count = u->bl_head = u->bl_count = 0;
     u->marker = 0;
+    spin_unlock(&u->lock);
     return vgic_assign_virtual_spi(d, VPL011_SPI);
 }
 
