@@ -47,6 +47,7 @@ int vpl011_init(struct domain *d)
     u->cr = CR_RESET;
     u->ifls = IFLS_RESET;
     u->lcr_h = u->ibrd = u->fbrd = u->imsc = u->dmacr = u->ris = u->rsr = 0;
+    u->line = false; /* as the vGIC, reset just before */
     u->rx_head = u->rx_count = u->bl_head = u->bl_count = 0;
     u->marker = 0;
     spin_unlock(&u->lock);
@@ -71,10 +72,16 @@ static unsigned vpl011_rx_level(const struct vpl011 *u)
     return eighths[(u->ifls >> 3) & 7] * VPL011_FIFO / 8;
 }
 
-/* Drives the interrupt line from RIS & IMSC. Called with the lock held. */
+/* Drives the interrupt line from RIS & IMSC; the vGIC hears only of changes. Called with the
+ * lock held. */
 static void vpl011_update(struct domain *d)
 {
-    vgic_set_level(d, VGIC_NR_PRIVATE + VPL011_SPI, (d->vpl011.ris & d->vpl011.imsc) != 0);
+    bool line = (d->vpl011.ris & d->vpl011.imsc) != 0;
+
+    if (line != d->vpl011.line) {
+        d->vpl011.line = line;
+        vgic_set_level(d, VGIC_NR_PRIVATE + VPL011_SPI, line);
+    }
 }
 
 /* A character enters the FIFO (there is room): RXIS if it reaches the trigger level, else

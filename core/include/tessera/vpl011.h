@@ -32,6 +32,7 @@ struct vpl011 {
     uint32_t cr, lcr_h, ibrd, fbrd, ifls, imsc, dmacr;
     uint32_t ris; /* raw interrupt status */
     uint32_t rsr; /* receive status: OE (bit 3) after an overrun, until ECR is written */
+    bool line;    /* the interrupt line as last given to the vGIC */
     uint8_t rx[VPL011_FIFO];
     unsigned rx_head, rx_count;
     uint8_t backlog[VPL011_BACKLOG];
