@@ -89,6 +89,30 @@ static void ue_irq(unsigned intid)
     }
 }
 
+static bool ue_tx_seen(void)
+{
+    return ue_tx_irqs != 0;
+}
+
+static bool ue_rx_waiting(void)
+{
+    return ue_ring_in != ue_ring_out;
+}
+
+/* Sleeps until an interrupt unless ready() already holds; returns what it said. IRQs are
+ * masked while looking, so one that comes between the look and the WFI still ends the WFI (a
+ * masked interrupt does) instead of being handled just before it and sleeping on. */
+static bool ue_wait_irq(bool (*ready)(void))
+{
+    __asm__ volatile("msr daifset, #2" ::: "memory");
+    bool set = ready();
+    if (!set) {
+        __asm__ volatile("wfi" ::: "memory");
+    }
+    __asm__ volatile("msr daifclr, #2" ::: "memory");
+    return set;
+}
+
 /* Register behaviour with nothing received yet (the harness sends input only after the
  * "listening" line). */
 static void ue_checks(void)
@@ -108,8 +132,7 @@ static void ue_checks(void)
     check(rd(UART_IFLS) == 0x3f, "IFLS keeps both trigger levels");
     uart_puts("uartecho: the transmit interrupt next\n");
     wr(UART_IMSC, INT_TX);
-    for (unsigned i = 0; i < 100000 && ue_tx_irqs == 0; i++) {
-        __asm__ volatile("wfi");
+    for (unsigned i = 0; i < 100000 && !ue_wait_irq(ue_tx_seen); i++) {
     }
     check(ue_tx_irqs == 1 && ue_bad_irqs == 0, "one transmit interrupt, INTID 33, through MIS");
 }
@@ -156,7 +179,7 @@ int guest_main(uint64_t dtb)
     wr(UART_IMSC, INT_RX | INT_RT);
     uart_puts("listening\n");
     while (!ue_lines(line, &len, &lines)) {
-        __asm__ volatile("wfi");
+        ue_wait_irq(ue_rx_waiting);
     }
     kit_printf("quit after %u lines echoed, %u receive interrupts\n", lines, ue_rx_irqs);
     check(lines > 0 && ue_rx_irqs > 0, "lines arrived by the receive interrupt");
