@@ -7,6 +7,7 @@
 #include <tessera/guest_fdt.h>
 #include <tessera/lib.h>
 #include <tessera/vgic.h>
+#include <tessera/vpl011.h>
 
 #define GFDT_PHANDLE_GIC 1
 #define GFDT_PHANDLE_CLK 2
@@ -17,6 +18,9 @@
 _Static_assert(GFDT_GICD_IPA == VGIC_GICD_IPA && GFDT_GICD_SIZE == VGIC_GICD_SIZE &&
                    GFDT_GICR_IPA == VGIC_GICR_IPA && GFDT_GICR_STRIDE == VGIC_GICR_STRIDE,
                "the guest device tree states where the vGIC is");
+_Static_assert(GFDT_UART_IPA == VPL011_IPA && GFDT_UART_SIZE == VPL011_SIZE &&
+                   GFDT_UART_SPI == VPL011_SPI,
+               "the guest device tree states where the vPL011 is and which SPI it raises");
 
 void gfdt_rng_seed(unsigned domid, const char *name, uint8_t seed[64])
 {

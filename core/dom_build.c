@@ -228,6 +228,10 @@ int dom_build(struct domain *d, const struct dom_spec *s)
     }
     d->vcpu_count = s->vcpus;
     vgic_domain_init(d);
+    rc = vpl011_init(d); /* its interrupt is a virtual SPI of the vGIC just reset */
+    if (rc) {
+        return rc;
+    }
     if (s->kernel.size) {
         hyp_printf("dom %s kernel %s %s %llu bytes, entry 0x%llx", d->name,
                    loader_format_name(s->image.format), d->kernel_mapped ? "mapped" : "copied",

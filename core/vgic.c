@@ -44,6 +44,7 @@ void vgic_domain_init(struct domain *d)
     lib_memset(g->spi, 0, sizeof(g->spi));
     lib_memset(g->irouter, 0, sizeof(g->irouter));
     lib_memset(g->target, 0, sizeof(g->target));
+    lib_memset(g->level, 0, sizeof(g->level));
     for (unsigned n = 0; n < d->vcpu_count; n++) {
         struct vgic_cpu *c = &d->vcpu[n].vgic;
         lib_memset(c, 0, sizeof(*c));
@@ -58,6 +59,9 @@ int vgic_assign_spi(struct domain *d, unsigned spi)
     if (intid >= VGIC_NR_IRQS) {
         return -EINVAL;
     }
+    if (vgic_bit(d->vgic.virt, intid)) {
+        return -EBUSY; /* the interrupt of one of its emulated devices */
+    }
     int rc = arch_irq_assign(spi, &d->vcpu[0]);
     if (rc) {
         return rc;
@@ -65,6 +69,75 @@ int vgic_assign_spi(struct domain *d, unsigned spi)
     vgic_set_bit(d->vgic.owned, intid, true);
     vgic_set_bit(d->vgic.hw, intid, true);
     return 0;
+}
+
+int vgic_assign_virtual_spi(struct domain *d, unsigned spi)
+{
+    unsigned intid = VGIC_NR_PRIVATE + spi;
+
+    if (intid >= VGIC_NR_IRQS) {
+        return -EINVAL;
+    }
+    if (vgic_bit(d->vgic.owned, intid)) {
+        return vgic_bit(d->vgic.virt, intid) ? 0 : -EBUSY;
+    }
+    vgic_set_bit(d->vgic.virt, intid, true);
+    vgic_set_bit(d->vgic.owned, intid, true);
+    return 0;
+}
+
+static bool vgic_is_virt(const struct domain *d, unsigned intid)
+{
+    return intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS && vgic_bit(d->vgic.virt, intid);
+}
+
+bool vgic_set_level(struct domain *d, unsigned intid, bool high)
+{
+    struct vgic_dist *g = &d->vgic;
+    struct vcpu *t = NULL;
+
+    if (!vgic_is_virt(d, intid) || d->vcpu_count == 0) {
+        return false;
+    }
+    spin_lock(&g->lock);
+    bool was = vgic_bit(g->level, intid);
+    vgic_set_bit(g->level, intid, high);
+    if (high && !was) {
+        t = vgic_target_of(&d->vcpu[0], intid);
+        vgic_pend_locked(&d->vcpu[0], intid, false);
+    } else if (!high && was) {
+        vgic_unpend_locked(&d->vcpu[0], intid);
+    }
+    spin_unlock(&g->lock);
+    if (t) {
+        TRACE(irq_inject, TRACE_DV(d->id, t->id), intid);
+        arch_vcpu_kick(t);
+    }
+    return true;
+}
+
+bool vgic_wants_eoi(struct vcpu *v, unsigned intid)
+{
+    return vgic_is_virt(v->dom, intid);
+}
+
+void vgic_eoi(struct vcpu *v, unsigned intid)
+{
+    struct domain *d = v->dom;
+
+    if (!vgic_is_virt(d, intid)) {
+        return;
+    }
+    spin_lock(&d->vgic.lock);
+    bool high = vgic_bit(d->vgic.level, intid);
+    if (high) {
+        vgic_pend_locked(v, intid, false);
+    }
+    spin_unlock(&d->vgic.lock);
+    if (high) {
+        TRACE(irq_inject, TRACE_DV(d->id, vgic_target_of(v, intid)->id), intid);
+        arch_vcpu_kick(vgic_target_of(v, intid));
+    }
 }
 
 unsigned vgic_it_lines(const struct domain *d)

@@ -89,6 +89,12 @@ static void main_run_usage(FILE *out)
         "                        hypervisor refuse it\n"
         "      --trace-kib N     KiB of trace buffer per pCPU (default 128)\n"
         "      --no-trace        no trace dump (and no trace outputs)\n"
+        "      --input TEXT      write TEXT to the serial line (QEMU's stdin) once the console\n"
+        "                        showed the --input-after line; C escapes: \\n \\r \\t \\\\\n"
+        "                        \\xHH \\NNN (\\x01\\x01\\x01: Ctrl-A three times, the console\n"
+        "                        input switch); repeatable, written in the order given\n"
+        "      --input-after LINE  the following --input waits for a console line containing\n"
+        "                        LINE (default '" INPUT_DEFAULT_AFTER "')\n"
         "  -q, --quiet           no progress lines on stderr\n"
         "  -h, --help            this help\n"
         "\n"
@@ -146,6 +152,8 @@ enum {
     MAIN_OPT_BOARD,
     MAIN_OPT_NO_TRACE,
     MAIN_OPT_TRACE_KIB,
+    MAIN_OPT_INPUT,
+    MAIN_OPT_INPUT_AFTER,
 };
 
 /* Their long names, in both commands' tables. */
@@ -211,6 +219,17 @@ static int main_run_option(int opt, void *opts)
     case MAIN_OPT_SKIP_CHECK:
         o->skip_check = true;
         return 0;
+    case MAIN_OPT_INPUT_AFTER:
+        o->next_after = optarg;
+        return 0;
+    case MAIN_OPT_INPUT:
+        if (o->ninput == INPUT_MAX_STEPS) {
+            fprintf(stderr, "tessera run: at most %d --input\n", INPUT_MAX_STEPS);
+            return -EINVAL;
+        }
+        o->input_after[o->ninput] = o->next_after ? o->next_after : INPUT_DEFAULT_AFTER;
+        o->input[o->ninput++] = optarg;
+        return 0;
     default:
         return main_per_run_option("run", opt, o);
     }
@@ -257,6 +276,8 @@ static int main_run(int argc, char **argv)
         MAIN_PER_RUN_LONGOPTS,
         {"smp", required_argument, NULL, MAIN_OPT_SMP},
         {"skip-check", no_argument, NULL, MAIN_OPT_SKIP_CHECK},
+        {"input", required_argument, NULL, MAIN_OPT_INPUT},
+        {"input-after", required_argument, NULL, MAIN_OPT_INPUT_AFTER},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},

@@ -23,11 +23,11 @@ static void proc_close(int *fd)
     }
 }
 
-/* In the child: wires stdin to /dev/null and stdout/stderr to the pipes, then execs. On failure
- * writes errno to the report pipe. Never returns. */
-static void proc_child(char *const argv[], int out[2], int err[2], int report[2])
+/* In the child: wires stdin to /dev/null (or to the input pipe) and stdout/stderr to the
+ * pipes, then execs. On failure writes errno to the report pipe. Never returns. */
+static void proc_child(char *const argv[], int in[2], int out[2], int err[2], int report[2])
 {
-    int null = open("/dev/null", O_RDONLY);
+    int null = in[0] >= 0 ? in[0] : open("/dev/null", O_RDONLY);
     int saved;
 
     if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0) {
@@ -57,12 +57,14 @@ static int proc_exec_result(int report_fd)
     return n == (ssize_t)sizeof(child_errno) ? -child_errno : 0;
 }
 
-int proc_spawn(char *const argv[], struct proc *p, struct herr *e)
+static int proc_start(char *const argv[], struct proc *p, bool with_input, struct herr *e)
 {
-    int out[2] = {-1, -1}, err[2] = {-1, -1}, report[2] = {-1, -1};
+    int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, report[2] = {-1, -1};
     int rc;
 
-    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(report, O_CLOEXEC)) {
+    p->in_fd = -1;
+    if ((with_input && pipe2(in, O_CLOEXEC)) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
+        pipe2(report, O_CLOEXEC)) {
         rc = herr_set(e, -errno, "cannot create a pipe for %s: %s", argv[0], strerror(errno));
         goto fail;
     }
@@ -72,8 +74,9 @@ int proc_spawn(char *const argv[], struct proc *p, struct herr *e)
         goto fail;
     }
     if (p->pid == 0) {
-        proc_child(argv, out, err, report);
+        proc_child(argv, in, out, err, report);
     }
+    proc_close(&in[0]);
     proc_close(&out[1]);
     proc_close(&err[1]);
     proc_close(&report[1]);
@@ -85,16 +88,28 @@ int proc_spawn(char *const argv[], struct proc *p, struct herr *e)
         herr_set(e, rc, "cannot run %s: %s", argv[0], strerror(-rc));
         goto fail;
     }
+    p->in_fd = in[1];
     p->out_fd = out[0];
     p->err_fd = err[0];
     return 0;
 fail:
     for (int i = 0; i < 2; i++) {
+        proc_close(&in[i]);
         proc_close(&out[i]);
         proc_close(&err[i]);
         proc_close(&report[i]);
     }
     return rc;
+}
+
+int proc_spawn(char *const argv[], struct proc *p, struct herr *e)
+{
+    return proc_start(argv, p, false, e);
+}
+
+int proc_spawn_input(char *const argv[], struct proc *p, struct herr *e)
+{
+    return proc_start(argv, p, true, e);
 }
 
 int proc_buf_append(struct proc_buf *b, const char *data, size_t len, size_t cap)
@@ -147,6 +162,7 @@ int proc_wait(struct proc *p, int *status)
     do {
         r = waitpid(p->pid, status, 0);
     } while (r < 0 && errno == EINTR);
+    proc_close(&p->in_fd);
     proc_close(&p->out_fd);
     proc_close(&p->err_fd);
     return r < 0 ? -errno : 0;
@@ -159,6 +175,7 @@ void proc_kill(struct proc *p, int grace_ms, int *status)
     kill(p->pid, SIGTERM);
     for (int waited = 0; waited < grace_ms; waited += 10) {
         if (waitpid(p->pid, status, WNOHANG) == p->pid) {
+            proc_close(&p->in_fd);
             proc_close(&p->out_fd);
             proc_close(&p->err_fd);
             return;

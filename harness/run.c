@@ -54,6 +54,8 @@ struct run_ctx {
     struct watch_result wr;
     struct run_trace trace;
     char bootargs[256];
+    struct input_step input[INPUT_MAX_STEPS];
+    size_t ninput;
     struct herr err;
 };
 
@@ -315,6 +317,21 @@ static int run_declare(struct run_ctx *c)
     return 0;
 }
 
+/* The --input texts, decoded, each with the line it waits for. */
+static int run_input(struct run_ctx *c)
+{
+    for (unsigned i = 0; i < c->o->ninput; i++) {
+        struct input_step *st = &c->input[c->ninput];
+        int rc = input_unescape(c->o->input[i], &st->data, &st->len, &c->err);
+        if (rc) {
+            return rc;
+        }
+        st->after = c->o->input_after[i];
+        c->ninput++;
+    }
+    return 0;
+}
+
 /* Boots QEMU and watches it. */
 static int run_qemu(struct run_ctx *c)
 {
@@ -327,9 +344,11 @@ static int run_qemu(struct run_ctx *c)
         .log = &c->log,
     };
 
-    if ((rc = run_declare(c))) {
+    if ((rc = run_declare(c)) || (rc = run_input(c))) {
         return rc;
     }
+    wp.input = c->input;
+    wp.ninput = c->ninput;
     if (c->qm.firmware ? qemu_boot_argv(&c->qm, NULL, NULL, c->preload, c->npreload, &c->argv)
                        : qemu_boot_argv(&c->qm, c->hyp_path, c->boot_dtb, c->boot.mods,
                                         c->boot.nmods, &c->argv)) {
@@ -500,6 +519,9 @@ static void run_free(struct run_ctx *c)
     scenario_domains_free(&c->doms);
     for (size_t i = 0; i < c->npreload; i++) {
         free(c->preload[i].path);
+    }
+    for (size_t i = 0; i < c->ninput; i++) {
+        free(c->input[i].data);
     }
     bootdtb_free(&c->boot);
     run_trace_free(&c->trace);

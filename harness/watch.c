@@ -1,7 +1,9 @@
 /* Watching one QEMU boot: poll() on its stdout (the serial line) and stderr, lines to
- * console.log and the console parser, progress on stderr, and the wall-clock limit. */
+ * console.log and the console parser, input to its stdin after the lines it waits for,
+ * progress on stderr, and the wall-clock limit. */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -21,6 +23,8 @@ struct watch_state {
     struct proc qemu;
     int64_t start_ms;
     int64_t next_progress_ms;
+    size_t next_input;          /* the input step to write next */
+    bool seen[INPUT_MAX_STEPS]; /* a line containing the step's `after` went by */
 };
 
 static int64_t watch_now_ms(void)
@@ -41,6 +45,35 @@ static void watch_milestone(struct watch_state *s, const struct clog_note *n)
             (long long)(n->ns % 1000000000), what);
 }
 
+/* Writes every input step whose line was seen, in order; closes QEMU's stdin after the last
+ * one. A QEMU that no longer reads (it ended) is not an error of the watch: its end is. */
+static void watch_input(struct watch_state *s, const char *line, size_t len)
+{
+    for (size_t j = s->next_input; j < s->p->ninput; j++) {
+        const char *after = s->p->input[j].after;
+        s->seen[j] = s->seen[j] || memmem(line, len, after, strlen(after)) != NULL;
+    }
+    while (s->next_input < s->p->ninput && s->seen[s->next_input]) {
+        const struct input_step *st = &s->p->input[s->next_input++];
+        for (size_t done = 0; done < st->len && s->qemu.in_fd >= 0;) {
+            ssize_t n = write(s->qemu.in_fd, st->data + done, st->len - done);
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                close(s->qemu.in_fd);
+                s->qemu.in_fd = -1;
+                break;
+            }
+            done += (size_t)n;
+        }
+    }
+    if (s->next_input == s->p->ninput && s->qemu.in_fd >= 0) {
+        close(s->qemu.in_fd);
+        s->qemu.in_fd = -1;
+    }
+}
+
 /* One console line: into console.log as received, then into the parser. */
 static int watch_line(void *ctx, const char *line, size_t len)
 {
@@ -55,6 +88,7 @@ static int watch_line(void *ctx, const char *line, size_t len)
         return rc;
     }
     watch_milestone(s, &n);
+    watch_input(s, line, len);
     return 0;
 }
 
@@ -175,7 +209,11 @@ int watch_run(const struct watch_params *p, struct watch_result *r, struct herr 
         return herr_set(e, -errno, "cannot create %s: %s", p->console_path, strerror(errno));
     }
     linebuf_init(&s.lb);
-    if ((rc = proc_spawn(p->argv, &s.qemu, e)) == 0) {
+    if (p->ninput > 0) {
+        signal(SIGPIPE, SIG_IGN); /* a QEMU gone before its input: its end tells */
+    }
+    rc = p->ninput > 0 ? proc_spawn_input(p->argv, &s.qemu, e) : proc_spawn(p->argv, &s.qemu, e);
+    if (rc == 0) {
         s.start_ms = watch_now_ms();
         s.next_progress_ms = s.start_ms + WATCH_PROGRESS_MS;
         rc = watch_loop(&s);

@@ -3,10 +3,12 @@
  * enabled; when it fires, EL2 acknowledges it, drops its priority (EOImode 1) and makes it
  * pending in the domain's vGIC, which puts it in a list register with the HW bit, so the
  * guest's own end-of-interrupt deactivates the physical interrupt. The hypervisor's own
- * interrupts are one SGI (the kick) and the maintenance and virtual timer PPIs. */
+ * interrupts are one SGI (the kick), the maintenance and virtual timer PPIs, and its UART's
+ * SPI (console input, on pCPU 0). */
 #include <tessera/arch.h>
 #include <tessera/arm64/gicv3.h>
 #include <tessera/arm64/percpu.h>
+#include <tessera/arm64/pl011.h>
 #include <tessera/arm64/smp.h>
 #include <tessera/arm64/sysreg.h>
 #include <tessera/console.h>
@@ -21,6 +23,7 @@
 
 static volatile uint8_t *gicd, *gicr;
 static struct vcpu *gic_owner[GIC_MAX_SPIS]; /* vCPU an SPI is routed to, NULL: nobody */
+static unsigned gic_console_intid;           /* the hypervisor's UART, 0: none */
 
 static inline void gicd_write32(unsigned off, uint32_t v)
 {
@@ -130,7 +133,7 @@ int arm64_gic_route_spi(unsigned spi, struct vcpu *v)
     if (!gicd || spi >= GIC_MAX_SPIS || v->pcpu >= arm64_smp_cpus()) {
         return -EINVAL;
     }
-    if (gic_owner[spi]) {
+    if (gic_owner[spi] || intid == gic_console_intid) {
         return -EBUSY;
     }
     gic_owner[spi] = v;
@@ -165,6 +168,24 @@ int arch_irq_route(unsigned spi, struct vcpu *v)
     }
     __atomic_store_n(&gic_owner[spi], v, __ATOMIC_RELEASE);
     gic_spi_write_route(spi, v);
+    return 0;
+}
+
+int arm64_gic_console_irq(unsigned intid)
+{
+    unsigned bit = intid % 32;
+
+    if (!gicd || intid < GIC_SPI_BASE || intid - GIC_SPI_BASE >= GIC_MAX_SPIS ||
+        gic_owner[intid - GIC_SPI_BASE]) {
+        return -EINVAL;
+    }
+    gic_console_intid = intid;
+    gicd_write32(GICD_IGROUPR + 4 * (intid / 32),
+                 gicd_read32(GICD_IGROUPR + 4 * (intid / 32)) | (1u << bit));
+    *(volatile uint8_t *)(gicd + GICD_IPRIORITYR + intid) = GIC_HYP_PRIORITY;
+    *(volatile uint64_t *)(gicd + GICD_IROUTER + 8 * intid) =
+        arm64_percpu_ptrs[0]->mpidr & 0xff00ffffffull;
+    gicd_write32(GICD_ISENABLER + 4 * (intid / 32), 1u << bit);
     return 0;
 }
 
@@ -207,7 +228,10 @@ bool arm64_gic_handle_irq(void)
         arm64_vtimer_irq();
         break;
     default:
-        if (intid >= GIC_SPI_BASE) {
+        if (intid == gic_console_intid) {
+            pl011_rx_irq();
+            arm64_gic_deactivate(intid);
+        } else if (intid >= GIC_SPI_BASE) {
             gic_spi(intid);
         } else {
             arm64_gic_deactivate(intid);

@@ -1,6 +1,8 @@
 /* PL011 driver for the hypervisor's console: polled transmit, the UART left as firmware set
- * it up except that the transmitter is enabled. */
+ * it up except that the transmitter is enabled; receive by interrupt (pCPU 0), each character
+ * handed to the console input, which routes it to the domain with the input focus. */
 #include <tessera/arm64/pl011.h>
+#include <tessera/console.h>
 
 static volatile uint32_t *pl011_regs;
 
@@ -27,4 +29,26 @@ void pl011_write(const char *s, size_t n)
         }
         *pl011_reg(PL011_DR) = (uint8_t)s[i];
     }
+}
+
+void pl011_rx_start(void)
+{
+    if (!pl011_regs) {
+        return;
+    }
+    *pl011_reg(PL011_ICR) = PL011_INT_RX | PL011_INT_RT;
+    *pl011_reg(PL011_IMSC) |= PL011_INT_RX | PL011_INT_RT;
+    *pl011_reg(PL011_CR) |= PL011_CR_RXE;
+}
+
+void pl011_rx_irq(void)
+{
+    if (!pl011_regs) {
+        return;
+    }
+    while (!(*pl011_reg(PL011_FR) & PL011_FR_RXFE)) {
+        console_input((char)(*pl011_reg(PL011_DR) & 0xff));
+    }
+    /* No ICR write: both interrupts fall as the FIFO empties, and clearing them here could
+     * lose a character that arrived after the last look at FR. */
 }

@@ -101,6 +101,10 @@ void arm64_primary_main(const void *dtb, uint64_t entry_ticks, uint64_t el, uint
     }
     if (arm64_gic_init(&setup_hd) == 0) {
         arm64_gic_init_cpu(0);
+        /* Console input by interrupt: nothing at EL2 runs periodically to poll it. */
+        if (setup_hd.uart.found && arm64_gic_console_irq(setup_hd.uart.intid) == 0) {
+            pl011_rx_start();
+        }
     }
     TRACE(boot_phase, TRACE_BOOT_SMP, setup_hd.cpu_count);
     arm64_smp_start(&setup_hd);

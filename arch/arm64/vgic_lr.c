@@ -75,12 +75,16 @@ void arm64_vgic_load(struct vcpu *v)
     isb();
 }
 
-static uint64_t vgic_lr_make(unsigned intid, uint8_t priority, bool hw)
+/* A list register pending intid. An emulated level interrupt asks for the EOI maintenance
+ * interrupt, so that its line is looked at again when the guest deactivates it. */
+static uint64_t vgic_lr_make(struct vcpu *v, unsigned intid, uint8_t priority, bool hw)
 {
     uint64_t lr = ICH_LR_STATE_PENDING | ICH_LR_GROUP1 |
                   ((uint64_t)priority << ICH_LR_PRIORITY_SHIFT) | intid;
     if (hw) {
         lr |= ICH_LR_HW | ((uint64_t)intid << ICH_LR_PINTID_SHIFT);
+    } else if (vgic_wants_eoi(v, intid)) {
+        lr |= ICH_LR_EOI;
     }
     return lr;
 }
@@ -111,9 +115,11 @@ static bool vgic_lr_place(struct vcpu *v, unsigned intid, uint8_t priority, bool
             continue;
         }
         /* Active, not pending: the new instance pends behind it (a software one only; a
-         * physical one cannot fire again before the guest deactivated the first). Already
+         * physical one cannot fire again before the guest deactivated the first, and an
+         * emulated level one is looked at again when it is deactivated: its line may fall
+         * before, and a pending state left behind would be a spurious interrupt). Already
          * pending: the two are one. */
-        if ((lr & ICH_LR_STATE_MASK) == ICH_LR_STATE_ACTIVE && !(lr & ICH_LR_HW)) {
+        if ((lr & ICH_LR_STATE_MASK) == ICH_LR_STATE_ACTIVE && !(lr & (ICH_LR_HW | ICH_LR_EOI))) {
             vgic_lr_write(n, lr | ICH_LR_STATE_PENDING);
         }
         return true;
@@ -125,7 +131,7 @@ static bool vgic_lr_place(struct vcpu *v, unsigned intid, uint8_t priority, bool
         free = victim;
         vgic_untake(v, (unsigned)(victim_lr & ICH_LR_VINTID_MASK), victim_lr & ICH_LR_HW);
     }
-    vgic_lr_write((unsigned)free, vgic_lr_make(intid, priority, hw));
+    vgic_lr_write((unsigned)free, vgic_lr_make(v, intid, priority, hw));
     TRACE(vgic_lr, TRACE_DV(v->dom->id, v->id), intid, (unsigned)free | (hw ? 0x100u : 0));
     return true;
 }
@@ -152,12 +158,32 @@ void arm64_vgic_flush(struct vcpu *v)
     isb();
 }
 
+/* The list registers whose interrupt the guest deactivated and that asked for it (ICH_EISR_EL2):
+ * emptied, and each interrupt handed to the vGIC, which pends it again if its line is high. */
+static void vgic_lr_eoi(struct vcpu *v)
+{
+    uint64_t eisr = sysreg_read(S3_4_C12_C11_3); /* ICH_EISR_EL2 */
+
+    for (unsigned n = 0; n < vgic_lr_count(); n++) {
+        if (eisr & (1u << n)) {
+            unsigned intid = (unsigned)(vgic_lr_read(n) & ICH_LR_VINTID_MASK);
+            vgic_lr_write(n, 0);
+            if (v) {
+                TRACE(irq_eoi, TRACE_DV(v->dom->id, v->id), intid);
+                vgic_eoi(v, intid);
+            }
+        }
+    }
+}
+
 void arm64_vgic_maintenance(void)
 {
     struct vcpu *v = this_cpu()->vcpu;
 
-    /* NPIE off first: the maintenance interrupt is a level that stays up while it holds. */
+    /* NPIE off and the EOI list registers emptied first: the maintenance interrupt is a level
+     * that stays up while either holds. */
     sysreg_write(S3_4_C12_C11_0, ICH_HCR_EN);
+    vgic_lr_eoi(v);
     isb();
     if (v) {
         vgic_attention(v);

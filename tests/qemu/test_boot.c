@@ -24,20 +24,23 @@ struct boot {
 
 static void boot_free(struct boot *b, bool remove_dir);
 
-/* Runs `tessera run PATH --mode MODE [extra]` into a new temporary directory and asserts that
- * it exits with expect, printing its output otherwise. */
-static void boot_run_mode(const char *path, const char *mode, const char *extra, int expect,
+/* Runs `tessera run PATH --mode MODE [extra...]` (extra: a NULL-terminated list) into a new
+ * temporary directory and asserts that it exits with expect, printing its output otherwise. */
+static void boot_run_args(const char *path, const char *mode, const char *const *extra, int expect,
                           struct boot *b)
 {
     char dir[] = "/tmp/tessera-qemu-XXXXXX";
-    char *argv[] = {TESSERA_EXE, "run",      (char *)path,      "--mode",  (char *)mode,  "--out",
-                    dir,         "--images", TESSERA_IMAGE_DIR, "--quiet", (char *)extra, NULL};
+    char *argv[32] = {TESSERA_EXE, "run", (char *)path, "--mode",          (char *)mode,
+                      "--out",     dir,   "--images",   TESSERA_IMAGE_DIR, "--quiet"};
     struct proc_buf out = {0}, err = {0};
     struct herr e;
     json_error_t je;
     size_t len;
     int status;
 
+    for (size_t i = 10, k = 0; extra && extra[k] && i < 31; i++, k++) {
+        argv[i] = (char *)extra[k];
+    }
     cr_assert_not_null(mkdtemp(dir));
     b->dir = strdup(dir);
     cr_assert_eq(proc_capture(argv, &out, &err, &status, &e), 0, "%s", e.msg);
@@ -57,6 +60,13 @@ static void boot_run_mode(const char *path, const char *mode, const char *extra,
     free(console);
     proc_buf_free(&out);
     proc_buf_free(&err);
+}
+
+static void boot_run_mode(const char *path, const char *mode, const char *extra, int expect,
+                          struct boot *b)
+{
+    const char *const extra_list[] = {extra, NULL};
+    boot_run_args(path, mode, extra_list, expect, b);
 }
 
 static void boot_run_path(const char *path, const char *extra, int expect, struct boot *b)
@@ -758,6 +768,70 @@ Test(boot, vpl011, .timeout = 110)
     json_t *per_class = json_object_get(json_object_get(b.summary, "trace"), "per_class");
     cr_assert_gt(json_integer_value(json_object_get(per_class, "mmio")), 0,
                  "every emulated access is traced");
+    free(path);
+    boot_free(&b, true);
+}
+
+/* Console input: `tessera run --input` feeds the serial line; the first domain with a vPL011
+ * has the focus, three Ctrl-A move it to the next, then to the hypervisor, then round to the
+ * first live one. Each line reaches only the domain that had the focus, by the vPL011's
+ * receive interrupt, and every character is traced. The last bytes are left's quit, so all of
+ * them arrive before the run ends. */
+Test(boot, uart_input, .timeout = 110)
+{
+    static const char *const input[] = {
+        "--input-after",
+        "left: listening",
+        "--input",
+        "hello left\\n",
+        "--input-after",
+        "right: listening",
+        "--input",
+        "\\x01\\x01\\x01hello right\\nquit\\n\\x01\\x01\\x01ignored by all\\n"
+        "\\x01\\x01\\x01quit\\n",
+        NULL};
+    char *path = fileio_join(TESSERA_SCENARIOS, "uart-input.dts");
+    struct boot b = {0};
+
+    boot_run_args(path, "hyperlaunch", input, 0, &b);
+    const char *to_left = strstr(b.console, "hyp: console input to left\n");
+    const char *to_right = strstr(b.console, "hyp: console input to right\n");
+    const char *to_hyp = strstr(b.console, "hyp: console input to hyp\n");
+    const char *back = to_hyp ? strstr(to_hyp, "hyp: console input to left\n") : NULL;
+    cr_assert(to_left && to_right && to_left < to_right && to_right < to_hyp && back, "%s",
+              b.console);
+    check_console_has(&b, "] left: echo: HELLO LEFT\n");
+    check_console_has(&b, "] right: echo: HELLO RIGHT\n");
+    cr_assert_null(strstr(b.console, "left: echo: HELLO RIGHT"), "%s", b.console);
+    cr_assert_null(strstr(b.console, "right: echo: HELLO LEFT"), "%s", b.console);
+    cr_assert_null(strstr(b.console, "IGNORED"), "input to the hypervisor reached a domain");
+    check_console_has(&b, "left: quit after 1 lines echoed");
+    check_console_has(&b, "right: quit after 1 lines echoed");
+    check_console_has(&b, "left: verdict: PASS");
+    check_console_has(&b, "right: verdict: PASS");
+    cr_assert_null(strstr(b.console, "FAIL"), "%s", b.console);
+    json_t *events = json_object_get(json_object_get(b.summary, "trace"), "per_event");
+    cr_assert_eq(json_integer_value(json_object_get(events, "console_rx")), 57,
+                 "one console_rx record per input byte (11 + 46)");
+    cr_assert_eq(json_integer_value(json_object_get(events, "console_focus")), 3);
+    free(path);
+    boot_free(&b, true);
+}
+
+/* Linux's amba-pl011 driver receives by the vPL011's interrupt: a command typed into the
+ * interactive shell of a Linux domain runs, and the next one powers it off. */
+Test(boot, linux_input, .timeout = 110)
+{
+    static const char *const input[] = {"--input-after", "shell: tessera-ready", "--input",
+                                        "echo hi-from-input\\n/bin/busybox poweroff -f\\n", NULL};
+    char *path = data_path("linux-input.dts");
+    struct boot b = {0};
+
+    boot_run_args(path, "hyperlaunch", input, 0, &b);
+    check_console_has(&b, "hyp: console input to shell\n");
+    check_console_has(&b, "] shell: hi-from-input\n"); /* the output, not the tty's echo */
+    check_console_has(&b, "hyp: dom shell shutdown reason=poweroff\n");
+    cr_assert_null(strstr(b.console, " fault "), "%s", b.console);
     free(path);
     boot_free(&b, true);
 }

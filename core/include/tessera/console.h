@@ -22,6 +22,12 @@ void hyp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_feed(struct console_line *cl, const char *name, const char *buf, size_t n);
 /* Emits what is buffered, if anything (a domain that ends without a final newline). */
 void console_flush(struct console_line *cl, const char *name);
+/* One character received on the serial line (the arch's UART receive interrupt, one pCPU
+ * only): to the vPL011 of the domain with the input focus; three Ctrl-A in a row move the
+ * focus (console_input.c, docs/console.md). */
+void console_input(char c);
+/* Back to the boot state: focus on the default domain, nothing announced (unit tests). */
+void console_input_reset(void);
 /* Formats ticks of the platform counter as "S.NNNNNNNNN"; returns the length. */
 int console_format_time(char *buf, size_t size, uint64_t ticks, uint64_t hz);
 

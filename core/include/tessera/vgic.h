@@ -56,6 +56,8 @@ struct vgic_dist {
     uint32_t ctlr;
     uint32_t owned[VGIC_WORDS]; /* SPIs the domain owns; the others read as zero */
     uint32_t hw[VGIC_WORDS];    /* ... of which passed through (linked to the physical SPI) */
+    uint32_t virt[VGIC_WORDS]; /* ... of which emulated: level-sensitive lines of its own devices */
+    uint32_t level[VGIC_WORDS]; /* the line of each emulated SPI: high or low */
     struct vgic_irq spi[VGIC_NR_SPIS];
     uint64_t irouter[VGIC_NR_SPIS];
     uint8_t target[VGIC_NR_SPIS]; /* vCPU an SPI is routed to (from irouter) */
@@ -70,6 +72,22 @@ void vgic_domain_init(struct domain *d);
 /* Gives SPI spi (INTID 32 + spi) to d, linked to the physical SPI of the same number, which
  * the arch routes to the pCPU of vCPU 0; -EINVAL beyond the SPIs a domain can have. */
 int vgic_assign_spi(struct domain *d, unsigned spi);
+/* Gives SPI spi to d as the interrupt of one of its emulated devices: owned, linked to no
+ * physical interrupt, level-sensitive, driven by vgic_set_level. Again for the same SPI is a
+ * no-op (a restarted domain); -EBUSY if d owns it passed through, -EINVAL beyond the SPIs a
+ * domain can have. */
+int vgic_assign_virtual_spi(struct domain *d, unsigned spi);
+/* The line of an emulated SPI of d (intid) goes high or low. Rising makes it pending on the
+ * vCPU it is routed to (and kicks it); falling withdraws it if it is still only in the pending
+ * set; a deactivation while it is high makes it pending again (vgic_eoi). False if intid is not
+ * one of d's emulated SPIs. */
+bool vgic_set_level(struct domain *d, unsigned intid, bool high);
+/* True if the guest's deactivation of intid must be reported with vgic_eoi (an emulated
+ * level-sensitive SPI): the arch asks for an EOI maintenance interrupt for it. */
+bool vgic_wants_eoi(struct vcpu *v, unsigned intid);
+/* v deactivated intid (an EOI maintenance interrupt): if it is an emulated SPI whose line is
+ * still high, it is pending again. */
+void vgic_eoi(struct vcpu *v, unsigned intid);
 /* ITLinesNumber of d's GICD_TYPER: covers its highest owned SPI (at least INTIDs 32-63). */
 unsigned vgic_it_lines(const struct domain *d);
 

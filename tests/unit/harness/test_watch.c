@@ -2,6 +2,7 @@
  * writes reach console.log and the parser, the wall-clock limit kills a hung child, and stderr
  * and exit statuses are kept. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,12 @@ TestSuite(watch, .init = setup, .fini = teardown);
 static int watch_sh(const char *script, uint32_t timeout_ms, struct watch_result *r, struct herr *e)
 {
     char *argv[] = {"sh", "-c", (char *)script, NULL};
-    struct watch_params p = {argv, console, timeout_ms, true, "test/watch", &log};
+    struct watch_params p = {.argv = argv,
+                             .console_path = console,
+                             .timeout_ms = timeout_ms,
+                             .quiet = true,
+                             .label = "test/watch",
+                             .log = &log};
     return watch_run(&p, r, e);
 }
 
@@ -107,7 +113,12 @@ Test(watch, keeps_stderr_and_exit_status)
 Test(watch, reports_a_program_that_cannot_run)
 {
     char *argv[] = {"/nonexistent/qemu", NULL};
-    struct watch_params p = {argv, console, 1000, true, "test/watch", &log};
+    struct watch_params p = {.argv = argv,
+                             .console_path = console,
+                             .timeout_ms = 1000,
+                             .quiet = true,
+                             .label = "test/watch",
+                             .log = &log};
     struct watch_result r;
     struct herr e;
 
@@ -119,10 +130,79 @@ Test(watch, reports_a_program_that_cannot_run)
 Test(watch, reports_an_unwritable_console_log)
 {
     char *argv[] = {"true", NULL};
-    struct watch_params p = {argv, "/nonexistent/dir/console.log", 1000, true, "t", &log};
+    struct watch_params p = {.argv = argv,
+                             .console_path = "/nonexistent/dir/console.log",
+                             .timeout_ms = 1000,
+                             .quiet = true,
+                             .label = "t",
+                             .log = &log};
     struct watch_result r;
     struct herr e;
 
     cr_assert_lt(watch_run(&p, &r, &e), 0);
     cr_assert_not_null(strstr(e.msg, "/nonexistent/dir/console.log"), "%s", e.msg);
+}
+
+/* --input: each step is written once its line went by, in order, and stdin ends after the
+ * last; without input the child's stdin is at end of file from the start. */
+Test(watch, writes_input_after_its_lines)
+{
+    char *argv[] = {
+        "sh", "-c",
+        "echo '[0.000000001] hyp: init done'; read -r a; echo \"[0.000000002] d: got $a\"; "
+        "read -r b; echo \"[0.000000003] d: then $b\"; "
+        "if read -r c; then echo \"[0.000000004] d: more $c\"; else "
+        "echo '[0.000000004] d: eof'; fi",
+        NULL};
+    struct input_step steps[] = {
+        {.after = "hyp: init done", .data = "hello\n", .len = 6},
+        {.after = "d: got hello", .data = "world\n", .len = 6},
+    };
+    struct watch_params p = {.argv = argv,
+                             .console_path = console,
+                             .timeout_ms = 10000,
+                             .quiet = true,
+                             .label = "t",
+                             .log = &log,
+                             .input = steps,
+                             .ninput = 2};
+    struct watch_result r;
+    struct herr e;
+
+    cr_assert_eq(watch_run(&p, &r, &e), 0, "%s", e.msg);
+    char *text = console_text();
+    cr_assert_str_eq(text, "[0.000000001] hyp: init done\n[0.000000002] d: got hello\n"
+                           "[0.000000003] d: then world\n[0.000000004] d: eof\n");
+    free(text);
+    watch_result_free(&r);
+}
+
+Test(watch, without_input_stdin_is_at_end_of_file)
+{
+    struct watch_result r;
+    struct herr e;
+
+    cr_assert_eq(watch_sh("if read -r a; then echo \"[0.000000001] d: got $a\"; else echo "
+                          "'[0.000000001] d: eof'; fi",
+                          10000, &r, &e),
+                 0, "%s", e.msg);
+    char *text = console_text();
+    cr_assert_str_eq(text, "[0.000000001] d: eof\n");
+    free(text);
+    watch_result_free(&r);
+}
+
+Test(watch, input_unescape_decodes_c_escapes)
+{
+    char *out;
+    size_t len;
+    struct herr e;
+
+    cr_assert_eq(input_unescape("a\\n\\x01\\x1\\001\\t\\\\z", &out, &len, &e), 0, "%s", e.msg);
+    cr_assert_eq(len, 8);
+    cr_assert_eq(memcmp(out, "a\n\x01\x01\x01\t\\z", 8), 0);
+    free(out);
+    cr_assert_eq(input_unescape("\\q", &out, &len, &e), -EINVAL);
+    cr_assert_not_null(strstr(e.msg, "\\q"), "%s", e.msg);
+    cr_assert_eq(input_unescape("\\x", &out, &len, &e), -EINVAL, "no hex digit");
 }

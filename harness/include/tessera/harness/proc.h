@@ -9,9 +9,11 @@
 
 #include <tessera/harness/error.h>
 
-/* A running child: stdin is /dev/null, stdout and stderr are pipes read by the parent. */
+/* A running child: stdin is /dev/null (or a pipe the parent writes, proc_spawn_input),
+ * stdout and stderr are pipes read by the parent. */
 struct proc {
     pid_t pid;
+    int in_fd;  /* the write end of its stdin, -1 if none or closed */
     int out_fd; /* -1 once closed */
     int err_fd; /* -1 once closed */
 };
@@ -26,6 +28,9 @@ struct proc_buf {
 /* Spawns argv[0] (searched in PATH). Returns 0, or a negative errno with e saying why the
  * program could not be started (exec failures are reported, not left to the child). */
 int proc_spawn(char *const argv[], struct proc *p, struct herr *e);
+/* The same, with the child's stdin a pipe whose write end is p->in_fd (closing it gives the
+ * child end of file). */
+int proc_spawn_input(char *const argv[], struct proc *p, struct herr *e);
 
 /* Appends len bytes to b, keeping at most cap bytes. Returns 0 or -ENOMEM. */
 int proc_buf_append(struct proc_buf *b, const char *data, size_t len, size_t cap);

@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include <tessera/harness/input.h>
+
 /* Exit statuses of the tessera command. */
 #define RUN_EXIT_PASS  0
 #define RUN_EXIT_FAIL  1 /* the run happened and an expectation failed */
@@ -26,6 +28,13 @@ struct run_opts {
     bool no_summary;     /* no human summary on stdout (compare prints its own table) */
     const char *board;   /* NULL: /experiment/platform; else a board file's name */
     const char *command; /* the tessera command line that asked for the run (provenance) */
+    /* --input TEXT (C escapes) written to the serial line once a console line containing
+     * input_after[i] was seen; --input-after sets it for the --input options that follow
+     * (default INPUT_DEFAULT_AFTER). */
+    const char *input[INPUT_MAX_STEPS];
+    const char *input_after[INPUT_MAX_STEPS];
+    unsigned ninput;
+    const char *next_after; /* while parsing: the last --input-after */
 };
 
 /* Returns RUN_EXIT_USAGE with a message on stderr if mode cannot be run by this build. */

@@ -8,6 +8,7 @@
 
 #include <tessera/harness/consolelog.h>
 #include <tessera/harness/error.h>
+#include <tessera/harness/input.h>
 #include <tessera/harness/proc.h>
 
 #define WATCH_PROGRESS_MS 2000
@@ -20,6 +21,11 @@ struct watch_params {
     bool quiet;               /* no progress on stderr */
     const char *label;        /* "minimal/hyperlaunch", for progress lines */
     struct clog *log;         /* receives every line */
+    /* Written to QEMU's stdin (the serial line) in this order, each once a console line
+     * containing its `after` was seen (at any time since the start) and the steps before it
+     * were written; stdin is closed after the last. None: stdin is /dev/null. */
+    const struct input_step *input;
+    size_t ninput;
 };
 
 struct watch_result {

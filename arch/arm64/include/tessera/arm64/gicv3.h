@@ -39,6 +39,7 @@ struct vcpu;
 #define ICH_LR_STATE_MASK     (3ull << 62)
 #define ICH_LR_HW             (1ull << 61)
 #define ICH_LR_GROUP1         (1ull << 60)
+#define ICH_LR_EOI            (1ull << 41) /* software interrupt: maintenance on deactivation */
 #define ICH_LR_PRIORITY_SHIFT 48
 #define ICH_LR_PINTID_SHIFT   32
 #define ICH_LR_PINTID_MASK    (0x1fffull << 32)
@@ -69,6 +70,9 @@ void arm64_gic_init_cpu(unsigned cpu);
 /* Routes SPI spi to the pCPU of v (left disabled until the guest enables it); its
  * interrupts become v's domain's (HW-linked). */
 int arm64_gic_route_spi(unsigned spi, struct vcpu *v);
+/* Routes the hypervisor's UART interrupt (an SPI's INTID) to pCPU 0 and enables it: its
+ * characters go to the console input. -EINVAL if it is no SPI or a domain owns it. */
+int arm64_gic_console_irq(unsigned intid);
 /* Takes one pending physical interrupt at EL2 and hands it on; false if none was pending. */
 bool arm64_gic_handle_irq(void);
 /* True once the GICv3 is set up (arm64_gic_init); without it (a GICv2 board) the ICC_* and
