@@ -1,7 +1,7 @@
 # boot.cmd: Tessera, scenario minimal, mode hyperlaunch, board qemu-virt-uboot (written by `tessera board`)
 # address            bytes  file         what
-# 0x0000000040200000    123264  tessera.bin  hypervisor
-# 0x0000000040400000     12368  modules.bin  guest modules
+# 0x0000000040200000    140160  tessera.bin  hypervisor
+# 0x0000000040400000     12512  modules.bin  guest modules
 # 0x0000000040600000      7904  boot.dtb     boot DTB
 # 0x0000000040800000         -  boot.scr     U-Boot script
 echo "tessera: scenario minimal (hyperlaunch) on qemu-virt-uboot"
