@@ -208,6 +208,9 @@ static void open_window(void)
     staging = map(CTLWIN_STAGING_IPA, CTLWIN_STAGING_SIZE, PROT_READ | PROT_WRITE, &base, &len);
 }
 
+/* No trace snapshot here, unlike the bare-metal toolstack: writing several MiB by semihosting in
+ * the middle of a run with Linux guests lets host I/O timing shift the later virtual times
+ * (seen: 131 us of 2.78 s, depending on the results folder), which icount runs must not show. */
 int main(void)
 {
     static const struct ts_env env = {lx_call, lx_ipa, lx_publish, lx_out};
@@ -245,9 +248,6 @@ int main(void)
     if (ts_build_all(&built)) {
         return 1;
     }
-    int64_t snap = lx_call(HC_TRACE_DUMP, 0, 0, 0, 0, 0);
-    printf("trace snapshot: %s (%lld)\n", snap == 0 ? "written" : "not written",
-           (long long)(snap == 0 ? (int64_t)reg_rd(CTLWIN_RES(1)) : snap));
     printf("verdict: PASS (%u domains created)\n", built);
     return 0;
 }
