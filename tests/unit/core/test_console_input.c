@@ -105,7 +105,8 @@ Test(console_input, focus_moves_by_domid_then_to_the_hypervisor)
     expect_line("hyp: console input to hyp\n");
     cr_assert_str_eq(received(a), "");
     cr_assert_str_eq(received(c), "", "the hypervisor discards its input");
-    type("\x01\x01\x01" "four");
+    type("\x01\x01\x01"
+         "four");
     cr_assert_str_eq(received(a), "four", "and round again");
     cr_assert_not_null(strstr(strstr(arch_host_serial(), "to hyp"), "hyp: console input to a\n"));
     (void)b;
