@@ -6,27 +6,10 @@
 #include <guest/kit.h>
 #include <stdint.h>
 #include <tessera/lib.h>
+#include <tessera/pl011_regs.h>
 
 #define UART       0x09000000ull
 #define UART_INTID (32 + 1) /* SPI 1, as the guest device tree says */
-#define UART_DR    0x000
-#define UART_RSR   0x004
-#define UART_FR    0x018
-#define UART_LCR_H 0x02c
-#define UART_CR    0x030
-#define UART_IFLS  0x034
-#define UART_IMSC  0x038
-#define UART_RIS   0x03c
-#define UART_MIS   0x040
-#define UART_ICR   0x044
-#define FR_RXFE    (1u << 4)
-#define FR_TXFF    (1u << 5)
-#define FR_TXFE    (1u << 7)
-#define INT_RX     (1u << 4)
-#define INT_TX     (1u << 5)
-#define INT_RT     (1u << 6)
-#define LCR_H_FEN  (1u << 4)
-#define DR_ERRORS  0xf00u
 #define RING       1024
 
 static unsigned ue_failed;

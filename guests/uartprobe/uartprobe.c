@@ -4,14 +4,9 @@
  * ready with the console marker line (docs/console.md) instead of the hypercall. */
 #include <guest/kit.h>
 #include <stdint.h>
+#include <tessera/pl011_regs.h>
 
-#define UART      0x09000000ull
-#define UART_DR   0x000
-#define UART_FR   0x018
-#define UART_CR   0x030
-#define UART_IMSC 0x038
-#define FR_TXFF   (1u << 5)
-#define FR_TXFE   (1u << 7)
+#define UART 0x09000000ull
 
 static unsigned up_failed;
 
