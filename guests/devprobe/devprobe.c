@@ -9,14 +9,7 @@
 #define VIRTIO_MMIO_BASE 0x0a000000ull
 #define VIRTIO_MAGIC     0x74726976u /* "virt" */
 
-static unsigned dp_failed;
 static volatile unsigned dp_aborts;
-
-static void check(bool ok, const char *what)
-{
-    kit_printf("%s: %s\n", ok ? "PASS" : "FAIL", what);
-    dp_failed += !ok;
-}
 
 static bool dp_on_abort(uint64_t esr, uint64_t far, uint64_t elr, uint64_t *resume)
 {
@@ -48,17 +41,15 @@ int guest_main(uint64_t dtb)
     kit_set_fault_handler(dp_on_abort);
     uint32_t magic = dp_read(VIRTIO_MMIO_BASE, &aborted);
     if (owner) {
-        check(!aborted && magic == VIRTIO_MAGIC,
-              "the passed-through device answers (magic \"virt\")");
+        kit_check(!aborted && magic == VIRTIO_MAGIC,
+                  "the passed-through device answers (magic \"virt\")");
     } else {
         kit_isolation("foreign_device", aborted);
-        check(aborted, "a device passed to another domain is out of reach (external abort)");
+        kit_check(aborted, "a device passed to another domain is out of reach (external abort)");
     }
     dp_read(VIRTIO_MMIO_BASE + 0x1000, &aborted);
     kit_isolation("unassigned_device", aborted);
-    check(aborted, "the page after the passed-through range is out of reach");
+    kit_check(aborted, "the page after the passed-through range is out of reach");
     kit_set_fault_handler(0);
-    kit_printf("verdict: %s (%u failed)\n", dp_failed ? "FAIL" : "PASS", dp_failed);
-    kit_ready(dp_failed);
-    return dp_failed ? 1 : 0;
+    return kit_verdict();
 }

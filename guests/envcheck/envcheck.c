@@ -7,14 +7,6 @@
 
 #define RAM_IPA 0x40000000ull
 
-static unsigned env_failed;
-
-static void check(bool ok, const char *what)
-{
-    kit_printf("%s: %s\n", ok ? "PASS" : "FAIL", what);
-    env_failed += !ok;
-}
-
 /* The value of "key=" in the command line, or NULL; copied into out. */
 static const char *env_arg(const char *args, const char *key, char *out, size_t outlen)
 {
@@ -49,7 +41,7 @@ static void env_memory(const void *fdt, uint64_t want_kib)
     kit_printf("memory: %llu KiB at 0x%llx\n",
                reg ? (unsigned long long)fdt64_to_cpu(reg[1]) / 1024 : 0,
                reg ? (unsigned long long)fdt64_to_cpu(reg[0]) : 0);
-    check(ok, "memory node matches memory-kib, at IPA 0x40000000");
+    kit_check(ok, "memory node matches memory-kib, at IPA 0x40000000");
 }
 
 static void env_cpus(const void *fdt, uint64_t want)
@@ -62,11 +54,11 @@ static void env_cpus(const void *fdt, uint64_t want)
         n++;
     }
     kit_printf("cpus: %d\n", n);
-    check((uint64_t)n == want, "vCPU count matches cpus");
+    kit_check((uint64_t)n == want, "vCPU count matches cpus");
     int psci = fdt_path_offset(fdt, "/psci");
     const char *method = psci >= 0 ? fdt_getprop(fdt, psci, "method", NULL) : NULL;
-    check(psci_ok && method && lib_strcmp(method, "hvc") == 0,
-          "every vCPU starts through PSCI over HVC");
+    kit_check(psci_ok && method && lib_strcmp(method, "hvc") == 0,
+              "every vCPU starts through PSCI over HVC");
 }
 
 static void env_chosen(const void *fdt, const char *args, uint64_t dtb)
@@ -74,31 +66,31 @@ static void env_chosen(const void *fdt, const char *args, uint64_t dtb)
     char name[32];
     int chosen = fdt_path_offset(fdt, "/chosen"), len;
     const char *model = fdt_getprop(fdt, 0, "model", NULL);
-    check(env_arg(args, "expect-name", name, sizeof(name)) && model && lib_strcmp(model, name) == 0,
-          "model names this domain");
-    check(fdt_getprop(fdt, chosen, "tessera,domid", &len) && len == 4, "/chosen has tessera,domid");
-    check(fdt_getprop(fdt, chosen, "rng-seed", &len) && len == 64,
-          "/chosen has a 64-byte rng-seed");
-    check(dtb >= RAM_IPA && (dtb & 7) == 0, "the device tree lies in RAM, 8-byte aligned");
+    kit_check(env_arg(args, "expect-name", name, sizeof(name)) && model &&
+                  lib_strcmp(model, name) == 0,
+              "model names this domain");
+    kit_check(fdt_getprop(fdt, chosen, "tessera,domid", &len) && len == 4,
+              "/chosen has tessera,domid");
+    kit_check(fdt_getprop(fdt, chosen, "rng-seed", &len) && len == 64,
+              "/chosen has a 64-byte rng-seed");
+    kit_check(dtb >= RAM_IPA && (dtb & 7) == 0, "the device tree lies in RAM, 8-byte aligned");
 }
 
 int guest_main(uint64_t dtb)
 {
     const void *fdt = (const void *)dtb;
 
-    check(dtb != 0 && fdt_check_header(fdt) == 0, "x0 points at a valid device tree");
-    if (env_failed) {
+    kit_check(dtb != 0 && fdt_check_header(fdt) == 0, "x0 points at a valid device tree");
+    if (kit_failed()) {
         kit_printf("verdict: FAIL (no device tree)\n");
         return 1;
     }
     int chosen = fdt_path_offset(fdt, "/chosen");
     const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
     kit_printf("bootargs: %s\n", args ? args : "(none)");
-    check(args != NULL, "bootargs reach the guest");
+    kit_check(args != NULL, "bootargs reach the guest");
     env_memory(fdt, env_num(args, "expect-mem-kib"));
     env_cpus(fdt, env_num(args, "expect-cpus"));
     env_chosen(fdt, args, dtb);
-    kit_printf("verdict: %s (%u failed)\n", env_failed ? "FAIL" : "PASS", env_failed);
-    kit_ready(env_failed);
-    return env_failed ? 1 : 0;
+    return kit_verdict();
 }

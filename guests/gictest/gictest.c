@@ -42,7 +42,6 @@
 #define SGI_FLOOD_COUNT 8
 #define FOREIGN_SPI     40 /* INTID of an SPI the domain does not own */
 
-static unsigned failed;
 static volatile unsigned irq_count[2][32];
 static volatile unsigned flood_order[SGI_FLOOD_COUNT], flood_seen;
 static volatile unsigned cpu1_up, cpu1_done;
@@ -50,12 +49,6 @@ static volatile uint64_t timer_cval;
 static volatile unsigned timer_irqs;
 static uint64_t timer_lat_ns[TIMER_IRQS];
 static volatile bool undef_seen;
-
-static void check(bool ok, const char *what)
-{
-    kit_printf("%s: %s\n", ok ? "PASS" : "FAIL", what);
-    failed += !ok;
-}
 
 static uint32_t rd32(uint64_t a)
 {
@@ -160,32 +153,32 @@ static void probe_gicd(void)
 {
     uint32_t typer = rd32(GICD + GICD_TYPER);
 
-    check(((rd32(GICD + PIDR2) >> 4) & 0xf) == 3, "GICD_PIDR2 says GICv3 (ArchRev 3)");
-    check((typer & 0x1f) >= 1 && ((typer >> 19) & 0x1f) >= 9,
-          "GICD_TYPER: ITLinesNumber covers SPIs, at least 10 INTID bits");
-    check(rd32(GICD + GICD_IIDR) != 0, "GICD_IIDR identifies the implementation");
+    kit_check(((rd32(GICD + PIDR2) >> 4) & 0xf) == 3, "GICD_PIDR2 says GICv3 (ArchRev 3)");
+    kit_check((typer & 0x1f) >= 1 && ((typer >> 19) & 0x1f) >= 9,
+              "GICD_TYPER: ITLinesNumber covers SPIs, at least 10 INTID bits");
+    kit_check(rd32(GICD + GICD_IIDR) != 0, "GICD_IIDR identifies the implementation");
     kit_gic_dist_enable();
-    check((rd32(GICD + GICD_CTLR) & 0x12) == 0x12, "GICD_CTLR: ARE and EnableGrp1 set");
+    kit_check((rd32(GICD + GICD_CTLR) & 0x12) == 0x12, "GICD_CTLR: ARE and EnableGrp1 set");
     /* An SPI of someone else: enabling it and giving it a priority leaves no trace. */
     wr32(GICD + ISENABLER + 4 * (FOREIGN_SPI / 32), 1u << (FOREIGN_SPI % 32));
     wr8(GICD + IPRIORITYR + FOREIGN_SPI, 0xa0);
-    check(rd32(GICD + ISENABLER + 4 * (FOREIGN_SPI / 32)) == 0 &&
-              *(volatile uint8_t *)(uintptr_t)(GICD + IPRIORITYR + FOREIGN_SPI) == 0,
-          "an SPI the domain does not own reads as zero (ISENABLER, IPRIORITYR)");
+    kit_check(rd32(GICD + ISENABLER + 4 * (FOREIGN_SPI / 32)) == 0 &&
+                  *(volatile uint8_t *)(uintptr_t)(GICD + IPRIORITYR + FOREIGN_SPI) == 0,
+              "an SPI the domain does not own reads as zero (ISENABLER, IPRIORITYR)");
 }
 
 static void probe_gicr(void)
 {
     uint64_t t0 = rd64(GICR(0) + GICR_TYPER), t1 = rd64(GICR(1) + GICR_TYPER);
 
-    check(((rd32(GICR(0) + PIDR2) >> 4) & 0xf) == 3, "GICR_PIDR2 says GICv3");
-    check((t0 >> 32) == 0 && ((t0 >> 8) & 0xffff) == 0 && !(t0 & 0x10),
-          "GICR0_TYPER: affinity 0, processor 0, not Last");
-    check((t1 >> 32) == 1 && ((t1 >> 8) & 0xffff) == 1 && (t1 & 0x10),
-          "GICR1_TYPER: affinity 1, processor 1, Last");
-    check(rd32(GICR(0) + GICR_WAKER) == 0x6, "GICR_WAKER: asleep at reset (0x6)");
+    kit_check(((rd32(GICR(0) + PIDR2) >> 4) & 0xf) == 3, "GICR_PIDR2 says GICv3");
+    kit_check((t0 >> 32) == 0 && ((t0 >> 8) & 0xffff) == 0 && !(t0 & 0x10),
+              "GICR0_TYPER: affinity 0, processor 0, not Last");
+    kit_check((t1 >> 32) == 1 && ((t1 >> 8) & 0xffff) == 1 && (t1 & 0x10),
+              "GICR1_TYPER: affinity 1, processor 1, Last");
+    kit_check(rd32(GICR(0) + GICR_WAKER) == 0x6, "GICR_WAKER: asleep at reset (0x6)");
     wr32(GICR(0) + GICR_WAKER, 0x4);
-    check(rd32(GICR(0) + GICR_WAKER) == 0, "GICR_WAKER: awake once ProcessorSleep is cleared");
+    kit_check(rd32(GICR(0) + GICR_WAKER) == 0, "GICR_WAKER: awake once ProcessorSleep is cleared");
 }
 
 static void test_timer(void)
@@ -195,19 +188,19 @@ static void test_timer(void)
     __asm__ volatile("isb; mrs %0, cntpct_el0; mrs %1, cntvct_el0" : "=r"(pct), "=r"(vct));
     kit_printf("virtual counter %llu, physical %llu: offset %llu\n", (unsigned long long)vct,
                (unsigned long long)pct, (unsigned long long)(pct - vct));
-    check(vct < pct, "the virtual counter starts at the domain's creation (CNTVOFF_EL2)");
+    kit_check(vct < pct, "the virtual counter starts at the domain's creation (CNTVOFF_EL2)");
     kit_gic_enable_irq(VTIMER_PPI, 0xa0);
     timer_arm(kit_counter() + TIMER_PERIOD_US * kit_counter_hz() / 1000000);
     wait_irq(&timer_irqs, TIMER_IRQS);
     kit_printf("vtimer: %u interrupts\n", timer_irqs);
-    check(timer_irqs == TIMER_IRQS, "periodic virtual timer interrupts (PPI 27)");
+    kit_check(timer_irqs == TIMER_IRQS, "periodic virtual timer interrupts (PPI 27)");
     kit_lat("vtimer", timer_lat_ns, TIMER_IRQS);
 
     undef_seen = false;
     uint64_t ctl;
     __asm__ volatile("mrs %0, cntp_ctl_el0" : "=r"(ctl)::"memory");
     (void)ctl;
-    check(undef_seen, "the EL1 physical timer (CNTP_CTL_EL0) is refused (undefined)");
+    kit_check(undef_seen, "the EL1 physical timer (CNTP_CTL_EL0) is refused (undefined)");
 }
 
 /* vCPU 1: its own redistributor, then answers pings until vCPU 0 says done. */
@@ -231,18 +224,19 @@ static int64_t psci(uint32_t fn, uint64_t a1, uint64_t a2)
 
 static void test_smp(void)
 {
-    check(psci(PSCI_FEATURES, PSCI_CPU_ON, 0) == 0, "PSCI_FEATURES lists CPU_ON");
-    check(psci(PSCI_AFFINITY_INFO, 1, 0) == 1, "AFFINITY_INFO: vCPU 1 off before CPU_ON");
-    check(psci(PSCI_CPU_ON, 1, 0x1000) == PSCI_INVALID_ADDR,
-          "CPU_ON at an address without memory: INVALID_ADDRESS");
-    check(kit_cpu_on(1, cpu1_main, 0) == 0, "CPU_ON vCPU 1");
+    kit_check(psci(PSCI_FEATURES, PSCI_CPU_ON, 0) == 0, "PSCI_FEATURES lists CPU_ON");
+    kit_check(psci(PSCI_AFFINITY_INFO, 1, 0) == 1, "AFFINITY_INFO: vCPU 1 off before CPU_ON");
+    kit_check(psci(PSCI_CPU_ON, 1, 0x1000) == PSCI_INVALID_ADDR,
+              "CPU_ON at an address without memory: INVALID_ADDRESS");
+    kit_check(kit_cpu_on(1, cpu1_main, 0) == 0, "CPU_ON vCPU 1");
     for (unsigned i = 0; i < 100000 && !cpu1_up; i++) {
         __asm__ volatile("wfe");
     }
-    check(cpu1_up, "vCPU 1 runs on its own stack and redistributor");
-    check(psci(PSCI_AFFINITY_INFO, 1, 0) == 0, "AFFINITY_INFO: vCPU 1 on");
-    check(kit_cpu_on(1, cpu1_main, 0) == PSCI_ALREADY_ON, "CPU_ON again: ALREADY_ON");
-    check(psci(PSCI_CPU_ON, 7, 0x40000000) == PSCI_INVALID, "CPU_ON of a vCPU it lacks: refused");
+    kit_check(cpu1_up, "vCPU 1 runs on its own stack and redistributor");
+    kit_check(psci(PSCI_AFFINITY_INFO, 1, 0) == 0, "AFFINITY_INFO: vCPU 1 on");
+    kit_check(kit_cpu_on(1, cpu1_main, 0) == PSCI_ALREADY_ON, "CPU_ON again: ALREADY_ON");
+    kit_check(psci(PSCI_CPU_ON, 7, 0x40000000) == PSCI_INVALID,
+              "CPU_ON of a vCPU it lacks: refused");
 }
 
 static void test_sgis(void)
@@ -258,13 +252,13 @@ static void test_sgis(void)
         rtt[r] = ticks_to_ns(kit_counter() - t0);
     }
     kit_printf("sgi: %u pings, %u pongs\n", irq_count[1][SGI_PING], irq_count[0][SGI_PONG]);
-    check(irq_count[1][SGI_PING] == SGI_ROUNDS && irq_count[0][SGI_PONG] == SGI_ROUNDS,
-          "SGIs between vCPU 0 and vCPU 1, each delivered once");
+    kit_check(irq_count[1][SGI_PING] == SGI_ROUNDS && irq_count[0][SGI_PONG] == SGI_ROUNDS,
+              "SGIs between vCPU 0 and vCPU 1, each delivered once");
     kit_lat("sgi_rtt", rtt, SGI_ROUNDS);
     send_sgi(SGI_BCAST, 0, true);
     wait_other(&irq_count[1][SGI_BCAST], 1);
-    check(irq_count[1][SGI_BCAST] == 1 && irq_count[0][SGI_BCAST] == 0,
-          "an SGI to all but self (IRM) reaches vCPU 1 only");
+    kit_check(irq_count[1][SGI_BCAST] == 1 && irq_count[0][SGI_BCAST] == 0,
+              "an SGI to all but self (IRM) reaches vCPU 1 only");
 }
 
 /* More pending than list registers: SGIs 8-15 pended on itself with IRQs masked, SGI 15 the
@@ -289,8 +283,8 @@ static void test_overflow(void)
     }
     kit_printf("flood: %u delivered, first %u last %u\n", flood_seen, flood_order[0],
                flood_order[SGI_FLOOD_COUNT - 1]);
-    check(flood_seen == SGI_FLOOD_COUNT && order,
-          "8 SGIs pending at once over 4 list registers: each delivered once, by priority");
+    kit_check(flood_seen == SGI_FLOOD_COUNT && order,
+              "8 SGIs pending at once over 4 list registers: each delivered once, by priority");
 }
 
 /* A pending interrupt that is disabled waits until it is enabled. */
@@ -301,10 +295,10 @@ static void test_disabled(void)
     for (unsigned i = 0; i < 1000; i++) {
         __asm__ volatile("nop");
     }
-    check(irq_count[0][SGI_HELD] == 0, "a disabled SGI is not delivered");
+    kit_check(irq_count[0][SGI_HELD] == 0, "a disabled SGI is not delivered");
     kit_gic_enable_irq(SGI_HELD, 0x80);
     wait_irq(&irq_count[0][SGI_HELD], 1);
-    check(irq_count[0][SGI_HELD] == 1, "... and arrives once enabled");
+    kit_check(irq_count[0][SGI_HELD] == 1, "... and arrives once enabled");
 }
 
 /* bootargs "crash-with-smp": crash on purpose while vCPU 1 runs, so that the hypervisor's
@@ -321,7 +315,7 @@ static bool crash_mode(uint64_t dtb)
 static int crash_with_smp(void)
 {
     kit_gic_dist_enable();
-    check(kit_cpu_on(1, cpu1_main, 0) == 0, "CPU_ON vCPU 1");
+    kit_check(kit_cpu_on(1, cpu1_main, 0) == 0, "CPU_ON vCPU 1");
     for (unsigned i = 0; i < 100000 && !cpu1_up; i++) {
         __asm__ volatile("wfe");
     }
@@ -350,8 +344,6 @@ int guest_main(uint64_t dtb)
     for (unsigned i = 0; i < 1000 && (aff = psci(PSCI_AFFINITY_INFO, 1, 0)) != 1; i++) {
         __asm__ volatile("wfe"); /* a spin would keep vCPU 1 from running under icount */
     }
-    check(aff == 1, "AFFINITY_INFO: vCPU 1 off after its CPU_OFF");
-    kit_printf("verdict: %s (%u failed)\n", failed ? "FAIL" : "PASS", failed);
-    kit_ready(failed);
-    return failed ? 1 : 0;
+    kit_check(aff == 1, "AFFINITY_INFO: vCPU 1 off after its CPU_OFF");
+    return kit_verdict();
 }

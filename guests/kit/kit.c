@@ -202,3 +202,33 @@ unsigned kit_cpu_id(void)
     __asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
     return (unsigned)(mpidr & 0xff);
 }
+
+static unsigned kit_failures;
+
+void kit_check(bool ok, const char *what)
+{
+    kit_printf("%s: %s\n", ok ? "PASS" : "FAIL", what);
+    if (!ok) {
+        __atomic_add_fetch(&kit_failures, 1, __ATOMIC_RELAXED); /* any vCPU may check */
+    }
+}
+
+unsigned kit_failed(void)
+{
+    return __atomic_load_n(&kit_failures, __ATOMIC_RELAXED);
+}
+
+void kit_print_verdict(void)
+{
+    unsigned n = kit_failed();
+    kit_printf("verdict: %s (%u failed)\n", n ? "FAIL" : "PASS", n);
+}
+
+int kit_verdict(void)
+{
+    unsigned n = kit_failed();
+
+    kit_print_verdict();
+    kit_ready(n);
+    return n ? 1 : 0;
+}

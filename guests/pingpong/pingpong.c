@@ -10,14 +10,6 @@
 
 #define PORT 0
 
-static unsigned pp_failed;
-
-static void check(bool ok, const char *what)
-{
-    kit_printf("%s: %s\n", ok ? "PASS" : "FAIL", what);
-    pp_failed += !ok;
-}
-
 static uint64_t pp_arg(const char *args, const char *key, uint64_t dflt)
 {
     const char *p = args ? lib_strchr(args, key[0]) : NULL;
@@ -84,16 +76,15 @@ int guest_main(uint64_t dtb)
     bool ping = pp_arg(args, "ping", 0) != 0;
     uint64_t rounds = pp_arg(args, "rounds", 100);
 
-    check(kit_hvc(HC_EVTCHN_SEND, 7, 0, 0).status == -EINVAL, "send on an unlinked port: -EINVAL");
-    check(kit_hvc(HC_EVTCHN_SEND, 99, 0, 0).status == -EINVAL,
-          "send on a port out of range: -EINVAL");
+    kit_check(kit_hvc(HC_EVTCHN_SEND, 7, 0, 0).status == -EINVAL,
+              "send on an unlinked port: -EINVAL");
+    kit_check(kit_hvc(HC_EVTCHN_SEND, 99, 0, 0).status == -EINVAL,
+              "send on a port out of range: -EINVAL");
     if (ping) {
         pp_ping(rounds);
     } else {
         pp_pong(rounds);
     }
-    check(true, ping ? "all round trips came back" : "every event was answered");
-    kit_printf("verdict: %s (%u failed)\n", pp_failed ? "FAIL" : "PASS", pp_failed);
-    kit_ready(pp_failed);
-    return pp_failed ? 1 : 0;
+    kit_check(true, ping ? "all round trips came back" : "every event was answered");
+    return kit_verdict();
 }

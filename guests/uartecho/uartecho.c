@@ -12,16 +12,9 @@
 #define UART_INTID (32 + 1) /* SPI 1, as the guest device tree says */
 #define RING       1024
 
-static unsigned ue_failed;
 static volatile unsigned ue_tx_irqs, ue_rx_irqs, ue_bad_irqs, ue_left_over, ue_dr_errors;
 static volatile char ue_ring[RING];
 static volatile unsigned ue_ring_in, ue_ring_out;
-
-static void check(bool ok, const char *what)
-{
-    kit_printf("%s: %s\n", ok ? "PASS" : "FAIL", what);
-    ue_failed += !ok;
-}
 
 static uint32_t rd(uint64_t off)
 {
@@ -100,24 +93,24 @@ static bool ue_wait_irq(bool (*ready)(void))
  * "listening" line). */
 static void ue_checks(void)
 {
-    check(rd(UART_CR) == 0x300 && rd(UART_IFLS) == 0x12, "CR and IFLS have their reset values");
-    check(rd(UART_FR) == (FR_TXFE | FR_RXFE), "FR: both FIFOs empty, not busy");
-    check(rd(UART_RSR) == 0, "RSR: no receive error");
+    kit_check(rd(UART_CR) == 0x300 && rd(UART_IFLS) == 0x12, "CR and IFLS have their reset values");
+    kit_check(rd(UART_FR) == (FR_TXFE | FR_RXFE), "FR: both FIFOs empty, not busy");
+    kit_check(rd(UART_RSR) == 0, "RSR: no receive error");
     wr(UART_CR, 0x301); /* UARTEN, TXE, RXE */
     wr(UART_ICR, 0x7ff);
-    check(rd(UART_RIS) == 0, "ICR clears every raw interrupt");
+    kit_check(rd(UART_RIS) == 0, "ICR clears every raw interrupt");
     uart_puts("uartecho: checking the registers\n");
-    check(rd(UART_RIS) == INT_TX, "RIS: TXIS after a write (the FIFO drained at once)");
-    check(rd(UART_MIS) == 0, "MIS: nothing while IMSC masks it");
+    kit_check(rd(UART_RIS) == INT_TX, "RIS: TXIS after a write (the FIFO drained at once)");
+    kit_check(rd(UART_MIS) == 0, "MIS: nothing while IMSC masks it");
     wr(UART_ICR, INT_TX);
-    check(rd(UART_RIS) == 0, "ICR clears TXIS");
+    kit_check(rd(UART_RIS) == 0, "ICR clears TXIS");
     wr(UART_IFLS, 0x3f);
-    check(rd(UART_IFLS) == 0x3f, "IFLS keeps both trigger levels");
+    kit_check(rd(UART_IFLS) == 0x3f, "IFLS keeps both trigger levels");
     uart_puts("uartecho: the transmit interrupt next\n");
     wr(UART_IMSC, INT_TX);
     for (unsigned i = 0; i < 100000 && !ue_wait_irq(ue_tx_seen); i++) {
     }
-    check(ue_tx_irqs == 1 && ue_bad_irqs == 0, "one transmit interrupt, INTID 33, through MIS");
+    kit_check(ue_tx_irqs == 1 && ue_bad_irqs == 0, "one transmit interrupt, INTID 33, through MIS");
 }
 
 /* Echoes complete lines from the ring; returns true after the line "quit". */
@@ -165,13 +158,11 @@ int guest_main(uint64_t dtb)
         ue_wait_irq(ue_rx_waiting);
     }
     kit_printf("quit after %u lines echoed, %u receive interrupts\n", lines, ue_rx_irqs);
-    check(lines > 0 && ue_rx_irqs > 0, "lines arrived by the receive interrupt");
-    check(ue_dr_errors == 0, "DR: no error bits with the characters");
+    kit_check(lines > 0 && ue_rx_irqs > 0, "lines arrived by the receive interrupt");
+    kit_check(ue_dr_errors == 0, "DR: no error bits with the characters");
     kit_printf("spurious interrupts %u, receive interrupts left over %u\n", ue_bad_irqs,
                ue_left_over);
-    check(ue_bad_irqs == 0 && ue_left_over == 0,
-          "no spurious interrupt, none left after the FIFO emptied");
-    kit_printf("verdict: %s (%u failed)\n", ue_failed ? "FAIL" : "PASS", ue_failed);
-    kit_ready(ue_failed);
-    return ue_failed ? 1 : 0;
+    kit_check(ue_bad_irqs == 0 && ue_left_over == 0,
+              "no spurious interrupt, none left after the FIFO emptied");
+    return kit_verdict();
 }

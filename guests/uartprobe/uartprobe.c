@@ -8,14 +8,6 @@
 
 #define UART 0x09000000ull
 
-static unsigned up_failed;
-
-static void check(bool ok, const char *what)
-{
-    kit_printf("%s: %s\n", ok ? "PASS" : "FAIL", what);
-    up_failed += !ok;
-}
-
 static uint32_t rd32(uint64_t off)
 {
     return *(volatile uint32_t *)(UART + off);
@@ -44,21 +36,21 @@ int guest_main(uint64_t dtb)
     for (unsigned i = 0; i < 8; i++) {
         id_ok &= rd32(0xfe0 + 4 * i) == id[i];
     }
-    check(id_ok, "PrimeCell ID registers read as a PL011's");
+    kit_check(id_ok, "PrimeCell ID registers read as a PL011's");
     wr32(UART_CR, 0x301); /* UARTEN, TXE, RXE */
-    check(rd32(UART_CR) == 0x301, "CR keeps what was written");
+    kit_check(rd32(UART_CR) == 0x301, "CR keeps what was written");
     *(volatile uint16_t *)(UART + UART_IMSC) = 0x50;
-    check(rd32(UART_IMSC) == 0x50, "a halfword write reaches IMSC");
-    check((rd32(UART_FR) & FR_TXFE) && !(rd32(UART_FR) & FR_TXFF), "FR: transmit FIFO empty");
+    kit_check(rd32(UART_IMSC) == 0x50, "a halfword write reaches IMSC");
+    kit_check((rd32(UART_FR) & FR_TXFE) && !(rd32(UART_FR) & FR_TXFF), "FR: transmit FIFO empty");
     uart_puts("written through the emulated PL011\n");
-    kit_printf("verdict: %s (%u failed)\n", up_failed ? "FAIL" : "PASS", up_failed);
-    if (up_failed) {
-        kit_ready(up_failed);
+    kit_print_verdict();
+    if (kit_failed()) {
+        kit_ready(kit_failed());
     } else {
         /* Ready the way Linux userspace can say it: the marker line, through the UART. Lines that
          * only look like it must not count. */
         uart_puts("xtessera-ready\r\ntessera-ready now\r\ntessera-rea\r\n");
         uart_puts("tessera-ready\r\n");
     }
-    return up_failed ? 1 : 0;
+    return kit_failed() ? 1 : 0;
 }

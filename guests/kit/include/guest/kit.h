@@ -56,6 +56,14 @@ int64_t kit_cpu_on(unsigned cpu, void (*fn)(uint64_t), uint64_t arg);
 void kit_lat(const char *series, const uint64_t *ns, size_t n);
 void kit_isolation(const char *probe, bool blocked);
 
+/* Self-checks: one `PASS: what` or `FAIL: what` line each (the tests read them), counted; the
+ * verdict line `verdict: PASS|FAIL (N failed)`; kit_verdict prints it, makes the ready call with
+ * the count and returns what guest_main should (0 when every check passed). */
+void kit_check(bool ok, const char *what);
+unsigned kit_failed(void);
+void kit_print_verdict(void);
+int kit_verdict(void);
+
 /* The guest's own code: dtb is x0 at entry (0 when the domain has no device tree). Returning
  * powers the domain off with reason poweroff if ret == 0, crash otherwise. */
 int guest_main(uint64_t dtb);
