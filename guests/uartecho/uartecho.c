@@ -6,9 +6,8 @@
 #include <guest/kit.h>
 #include <stdint.h>
 #include <tessera/lib.h>
-#include <tessera/pl011_regs.h>
+#include <guest/uart.h>
 
-#define UART       0x09000000ull
 #define UART_INTID (32 + 1) /* SPI 1, as the guest device tree says */
 #define RING       1024
 
@@ -16,30 +15,11 @@ static volatile unsigned ue_tx_irqs, ue_rx_irqs, ue_bad_irqs, ue_left_over, ue_d
 static volatile char ue_ring[RING];
 static volatile unsigned ue_ring_in, ue_ring_out;
 
-static uint32_t rd(uint64_t off)
-{
-    return *(volatile uint32_t *)(UART + off);
-}
-
-static void wr(uint64_t off, uint32_t v)
-{
-    *(volatile uint32_t *)(UART + off) = v;
-}
-
-static void uart_puts(const char *s)
-{
-    for (; *s; s++) {
-        while (rd(UART_FR) & FR_TXFF) {
-        }
-        wr(UART_DR, (uint8_t)*s);
-    }
-}
-
 /* The UART's interrupt: the transmit one is acknowledged and masked; received characters go
  * to the ring until the FIFO is empty, after which no receive interrupt may remain. */
 static void ue_irq(unsigned intid)
 {
-    uint32_t mis = rd(UART_MIS);
+    uint32_t mis = uart_rd(UART_MIS);
 
     if (intid != UART_INTID || mis == 0) {
         ue_bad_irqs++;
@@ -47,19 +27,19 @@ static void ue_irq(unsigned intid)
     }
     if (mis & INT_TX) {
         ue_tx_irqs++;
-        wr(UART_ICR, INT_TX);
-        wr(UART_IMSC, rd(UART_IMSC) & ~INT_TX);
+        uart_wr(UART_ICR, INT_TX);
+        uart_wr(UART_IMSC, uart_rd(UART_IMSC) & ~INT_TX);
     }
     if (mis & (INT_RX | INT_RT)) {
         ue_rx_irqs++;
-        while (!(rd(UART_FR) & FR_RXFE)) {
-            uint32_t dr = rd(UART_DR);
+        while (!(uart_rd(UART_FR) & FR_RXFE)) {
+            uint32_t dr = uart_rd(UART_DR);
             ue_dr_errors += (dr & DR_ERRORS) != 0;
             ue_ring[ue_ring_in % RING] = (char)(dr & 0xff);
             ue_ring_in++;
         }
         /* An empty FIFO leaves no receive interrupt (unless a character came in since). */
-        if ((rd(UART_MIS) & (INT_RX | INT_RT)) && (rd(UART_FR) & FR_RXFE)) {
+        if ((uart_rd(UART_MIS) & (INT_RX | INT_RT)) && (uart_rd(UART_FR) & FR_RXFE)) {
             ue_left_over++;
         }
     }
@@ -93,21 +73,22 @@ static bool ue_wait_irq(bool (*ready)(void))
  * "listening" line). */
 static void ue_checks(void)
 {
-    kit_check(rd(UART_CR) == 0x300 && rd(UART_IFLS) == 0x12, "CR and IFLS have their reset values");
-    kit_check(rd(UART_FR) == (FR_TXFE | FR_RXFE), "FR: both FIFOs empty, not busy");
-    kit_check(rd(UART_RSR) == 0, "RSR: no receive error");
-    wr(UART_CR, 0x301); /* UARTEN, TXE, RXE */
-    wr(UART_ICR, 0x7ff);
-    kit_check(rd(UART_RIS) == 0, "ICR clears every raw interrupt");
+    kit_check(uart_rd(UART_CR) == 0x300 && uart_rd(UART_IFLS) == 0x12,
+              "CR and IFLS have their reset values");
+    kit_check(uart_rd(UART_FR) == (FR_TXFE | FR_RXFE), "FR: both FIFOs empty, not busy");
+    kit_check(uart_rd(UART_RSR) == 0, "RSR: no receive error");
+    uart_wr(UART_CR, 0x301); /* UARTEN, TXE, RXE */
+    uart_wr(UART_ICR, 0x7ff);
+    kit_check(uart_rd(UART_RIS) == 0, "ICR clears every raw interrupt");
     uart_puts("uartecho: checking the registers\n");
-    kit_check(rd(UART_RIS) == INT_TX, "RIS: TXIS after a write (the FIFO drained at once)");
-    kit_check(rd(UART_MIS) == 0, "MIS: nothing while IMSC masks it");
-    wr(UART_ICR, INT_TX);
-    kit_check(rd(UART_RIS) == 0, "ICR clears TXIS");
-    wr(UART_IFLS, 0x3f);
-    kit_check(rd(UART_IFLS) == 0x3f, "IFLS keeps both trigger levels");
+    kit_check(uart_rd(UART_RIS) == INT_TX, "RIS: TXIS after a write (the FIFO drained at once)");
+    kit_check(uart_rd(UART_MIS) == 0, "MIS: nothing while IMSC masks it");
+    uart_wr(UART_ICR, INT_TX);
+    kit_check(uart_rd(UART_RIS) == 0, "ICR clears TXIS");
+    uart_wr(UART_IFLS, 0x3f);
+    kit_check(uart_rd(UART_IFLS) == 0x3f, "IFLS keeps both trigger levels");
     uart_puts("uartecho: the transmit interrupt next\n");
-    wr(UART_IMSC, INT_TX);
+    uart_wr(UART_IMSC, INT_TX);
     for (unsigned i = 0; i < 100000 && !ue_wait_irq(ue_tx_seen); i++) {
     }
     kit_check(ue_tx_irqs == 1 && ue_bad_irqs == 0, "one transmit interrupt, INTID 33, through MIS");
@@ -150,9 +131,9 @@ int guest_main(uint64_t dtb)
     kit_gic_enable_irq(UART_INTID, 0xa0);
     kit_gic_cpu_enable();
     ue_checks();
-    wr(UART_LCR_H, LCR_H_FEN | 0x60); /* 8 bits, FIFOs on */
-    wr(UART_IFLS, 0x00);              /* receive at 1/8: two characters; one raises RTIS */
-    wr(UART_IMSC, INT_RX | INT_RT);
+    uart_wr(UART_LCR_H, LCR_H_FEN | 0x60); /* 8 bits, FIFOs on */
+    uart_wr(UART_IFLS, 0x00);              /* receive at 1/8: two characters; one raises RTIS */
+    uart_wr(UART_IMSC, INT_RX | INT_RT);
     uart_puts("listening\n");
     while (!ue_lines(line, &len, &lines)) {
         ue_wait_irq(ue_rx_waiting);

@@ -4,28 +4,7 @@
  * ready with the console marker line (docs/console.md) instead of the hypercall. */
 #include <guest/kit.h>
 #include <stdint.h>
-#include <tessera/pl011_regs.h>
-
-#define UART 0x09000000ull
-
-static uint32_t rd32(uint64_t off)
-{
-    return *(volatile uint32_t *)(UART + off);
-}
-
-static void wr32(uint64_t off, uint32_t v)
-{
-    *(volatile uint32_t *)(UART + off) = v;
-}
-
-static void uart_puts(const char *s)
-{
-    for (; *s; s++) {
-        while (rd32(UART_FR) & FR_TXFF) {
-        }
-        *(volatile uint8_t *)(UART + UART_DR) = (uint8_t)*s;
-    }
-}
+#include <guest/uart.h>
 
 int guest_main(uint64_t dtb)
 {
@@ -34,14 +13,15 @@ int guest_main(uint64_t dtb)
 
     (void)dtb;
     for (unsigned i = 0; i < 8; i++) {
-        id_ok &= rd32(0xfe0 + 4 * i) == id[i];
+        id_ok &= uart_rd(0xfe0 + 4 * i) == id[i];
     }
     kit_check(id_ok, "PrimeCell ID registers read as a PL011's");
-    wr32(UART_CR, 0x301); /* UARTEN, TXE, RXE */
-    kit_check(rd32(UART_CR) == 0x301, "CR keeps what was written");
+    uart_wr(UART_CR, 0x301); /* UARTEN, TXE, RXE */
+    kit_check(uart_rd(UART_CR) == 0x301, "CR keeps what was written");
     *(volatile uint16_t *)(UART + UART_IMSC) = 0x50;
-    kit_check(rd32(UART_IMSC) == 0x50, "a halfword write reaches IMSC");
-    kit_check((rd32(UART_FR) & FR_TXFE) && !(rd32(UART_FR) & FR_TXFF), "FR: transmit FIFO empty");
+    kit_check(uart_rd(UART_IMSC) == 0x50, "a halfword write reaches IMSC");
+    kit_check((uart_rd(UART_FR) & FR_TXFE) && !(uart_rd(UART_FR) & FR_TXFF),
+              "FR: transmit FIFO empty");
     uart_puts("written through the emulated PL011\n");
     kit_print_verdict();
     if (kit_failed()) {
