@@ -364,6 +364,21 @@ static enum clog_event clog_dom_verb(struct clog_domain *d, int64_t ns, const ch
     return CLOG_EV_OTHER;
 }
 
+/* The domain a line names (added if new) as n->dom; a name that cannot be a domain's marks the
+ * line malformed (-EINVAL), -ENOMEM. */
+static long clog_note_dom(struct clog *c, const char *name, struct clog_note *n)
+{
+    long i = clog_get(c, name);
+
+    if (i >= 0) {
+        n->dom = i;
+    } else if (i != -ENOMEM) {
+        n->ev = CLOG_EV_MALFORMED;
+        i = -EINVAL;
+    }
+    return i;
+}
+
 /* "dom NAME VERB ...": the line also goes into the domain's tail. */
 static int clog_dom(struct clog *c, int64_t ns, const char *p, const char *line,
                     struct clog_note *n)
@@ -375,15 +390,9 @@ static int clog_dom(struct clog *c, int64_t ns, const char *p, const char *line,
         n->ev = CLOG_EV_MALFORMED;
         return 0;
     }
-    i = clog_get(c, name);
-    if (i == -ENOMEM) {
-        return -ENOMEM;
+    if ((i = clog_note_dom(c, name, n)) < 0) {
+        return i == -ENOMEM ? -ENOMEM : 0;
     }
-    if (i < 0) {
-        n->ev = CLOG_EV_MALFORMED;
-        return 0;
-    }
-    n->dom = i;
     n->ev = clog_dom_verb(&c->dom[i], ns, p);
     clog_tail_push(&c->dom[i].tail, line);
     return 0;
@@ -455,17 +464,12 @@ static void clog_malformed(struct clog *c, const char *line)
 static int clog_guest(struct clog *c, int64_t ns, const char *name, const char *line,
                       const char *text, struct clog_note *n)
 {
-    long i = clog_get(c, name);
+    long i = clog_note_dom(c, name, n);
     int rc;
 
-    if (i == -ENOMEM) {
-        return -ENOMEM;
-    }
     if (i < 0) {
-        n->ev = CLOG_EV_MALFORMED;
-        return 0;
+        return i == -ENOMEM ? -ENOMEM : 0;
     }
-    n->dom = i;
     c->dom[i].lines++;
     clog_tail_push(&c->dom[i].tail, line);
     if (clog_first(&c->dom[i].first_output_ns, ns)) {
