@@ -6,7 +6,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
 qemu-system-arm device-tree-compiler libfdt-dev libjansson-dev libcriterion-dev lcov \
 clang-format jq libbabeltrace2-dev babeltrace2 liblttng-ust-dev lttng-tools gnuplot-nox \
-u-boot-qemu u-boot-tools libyaml-dev"
+u-boot-qemu u-boot-tools libyaml-dev ipxe-qemu libc6-dev-arm64-cross"
 
 missing=""
 for p in $PACKAGES; do
