@@ -14,122 +14,28 @@
 #include <tessera/harness/proc.h>
 #include <tessera/trace_host.h>
 
-struct boot {
-    char *dir; /* the results directory (kept when a test fails, for a look) */
-    json_t *summary;
-    char *console;
-    char *err; /* what tessera printed on stderr */
-    char *out; /* ... and on stdout (the summary and its reasons) */
-};
-
-static void boot_free(struct boot *b, bool remove_dir);
-
-/* Runs `tessera run PATH --mode MODE [extra...]` (extra: a NULL-terminated list) into a new
- * temporary directory and asserts that it exits with expect, printing its output otherwise. */
-static void boot_run_args(const char *path, const char *mode, const char *const *extra, int expect,
-                          struct boot *b)
-{
-    char dir[] = "/tmp/tessera-qemu-XXXXXX";
-    char *argv[32] = {TESSERA_EXE, "run", (char *)path, "--mode",          (char *)mode,
-                      "--out",     dir,   "--images",   TESSERA_IMAGE_DIR, "--quiet"};
-    struct proc_buf out = {0}, err = {0};
-    struct herr e;
-    json_error_t je;
-    size_t len;
-    int status;
-
-    for (size_t i = 10, k = 0; extra && extra[k] && i < 31; i++, k++) {
-        argv[i] = (char *)extra[k];
-    }
-    cr_assert_not_null(mkdtemp(dir));
-    b->dir = strdup(dir);
-    cr_assert_eq(proc_capture(argv, &out, &err, &status, &e), 0, "%s", e.msg);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == expect,
-              "tessera run %s (results in %s): wait status 0x%x, expected exit %d:\n%s\n%s", path,
-              dir, status, expect, out.data ? out.data : "", err.data ? err.data : "");
-    char *summary = fileio_join(dir, "summary.json");
-    char *console = fileio_join(dir, "console.log");
-    b->summary = json_load_file(summary, 0, &je);
-    cr_assert_not_null(b->summary, "%s: %s", summary, je.text);
-    cr_assert_eq(fileio_read(console, (void **)&b->console, &len, &e), 0, "%s", e.msg);
-    b->console = realloc(b->console, len + 1);
-    b->console[len] = '\0';
-    b->err = err.data ? strdup(err.data) : strdup("");
-    b->out = out.data ? strdup(out.data) : strdup("");
-    free(summary);
-    free(console);
-    proc_buf_free(&out);
-    proc_buf_free(&err);
-}
-
-static void boot_run_mode(const char *path, const char *mode, const char *extra, int expect,
-                          struct boot *b)
-{
-    const char *const extra_list[] = {extra, NULL};
-    boot_run_args(path, mode, extra_list, expect, b);
-}
-
-static void boot_run_path(const char *path, const char *extra, int expect, struct boot *b)
-{
-    boot_run_mode(path, "hyperlaunch", extra, expect, b);
-}
-
-/* A shipped scenario that must pass. */
-static void boot_run(const char *scenario, struct boot *b)
-{
-    char *path = fileio_join(TESSERA_SCENARIOS, scenario);
-
-    boot_run_path(path, NULL, 0, b);
-    free(path);
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void boot_free(struct boot *b, bool remove_dir)
-{
-    if (remove_dir && b->dir) {
-        nftw(b->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    }
-    free(b->dir);
-    json_decref(b->summary);
-    free(b->console);
-    free(b->err);
-    free(b->out);
-}
-
-static json_int_t get_int(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    cr_assert(json_is_integer(v), "%s is not an integer", key);
-    return json_integer_value(v);
-}
+#include "boot_helpers.h"
 
 /* The checks every passing boot satisfies: verdict, exit statuses, and per domain ordered times
  * and a clean shutdown. */
 static void check_summary(json_t *s, const char *domain)
 {
-    json_t *hyp = json_object_get(s, "hypervisor"), *doms = json_object_get(s, "domains"), *d;
+    json_t *hyp = jget(s, "hypervisor"), *doms = jget(s, "domains"), *d;
 
-    cr_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "pass");
+    cr_assert_str_eq(get_str(s, "verdict"), "pass");
     cr_assert_eq(get_int(s, "exit_status"), 0, "QEMU's exit status");
     cr_assert_eq(get_int(hyp, "exit_status"), 0, "the hypervisor's exit status line");
     cr_assert_gt(get_int(s, "counter_hz"), 0);
     cr_assert_geq(get_int(hyp, "init_done_ns"), get_int(hyp, "entry_ns"));
     cr_assert_eq(json_array_size(doms), 1);
     d = json_array_get(doms, 0);
-    cr_assert_str_eq(json_string_value(json_object_get(d, "name")), domain);
+    cr_assert_str_eq(get_str(d, "name"), domain);
     cr_assert_gt(get_int(d, "ready_ns"), 0);
     cr_assert_leq(get_int(d, "created_ns"), get_int(d, "first_instr_ns"));
     cr_assert_leq(get_int(d, "first_instr_ns"), get_int(d, "first_output_ns"));
     cr_assert_leq(get_int(d, "first_output_ns"), get_int(d, "ready_ns"));
-    cr_assert_str_eq(json_string_value(json_object_get(d, "state")), "shutdown");
-    cr_assert_str_eq(json_string_value(json_object_get(d, "shutdown_reason")), "poweroff");
+    cr_assert_str_eq(get_str(d, "state"), "shutdown");
+    cr_assert_str_eq(get_str(d, "shutdown_reason"), "poweroff");
     cr_assert_eq(get_int(s, "all_ready_ns"), get_int(d, "ready_ns"));
 }
 
@@ -139,7 +45,7 @@ Test(boot, minimal, .timeout = 110)
 
     boot_run("minimal.dts", &b);
     check_summary(b.summary, "hello");
-    cr_assert_eq(get_int(json_object_get(b.summary, "hypervisor"), "firmware_ns"), 0);
+    cr_assert_eq(get_int(jget(b.summary, "hypervisor"), "firmware_ns"), 0);
     cr_assert_not_null(strstr(b.console, "] hello: "), "hello printed nothing:\n%s", b.console);
     boot_free(&b, true);
 }
@@ -149,7 +55,7 @@ static void numbers(json_t *s, json_int_t *out, size_t *n)
 {
     static const char *const dom_keys[] = {"created_ns", "first_instr_ns", "first_output_ns",
                                            "ready_ns"};
-    json_t *hyp = json_object_get(s, "hypervisor"), *d;
+    json_t *hyp = jget(s, "hypervisor"), *d;
     size_t i;
 
     *n = 0;
@@ -157,7 +63,7 @@ static void numbers(json_t *s, json_int_t *out, size_t *n)
     out[(*n)++] = get_int(hyp, "entry_ns");
     out[(*n)++] = get_int(hyp, "init_done_ns");
     out[(*n)++] = get_int(s, "all_ready_ns");
-    json_array_foreach(json_object_get(s, "domains"), i, d)
+    json_array_foreach(jget(s, "domains"), i, d)
     {
         for (size_t k = 0; k < 4 && *n < 64; k++) {
             out[(*n)++] = get_int(d, dom_keys[k]);
@@ -196,8 +102,8 @@ Test(boot, faults, .timeout = 110)
                                          "permission (1 refused so far)"));
     cr_assert_not_null(strstr(b.console, "hyp: dom faults domctl 0x18 refused: no control "
                                          "permission (9 refused so far)"));
-    json_t *events = json_object_get(json_object_get(b.summary, "trace"), "per_event");
-    cr_assert_eq(json_integer_value(json_object_get(events, "domctl_denied")), 9,
+    json_t *events = jget(jget(b.summary, "trace"), "per_event");
+    cr_assert_eq(json_integer_value(jget(events, "domctl_denied")), 9,
                  "one domctl_denied trace record per refused call");
     for (char *line = strtok(b.console, "\n"); line; line = strtok(NULL, "\n")) {
         if (!strstr(line, "] faults: ")) {
@@ -207,7 +113,7 @@ Test(boot, faults, .timeout = 110)
         pass += strstr(line, "PASS") != NULL;
     }
     cr_assert_gt(pass, 0, "the faults guest printed no PASS line");
-    json_t *iso = json_object_get(b.summary, "isolation");
+    json_t *iso = jget(b.summary, "isolation");
     cr_assert_eq(get_int(iso, "probes"), 3, "hypercall_buffer, domctl, unmapped_ipa");
     cr_assert_eq(get_int(iso, "blocked"), 3);
     cr_assert_eq(get_int(iso, "leaked"), 0);
@@ -217,26 +123,6 @@ Test(boot, faults, .timeout = 110)
 
 /* ---- fleets, Xen dom0less, and runs that must fail in a particular way ---- */
 
-static char *data_path(const char *name)
-{
-    return fileio_join(TESSERA_QEMU_DATA, name);
-}
-
-static json_t *domain_named(json_t *s, const char *name)
-{
-    json_t *d;
-    size_t i;
-
-    json_array_foreach(json_object_get(s, "domains"), i, d)
-    {
-        if (strcmp(json_string_value(json_object_get(d, "name")), name) == 0) {
-            return d;
-        }
-    }
-    cr_assert_fail("no domain %s in summary.json", name);
-    return NULL;
-}
-
 /* Every domain ready, ordered times, its kernel reported (when the hypervisor built it: in
  * dom0 mode the toolstack does); and each starts after the domains it waits for are ready. */
 static void check_fleet(json_t *s, bool kernels)
@@ -244,19 +130,19 @@ static void check_fleet(json_t *s, bool kernels)
     json_t *d, *after;
     size_t i, k;
 
-    cr_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "pass");
-    json_array_foreach(json_object_get(s, "domains"), i, d)
+    cr_assert_str_eq(get_str(s, "verdict"), "pass");
+    json_array_foreach(jget(s, "domains"), i, d)
     {
-        json_t *kernel = json_object_get(d, "kernel");
+        json_t *kernel = jget(d, "kernel");
         cr_assert_leq(get_int(d, "created_ns"), get_int(d, "first_instr_ns"));
         cr_assert_leq(get_int(d, "first_instr_ns"), get_int(d, "ready_ns"));
         cr_assert_leq(get_int(d, "ready_ns"), get_int(s, "all_ready_ns"));
         if (kernels) {
             cr_assert(json_is_object(kernel), "kernel placement is reported");
-            cr_assert(json_is_string(json_object_get(kernel, "format")));
+            cr_assert(json_is_string(jget(kernel, "format")));
             cr_assert_gt(get_int(kernel, "bytes"), 0);
         }
-        json_array_foreach(json_object_get(d, "start_after"), k, after)
+        json_array_foreach(jget(d, "start_after"), k, after)
         {
             json_t *pred = domain_named(s, json_string_value(after));
             cr_assert_gt(get_int(d, "first_instr_ns"), get_int(pred, "ready_ns"),
@@ -271,7 +157,7 @@ Test(boot, fleet4, .timeout = 110)
 
     boot_run("fleet4.dts", &b);
     check_fleet(b.summary, true);
-    cr_assert_str_eq(json_string_value(json_object_get(b.summary, "manifest")), "tessera");
+    cr_assert_str_eq(get_str(b.summary, "manifest"), "tessera");
     boot_free(&b, true);
 }
 
@@ -284,13 +170,13 @@ Test(boot, dom0less, .timeout = 110)
 
     boot_run_path(path, NULL, 0, &b);
     check_fleet(b.summary, true);
-    cr_assert_str_eq(json_string_value(json_object_get(b.summary, "manifest")), "xen-dom0less");
-    cr_assert_eq(get_int(json_object_get(b.summary, "hypervisor"), "dom0less_domains"), 4);
-    doms = json_object_get(b.summary, "domains");
+    cr_assert_str_eq(get_str(b.summary, "manifest"), "xen-dom0less");
+    cr_assert_eq(get_int(jget(b.summary, "hypervisor"), "dom0less_domains"), 4);
+    doms = jget(b.summary, "domains");
     cr_assert_eq(json_array_size(doms), 4);
     for (size_t i = 0; i < 4; i++) {
         json_t *d = json_array_get(doms, i);
-        cr_assert_str_eq(json_string_value(json_object_get(d, "name")), names[i]);
+        cr_assert_str_eq(get_str(d, "name"), names[i]);
         cr_assert_eq(get_int(d, "id"), (json_int_t)i + 1, "ids 1..N in node order");
     }
     cr_assert_null(strstr(b.console, "FAIL"), "an envcheck guest failed:\n%s", b.console);
@@ -307,13 +193,11 @@ Test(boot, fatal_manifest, .timeout = 110)
     json_t *reasons;
 
     boot_run_path(path, "--skip-check", 1, &b);
-    reasons = json_object_get(b.summary, "reasons");
+    reasons = jget(b.summary, "reasons");
     cr_assert_eq(json_array_size(reasons), 1, "the FATAL line is the one reason");
     cr_assert_not_null(strstr(json_string_value(json_array_get(reasons, 0)), fatal), "%s",
                        json_string_value(json_array_get(reasons, 0)));
-    cr_assert_str_eq(
-        json_string_value(json_object_get(json_object_get(b.summary, "hypervisor"), "fatal")),
-        fatal + strlen("FATAL "));
+    cr_assert_str_eq(get_str(jget(b.summary, "hypervisor"), "fatal"), fatal + strlen("FATAL "));
     cr_assert_not_null(strstr(b.err, fatal), "tessera says why on stderr: %s", b.err);
     cr_assert_not_null(strstr(b.console, "hyp: exit status=2"), "%s", b.console);
     free(path);
@@ -328,8 +212,8 @@ Test(boot, waits_forever_is_explained, .timeout = 110)
 
     boot_run_path(path, NULL, 1, &b);
     second = domain_named(b.summary, "second");
-    cr_assert_str_eq(json_string_value(json_object_get(second, "state")), "paused");
-    cr_assert(json_is_null(json_object_get(second, "first_instr_ns")));
+    cr_assert_str_eq(get_str(second, "state"), "paused");
+    cr_assert(json_is_null(jget(second, "first_instr_ns")));
     cr_assert_not_null(strstr(b.console, "hyp: dom second will never start: a domain it waits for "
                                          "(start-after) ended without becoming ready"),
                        "the hypervisor says so and ends the run: %s", b.console);
@@ -359,12 +243,12 @@ Test(boot, fleet4_dom0, .timeout = 110)
     cr_assert_eq(stat(snap, &st), 0, "%s", snap);
     cr_assert_gt(st.st_size, 64);
     free(snap);
-    cr_assert_str_eq(json_string_value(json_object_get(b.summary, "mode")), "dom0");
+    cr_assert_str_eq(get_str(b.summary, "mode"), "dom0");
     ctl = domain_named(b.summary, "ctl");
     cr_assert_lt(get_int(ctl, "first_instr_ns"),
                  get_int(domain_named(b.summary, "cluster"), "created_ns"),
                  "the control domain runs before it creates the fleet");
-    json_t *nim = json_object_get(b.summary, "not_in_mode");
+    json_t *nim = jget(b.summary, "not_in_mode");
     cr_assert_eq(json_array_size(nim), 1);
     cr_assert_str_eq(json_string_value(json_array_get(nim, 0)), "boot");
     free(path);
@@ -392,7 +276,7 @@ Test(boot, fleet4_bootdomain, .timeout = 110)
                  "the boot domain runs before the fleet starts");
     cr_assert_not_null(strstr(b.console, "hyp: dom boot destroyed"),
                        "the boot domain is reclaimed");
-    nim = json_object_get(b.summary, "not_in_mode");
+    nim = jget(b.summary, "not_in_mode");
     cr_assert_eq(json_array_size(nim), 1);
     cr_assert_str_eq(json_string_value(json_array_get(nim, 0)), "ctl");
     free(path);
@@ -400,32 +284,6 @@ Test(boot, fleet4_bootdomain, .timeout = 110)
 }
 
 /* ---- the trace: on by default, collected and converted by `tessera run` ---- */
-
-static json_t *trace_of(struct boot *b)
-{
-    json_t *t = json_object_get(b->summary, "trace");
-
-    cr_assert(json_is_object(t), "summary.json has a trace object");
-    cr_assert(json_is_null(json_object_get(t, "error")), "trace error: %s",
-              json_string_value(json_object_get(t, "error")));
-    return t;
-}
-
-static char *out_file(const struct boot *b, const char *name)
-{
-    return fileio_join(b->dir, name);
-}
-
-/* Runs argv; its stdout and stderr in out and err (caller frees), its exit status returned. */
-static int tool(char *const argv[], struct proc_buf *out, struct proc_buf *err)
-{
-    struct herr e;
-    int status;
-
-    cr_assert_eq(proc_capture(argv, out, err, &status, &e), 0, "%s", e.msg);
-    cr_assert(WIFEXITED(status), "%s did not exit", argv[0]);
-    return WEXITSTATUS(status);
-}
 
 /* babeltrace2 reads the CTF trace without a word on stderr and prints a line per record. */
 static void check_ctf(struct boot *b, json_int_t events)
@@ -472,9 +330,9 @@ static json_int_t hyp_pid(json_t *events)
     json_array_foreach(events, i, ev)
     {
         const char *name = json_string_value(json_object_get(json_object_get(ev, "args"), "name"));
-        if (strcmp(json_string_value(json_object_get(ev, "name")), "process_name") == 0 && name &&
+        if (strcmp(get_str(ev, "name"), "process_name") == 0 && name &&
             strcmp(name, "tessera hypervisor") == 0) {
-            return json_integer_value(json_object_get(ev, "pid"));
+            return json_integer_value(jget(ev, "pid"));
         }
     }
     cr_assert_fail("no tessera hypervisor process in trace.json");
@@ -496,10 +354,10 @@ static size_t run_slices(json_t *events, struct slice *s, size_t max)
             continue;
         }
         cr_assert_lt(n, max);
-        s[n].key = (int)json_integer_value(json_object_get(json_object_get(ev, "args"), "pcpu")) +
-                   (json_integer_value(json_object_get(ev, "pid")) == hyp ? 1000 : 0);
-        s[n].ts = json_number_value(json_object_get(ev, "ts"));
-        s[n].end = s[n].ts + json_number_value(json_object_get(ev, "dur"));
+        s[n].key = (int)json_integer_value(jget(jget(ev, "args"), "pcpu")) +
+                   (json_integer_value(jget(ev, "pid")) == hyp ? 1000 : 0);
+        s[n].ts = json_number_value(jget(ev, "ts"));
+        s[n].end = s[n].ts + json_number_value(jget(ev, "dur"));
         n++;
     }
     return n;
@@ -519,7 +377,7 @@ static void check_perfetto(struct boot *b)
     cr_assert_eq(tool(argv, &out, &err), 0, "jq -e . %s: %s", path, err.data);
     j = json_load_file(path, 0, &je);
     cr_assert_not_null(j, "%s: %s", path, je.text);
-    n = run_slices(json_object_get(j, "traceEvents"), s, sizeof(s) / sizeof(s[0]));
+    n = run_slices(jget(j, "traceEvents"), s, sizeof(s) / sizeof(s[0]));
     cr_assert_geq(n, 8, "a run slice per vCPU, in the hypervisor's and its domain's process");
     qsort(s, n, sizeof(s[0]), slice_cmp);
     for (size_t i = 1; i < n; i++) {
@@ -554,7 +412,7 @@ static void check_classes(struct boot *b, json_t *trace, const char *const *clas
         }
         cr_assert_lt(k, trace_class_count(), "no class %s", *classes);
         cr_assert_gt(seen[trace_class_at(k)->bit], 0, "no %s record in the dump", *classes);
-        cr_assert_gt(get_int(json_object_get(trace, "per_class"), *classes), 0,
+        cr_assert_gt(get_int(jget(trace, "per_class"), *classes), 0,
                      "summary.json counts no %s record", *classes);
     }
     trace_data_free(&d);
@@ -574,7 +432,7 @@ Test(boot, trace_fleet4, .timeout = 110)
     cr_assert_eq(get_int(t, "lost"), 0);
     cr_assert_gt(get_int(t, "events"), 0);
     cr_assert_eq(get_int(t, "counter_hz"), get_int(b.summary, "counter_hz"));
-    cr_assert_str_eq(json_string_value(json_object_get(t, "file")), "trace.dump");
+    cr_assert_str_eq(get_str(t, "file"), "trace.dump");
     cr_assert_not_null(strstr(b.console, "hyp: trace written: "), "%s", b.console);
     check_ctf(&b, get_int(t, "events"));
     check_perfetto(&b);
@@ -590,7 +448,7 @@ Test(boot, no_trace, .timeout = 110)
 
     boot_run_path(path, "--no-trace", 0, &b);
     check_summary(b.summary, "hello");
-    cr_assert(json_is_null(json_object_get(b.summary, "trace")));
+    cr_assert(json_is_null(jget(b.summary, "trace")));
     cr_assert_null(strstr(b.console, "hyp: trace written"), "%s", b.console);
     cr_assert_null(strstr(b.console, "hyp: trace not written"), "%s", b.console);
     dump = out_file(&b, "trace.dump");
@@ -617,29 +475,6 @@ Test(boot, trace_lost, .timeout = 110)
 
 /* ---- scenarios/crash, pingpong, passthrough ---- */
 
-static void check_console_has(const struct boot *b, const char *text)
-{
-    cr_assert_not_null(strstr(b->console, text), "no '%s' in the console:\n%s", text, b->console);
-}
-
-/* The text after the first console line of `name` that contains text, or NULL. */
-static const char *console_line(const struct boot *b, const char *name, const char *text)
-{
-    char prefix[64];
-    const char *p = b->console;
-
-    snprintf(prefix, sizeof(prefix), "] %s: ", name);
-    while ((p = strstr(p, prefix)) != NULL) {
-        const char *eol = strchr(p, '\n');
-        const char *hit = strstr(p, text);
-        if (hit && (!eol || hit < eol)) {
-            return hit;
-        }
-        p += strlen(prefix);
-    }
-    return NULL;
-}
-
 /* One domain crashes and is restarted 3 times then halted, one is destroyed on its crash, one
  * shuts down cleanly; the run fails by design (exit 1). */
 Test(boot, crash, .timeout = 110)
@@ -652,8 +487,8 @@ Test(boot, crash, .timeout = 110)
 
     boot_run_path(path, NULL, 1, &b);
     survivor = domain_named(b.summary, "survivor");
-    cr_assert_str_eq(json_string_value(json_object_get(survivor, "state")), "shutdown");
-    cr_assert_str_eq(json_string_value(json_object_get(survivor, "shutdown_reason")), "poweroff");
+    cr_assert_str_eq(get_str(survivor, "state"), "shutdown");
+    cr_assert_str_eq(get_str(survivor, "shutdown_reason"), "poweroff");
     cr_assert_gt(get_int(survivor, "ready_ns"), 0);
     for (int i = 1; i <= 3; i++) {
         snprintf(line, sizeof(line), "hyp: dom phoenix restart %d/3\n", i);
@@ -664,9 +499,9 @@ Test(boot, crash, .timeout = 110)
     cr_assert_not_null(destroyed, "%s", b.console);
     cr_assert_eq(sscanf(destroyed, "dom ephemeral destroyed, %u frames released", &frames), 1);
     cr_assert_gt(frames, 0);
-    cr_assert_eq(get_int(json_object_get(b.summary, "hypervisor"), "exit_status"), 1);
+    cr_assert_eq(get_int(jget(b.summary, "hypervisor"), "exit_status"), 1);
     cr_assert_eq(get_int(b.summary, "exit_status"), 1);
-    cr_assert_str_eq(json_string_value(json_object_get(b.summary, "verdict")), "fail");
+    cr_assert_str_eq(get_str(b.summary, "verdict"), "fail");
     trace_of(&b);
     free(path);
     boot_free(&b, true);
@@ -678,10 +513,9 @@ static json_t *latency_of(json_t *s, const char *domain, const char *series)
     size_t i;
     json_t *l;
 
-    json_array_foreach(json_object_get(s, "latency"), i, l)
+    json_array_foreach(jget(s, "latency"), i, l)
     {
-        if (!strcmp(json_string_value(json_object_get(l, "domain")), domain) &&
-            !strcmp(json_string_value(json_object_get(l, "series")), series)) {
+        if (!strcmp(get_str(l, "domain"), domain) && !strcmp(get_str(l, "series"), series)) {
             return l;
         }
     }
@@ -704,18 +538,18 @@ Test(boot, pingpong, .timeout = 110)
     cr_assert_eq(rounds, 100);
     cr_assert_gt(min, 0);
     cr_assert(min <= avg && avg <= max, "min %lu avg %lu max %lu", min, avg, max);
-    cr_assert_gt(get_int(json_object_get(trace_of(&b), "per_class"), "evtchn"), 0);
+    cr_assert_gt(get_int(jget(trace_of(&b), "per_class"), "evtchn"), 0);
     /* the samples behind that line, and the trace's hypercall latency, in summary.json */
     json_t *lat = latency_of(b.summary, "ping", "evtchn_rtt");
     cr_assert_not_null(lat, "no evtchn_rtt series");
     cr_assert_eq(get_int(lat, "count"), 100);
-    cr_assert_float_eq(json_real_value(json_object_get(lat, "min")), (double)min, 1e-9);
-    cr_assert_float_eq(json_real_value(json_object_get(lat, "max")), (double)max, 1e-9);
-    cr_assert(json_is_real(json_object_get(lat, "p99")), "100 samples support a p99");
-    cr_assert(json_is_null(json_object_get(lat, "p99_9")));
+    cr_assert_float_eq(json_real_value(jget(lat, "min")), (double)min, 1e-9);
+    cr_assert_float_eq(json_real_value(jget(lat, "max")), (double)max, 1e-9);
+    cr_assert(json_is_real(jget(lat, "p99")), "100 samples support a p99");
+    cr_assert(json_is_null(jget(lat, "p99_9")));
     lat = latency_of(b.summary, "pong", "hypercall");
     cr_assert_not_null(lat, "no trace hypercall series for pong");
-    cr_assert_str_eq(json_string_value(json_object_get(lat, "source")), "trace");
+    cr_assert_str_eq(get_str(lat, "source"), "trace");
     cr_assert_geq(get_int(lat, "count"), 100, "at least one send per round");
     boot_free(&b, true);
 }
@@ -736,7 +570,7 @@ Test(boot, passthrough, .timeout = 110)
                        "%s", b.console);
     cr_assert_not_null(console_line(&b, "hyp", "dom neighbour fault data-abort ipa=0xa000000 "),
                        "%s", b.console);
-    json_t *iso = json_object_get(b.summary, "isolation");
+    json_t *iso = jget(b.summary, "isolation");
     cr_assert_eq(get_int(iso, "leaked"), 0);
     cr_assert_eq(get_int(iso, "blocked"), 3, "owner: next page; neighbour: device, next page");
     cr_assert_null(strstr(b.console, "FAIL"), "%s", b.console);
@@ -762,12 +596,13 @@ Test(boot, vpl011, .timeout = 110)
     cr_assert(marker && ready && marker < ready, "%s", b.console);
     cr_assert_null(strstr(ready + strlen("hyp: dom serial ready"), "dom serial ready"),
                    "ready twice:\n%s", b.console);
-    cr_assert_lt(strstr(b.console, "serial: tessera-rea\n"), marker);
+    const char *lookalike = strstr(b.console, "serial: tessera-rea\n");
+    cr_assert(lookalike && lookalike < marker, "the look-alike line comes before the marker:\n%s",
+              b.console);
     cr_assert_not_null(strstr(b.console, "serial: tessera-ready now\n"), "%s", b.console);
     cr_assert_gt(get_int(domain_named(b.summary, "serial"), "ready_ns"), 0);
-    json_t *per_class = json_object_get(json_object_get(b.summary, "trace"), "per_class");
-    cr_assert_gt(json_integer_value(json_object_get(per_class, "mmio")), 0,
-                 "every emulated access is traced");
+    json_t *per_class = jget(jget(b.summary, "trace"), "per_class");
+    cr_assert_gt(json_integer_value(jget(per_class, "mmio")), 0, "every emulated access is traced");
     free(path);
     boot_free(&b, true);
 }
@@ -810,10 +645,10 @@ Test(boot, uart_input, .timeout = 110)
     check_console_has(&b, "left: verdict: PASS");
     check_console_has(&b, "right: verdict: PASS");
     cr_assert_null(strstr(b.console, "FAIL"), "%s", b.console);
-    json_t *events = json_object_get(json_object_get(b.summary, "trace"), "per_event");
-    cr_assert_eq(json_integer_value(json_object_get(events, "console_rx")), 57,
+    json_t *events = jget(jget(b.summary, "trace"), "per_event");
+    cr_assert_eq(json_integer_value(jget(events, "console_rx")), 57,
                  "one console_rx record per input byte (11 + 46)");
-    cr_assert_eq(json_integer_value(json_object_get(events, "console_focus")), 3);
+    cr_assert_eq(json_integer_value(jget(events, "console_focus")), 3);
     free(path);
     boot_free(&b, true);
 }
@@ -863,21 +698,19 @@ Test(boot, compare_fleet4, .timeout = 110)
     path = fileio_join(dir, "compare.json");
     j = json_load_file(path, 0, &je);
     cr_assert_not_null(j, "%s: %s", path, je.text);
-    cr_assert_str_eq(json_string_value(json_object_get(j, "timing")), "icount");
-    cr_assert_eq(json_object_size(json_object_get(j, "modes")), 3);
+    cr_assert_str_eq(get_str(j, "timing"), "icount");
+    cr_assert_eq(json_object_size(jget(j, "modes")), 3);
     for (size_t i = 0; i < 3; i++) {
-        json_t *m = json_object_get(json_object_get(j, "modes"), modes[i]);
+        json_t *m = jget(jget(j, "modes"), modes[i]);
         cr_assert_not_null(m, "no mode %s in compare.json", modes[i]);
-        cr_assert(json_is_true(json_object_get(m, "identical")), "%s: reruns differ", modes[i]);
-        cr_assert_eq(json_integer_value(json_object_get(m, "passed")), 2);
+        cr_assert(json_is_true(jget(m, "identical")), "%s: reruns differ", modes[i]);
+        cr_assert_eq(json_integer_value(jget(m, "passed")), 2);
         /* four fleet domains, plus the control or boot domain of its mode: hypercall series */
-        cr_assert_eq(json_array_size(json_object_get(m, "latency")), i == 0 ? 4 : 5, "%s",
-                     modes[i]);
-        cr_assert_eq(json_integer_value(json_object_get(json_object_get(m, "isolation"), "leaked")),
-                     0);
+        cr_assert_eq(json_array_size(jget(m, "latency")), i == 0 ? 4 : 5, "%s", modes[i]);
+        cr_assert_eq(json_integer_value(jget(jget(m, "isolation"), "leaked")), 0);
     }
     cr_assert_not_null(strstr(out.data, "ctl hypercall (trace)"), "%s", out.data);
-    ratio = json_object_get(json_object_get(j, "ratios"), "dom0/hyperlaunch");
+    ratio = jget(jget(j, "ratios"), "dom0/hyperlaunch");
     cr_assert(json_is_real(ratio) && json_real_value(ratio) > 1.0, "dom0/hyperlaunch ratio");
     free(path);
     path = fileio_join(dir, "latency-cluster-hypercall-trace.png");
@@ -924,9 +757,9 @@ Test(boot, irq_passthrough, .timeout = 110)
     cr_assert_not_null(strstr(b.console, "clock: PASS: the RTC's interrupt arrived as INTID 34 (1 "
                                          "time)"),
                        "%s", b.console);
-    json_t *events = json_object_get(json_object_get(b.summary, "trace"), "per_event");
-    cr_assert_eq(json_integer_value(json_object_get(events, "irq_phys")), 1);
-    cr_assert_eq(json_integer_value(json_object_get(events, "irq_inject")), 1);
+    json_t *events = jget(jget(b.summary, "trace"), "per_event");
+    cr_assert_eq(json_integer_value(jget(events, "irq_phys")), 1);
+    cr_assert_eq(json_integer_value(jget(events, "irq_inject")), 1);
     free(path);
     boot_free(&b, true);
 }
@@ -940,7 +773,7 @@ Test(boot, uboot, .timeout = 110)
 
     boot_run_path(path, "--board=qemu-virt-uboot", 0, &b);
     check_summary(b.summary, "hello");
-    cr_assert_str_eq(json_string_value(json_object_get(b.summary, "platform")), "qemu-virt-uboot");
+    cr_assert_str_eq(get_str(b.summary, "platform"), "qemu-virt-uboot");
     cr_assert_not_null(strstr(b.console, "U-Boot "), "no U-Boot banner:\n%s", b.console);
     cr_assert_not_null(strstr(b.console, "Loading Environment from Flash... OK"),
                        "U-Boot did not take the generated environment:\n%s", b.console);
@@ -951,7 +784,7 @@ Test(boot, uboot, .timeout = 110)
     char *scr = out_file(&b, "board/boot.scr");
     cr_assert(fileio_is_file(scr), "%s missing", scr);
     free(scr);
-    json_t *hyp = json_object_get(b.summary, "hypervisor");
+    json_t *hyp = jget(b.summary, "hypervisor");
     cr_assert_gt(get_int(hyp, "firmware_ns"), 0, "U-Boot ran before the hypervisor");
     cr_assert_eq(get_int(hyp, "firmware_ns"), get_int(hyp, "entry_ns"));
     cr_assert_not_null(strstr(b.console, "] hello: "), "hello printed nothing:\n%s", b.console);
@@ -968,27 +801,20 @@ Test(boot, uboot_tftp, .timeout = 110)
 
     boot_run_path(path, "--board=qemu-virt-uboot-tftp", 0, &b);
     check_summary(b.summary, "hello");
-    cr_assert_str_eq(json_string_value(json_object_get(b.summary, "platform")),
-                     "qemu-virt-uboot-tftp");
+    cr_assert_str_eq(get_str(b.summary, "platform"), "qemu-virt-uboot-tftp");
     cr_assert_not_null(strstr(b.console, "DHCP client bound to address 10.0.2.15"), "%s",
                        b.console);
     cr_assert_not_null(strstr(b.console, "Filename 'boot.scr'"), "%s", b.console);
     cr_assert_not_null(strstr(b.console, "Filename 'modules.bin'"), "%s", b.console);
     cr_assert_not_null(strstr(b.console, "Filename 'boot.dtb'"), "%s", b.console);
     cr_assert_null(strstr(b.console, "tessera: cannot load"), "%s", b.console);
-    json_t *hyp = json_object_get(b.summary, "hypervisor");
+    json_t *hyp = jget(b.summary, "hypervisor");
     cr_assert_eq(get_int(hyp, "firmware_ns"), get_int(hyp, "entry_ns"));
     free(path);
     boot_free(&b, true);
 }
 
 /* ---- scenarios/gic: the virtual platform of a two-vCPU domain ---- */
-
-static json_int_t per_event(const struct boot *b, const char *event)
-{
-    json_t *events = json_object_get(json_object_get(b->summary, "trace"), "per_event");
-    return get_int(events, event);
-}
 
 /* The values of the guest's `lat SERIES` lines. */
 static size_t lat_values(const struct boot *b, const char *name, const char *series)
@@ -1076,7 +902,7 @@ Test(boot, smp_crash, .timeout = 110)
     check_console_has(&b, "hyp: dom phoenix restart 3/3\n");
     check_console_has(&b, "hyp: dom phoenix crashed 4 times: halted\n");
     cr_assert_null(strstr(b.console, "FATAL"), "%s", b.console);
-    cr_assert_eq(get_int(json_object_get(b.summary, "hypervisor"), "exit_status"), 1);
+    cr_assert_eq(get_int(jget(b.summary, "hypervisor"), "exit_status"), 1);
     cr_assert_eq(per_event(&b, "psci_cpu_on"), 4);
     free(path);
     boot_free(&b, true);
@@ -1112,9 +938,8 @@ Test(boot, linux_pair, .timeout = 240)
         snprintf(want, sizeof(want), "hyp: dom %s vcpu 1 entry", doms[i]);
         check_console_has(&a, want);
         json_t *d = domain_named(a.summary, doms[i]);
-        cr_assert_str_eq(json_string_value(json_object_get(json_object_get(d, "kernel"), "format")),
-                         "image");
-        cr_assert_str_eq(json_string_value(json_object_get(d, "shutdown_reason")), "poweroff");
+        cr_assert_str_eq(get_str(jget(d, "kernel"), "format"), "image");
+        cr_assert_str_eq(get_str(d, "shutdown_reason"), "poweroff");
     }
     cr_assert_null(strstr(a.console, " fault "), "a domain was refused something:\n%s", a.console);
     boot_run("linux-pair.dts", &b);
@@ -1147,7 +972,7 @@ Test(boot, linux_panic, .timeout = 240)
     check_console_has(&b, "hyp: dom rt shutdown reason=poweroff\n");
     cr_assert_eq(linux_cpus(&b, "steady"), 2);
     cr_assert_null(strstr(b.console, "FATAL"), "%s", b.console);
-    cr_assert_eq(get_int(json_object_get(b.summary, "hypervisor"), "exit_status"), 1,
+    cr_assert_eq(get_int(jget(b.summary, "hypervisor"), "exit_status"), 1,
                  "a destroyed domain did not power off");
     free(path);
     boot_free(&b, true);

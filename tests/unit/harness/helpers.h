@@ -2,6 +2,7 @@
 #ifndef TESSERA_TEST_HARNESS_HELPERS_H
 #define TESSERA_TEST_HARNESS_HELPERS_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 /* Reads HARNESS_TEST_DATA/name (a DTB made at build time); aborts the test if missing. */
@@ -14,5 +15,12 @@ char *th_write(const char *dir, const char *name, const char *text, size_t len);
 /* Compiles dts source text with dtc (through scenario_compile) and returns the DTB;
  * NULL with err filled on failure. */
 void *th_compile(const char *dts, char *err, size_t errlen);
+
+/* obj[key] (as a value, integer, number or string): the test fails when the key is missing or
+ * of another type, so an absent figure never reads as 0 or NULL. */
+json_t *th_jget(json_t *obj, const char *key);
+json_int_t th_jint(json_t *obj, const char *key);
+double th_jreal(json_t *obj, const char *key);
+const char *th_jstr(json_t *obj, const char *key);
 
 #endif

@@ -8,6 +8,7 @@
 #include <tessera/harness/compare.h>
 
 #include "../../../harness/compare_out.h"
+#include "helpers.h"
 
 #define SUMMARY                                                                                    \
     "{\"hypervisor\": {\"entry_ns\": 10, \"init_done_ns\": 500},"                                  \
@@ -134,7 +135,7 @@ Test(compare, metrics_table_side_by_side)
     cr_assert_not_null(strstr(text, "1700/-/9000"), "a refused p99 is '-': %s", text);
     free(text);
     cmp_metrics_json(&m[1], o);
-    cr_assert_eq(json_integer_value(json_object_get(json_object_get(o, "isolation"), "leaked")), 1);
+    cr_assert_eq(th_jint(json_object_get(o, "isolation"), "leaked"), 1);
     cr_assert_eq(json_array_size(json_object_get(o, "latency")), 1);
     json_decref(o);
     json_decref(s0);
