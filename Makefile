@@ -4,14 +4,19 @@ BUILD := build/$(PRESET)
 TESSERA := $(BUILD)/harness/tessera
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build demo test test-asan coverage bench format clean
+.PHONY: all setup doctor configure build demo test asan-build test-asan coverage bench format clean
 
 all: build
 
+# setup installs what is missing (as root; TESSERA_SETUP=no skips it), doctor then checks that
+# every file the build uses is there and names each missing one with its package, in a second.
 setup:
 	@sh scripts/setup.sh
 
-configure: setup
+doctor: setup
+	@sh scripts/doctor.sh build
+
+configure: doctor
 	cmake --preset $(PRESET) >/dev/null
 
 build: configure
@@ -20,15 +25,20 @@ build: configure
 demo: build
 	$(TESSERA) compare scenarios/automotive.dts --out build/demo/automotive
 
-test: build test-asan
-	ctest --preset $(PRESET) -j $(JOBS)
+# Every test: the unit tests under ASan/UBSan and plain, the LTTng test and the QEMU boots,
+# ending with one summary line per group (scripts/run-tests.sh).
+test: build asan-build
+	sh scripts/run-tests.sh $(JOBS)
 
-test-asan: setup
+asan-build: doctor
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
+
+test-asan: asan-build
 	ctest --preset asan -j $(JOBS) -L unit
 
-coverage: setup
+coverage: doctor
+	@sh scripts/doctor.sh coverage
 	cmake --preset coverage >/dev/null
 	cmake --build --preset coverage -j $(JOBS)
 	lcov --zerocounters --directory build/coverage >/dev/null
@@ -51,6 +61,7 @@ bench: build
 	sh bench/automotive.sh $(TESSERA)
 
 format:
+	@sh scripts/doctor.sh format
 	git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:

@@ -1,12 +1,13 @@
 #!/bin/sh
-# fetch-deb.sh PACKAGE[:ARCH] DESTDIR
+# fetch-deb.sh PACKAGE[:ARCH] [DESTDIR]
 # Downloads a Debian package by name with apt-get download into ~/.cache/tessera/debs (once)
-# and unpacks it into DESTDIR. Foreign architectures are added to dpkg when running as root.
+# and, when DESTDIR is given, unpacks it there. Foreign architectures are added to dpkg when running
+# as root.
 set -eu
 pkg=$1
-dest=$2
+dest=${2-}
 cache=${TESSERA_CACHE:-$HOME/.cache/tessera}/debs
-mkdir -p "$cache" "$dest"
+mkdir -p "$cache"
 name=${pkg%%:*}
 arch=${pkg#*:}
 [ "$arch" = "$pkg" ] && arch=$(dpkg --print-architecture)
@@ -36,5 +37,7 @@ if [ -z "$deb" ]; then
     deb=$(find_deb)
     [ -n "$deb" ] || { echo "fetch-deb: $pkg was not downloaded" >&2; exit 1; }
 fi
+[ -n "$dest" ] || exit 0
+mkdir -p "$dest"
 dpkg-deb -x "$deb" "$dest"
 echo "fetch-deb: $(basename "$deb") unpacked into $dest" >&2

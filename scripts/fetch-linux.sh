@@ -1,13 +1,15 @@
 #!/bin/sh
-# fetch-linux.sh [DESTDIR]
+# fetch-linux.sh [--download-only | DESTDIR]
 # Debian's stock arm64 kernel package (whatever linux-image-arm64 depends on today), downloaded
 # once into ~/.cache/tessera/debs and unpacked into DESTDIR (default ~/.cache/tessera/linux):
 # the kernel is DESTDIR/boot/vmlinuz-*, the board device trees DESTDIR/usr/lib/linux-image-*/.
-# Prints DESTDIR/usr/lib/linux-image-VERSION on stdout.
+# Prints DESTDIR/usr/lib/linux-image-VERSION on stdout. --download-only: only into the cache.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${TESSERA_CACHE:-$HOME/.cache/tessera}
 dest=${1:-$cache/linux}
+only=false
+[ "$dest" = --download-only ] && only=true
 pkg=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
       sed -n 's/^ *Depends: \(linux-image-[0-9][^:]*-arm64\).*/\1/p' | head -n 1)
 if [ -z "$pkg" ]; then
@@ -21,6 +23,9 @@ if [ -z "$pkg" ]; then
     exit 1
 fi
 version=${pkg#linux-image-}
+if $only; then
+    exec "$here/fetch-deb.sh" "$pkg:arm64"
+fi
 if [ ! -d "$dest/usr/lib/linux-image-$version" ]; then
     "$here/fetch-deb.sh" "$pkg:arm64" "$dest"
 fi
