@@ -95,13 +95,13 @@ static int helper_launch(const struct mf_fleet *f, const void *fdt, bool control
     /* The boot domain may order and unpause the others for as long as it lives. */
     spec.permissions |= DOM_PERM_CONTROL;
     if (!rc && (rc = dom_create(&spec, &h))) {
-        lib_snprintf(err, errlen, "%s: not built (%d)", spec.name, rc);
+        lib_snprintf(err, errlen, "%s: not built: %s", spec.name, lib_errstr(rc));
     }
     if (!rc && (rc = helper_map_fleet(h, f, fdt))) {
-        lib_snprintf(err, errlen, "%s: boot modules not mapped (%d)", spec.name, rc);
+        lib_snprintf(err, errlen, "%s: boot modules not mapped: %s", spec.name, lib_errstr(rc));
     }
     if (!rc && (rc = ctlwin_attach(h))) {
-        lib_snprintf(err, errlen, "%s: control window not set up (%d)", spec.name, rc);
+        lib_snprintf(err, errlen, "%s: control window not set up: %s", spec.name, lib_errstr(rc));
     }
     if (rc) {
         return rc;

@@ -41,7 +41,7 @@ static void hl_build(void *arg)
         j->spec.start_after_count = 0;
     }
     if (!j->rc && (j->rc = dom_create(&j->spec, &j->built))) {
-        lib_snprintf(j->err, sizeof(j->err), "%s: not built (%d)", j->spec.name, j->rc);
+        lib_snprintf(j->err, sizeof(j->err), "%s: not built: %s", j->spec.name, lib_errstr(j->rc));
     }
     if (!j->rc && j->held && (j->fleet->dom[j->index].late & MF_LATE_AFFINITY)) {
         for (unsigned v = 0; v < j->built->vcpu_count; v++) {
@@ -93,8 +93,8 @@ static int hl_links(const struct mf_fleet *f, char *err, size_t errlen)
             }
             int rc = evtchn_link(hl_jobs[i].built, l->port, hl_jobs[l->peer].built, l->peer_port);
             if (rc) {
-                lib_snprintf(err, errlen, "%s: event channel %u: not linked (%d)", f->dom[i].name,
-                             l->port, rc);
+                lib_snprintf(err, errlen, "%s: event channel %u: not linked: %s", f->dom[i].name,
+                             l->port, lib_errstr(rc));
                 return rc;
             }
         }
@@ -112,8 +112,8 @@ static int hl_irqs(const struct mf_fleet *f, char *err, size_t errlen)
             for (unsigned s = 0; s < dv->spi_count; s++) {
                 int rc = vgic_assign_spi(d, dv->spi[s]);
                 if (rc) {
-                    lib_snprintf(err, errlen, "%s: SPI %u of its device not assigned (%d)%s",
-                                 d->name, dv->spi[s], rc,
+                    lib_snprintf(err, errlen, "%s: SPI %u of its device not assigned: %s%s",
+                                 d->name, dv->spi[s], lib_errstr(rc),
                                  d->vcpu[0].pcpu == DOM_PCPU_NONE
                                      ? ": a late cpu-affinity leaves nowhere to route it"
                                      : "");
@@ -149,7 +149,7 @@ int launch_hyperlaunch(const struct mf_fleet *f, char *err, size_t errlen)
     hyp_printf("init done");
     rc = dom_start_eligible();
     if (rc) {
-        lib_snprintf(err, errlen, "starting the domains failed (%d)", rc);
+        lib_snprintf(err, errlen, "starting the domains failed: %s", lib_errstr(rc));
     }
     return rc;
 }

@@ -36,9 +36,9 @@ static void start_frames(const struct boot_info *bi)
     for (unsigned i = 0; i < hd->mem_count; i++) {
         rc = frame_add_ram(&hyp_frames, hd->mem[i].base, hd->mem[i].size);
         if (rc) {
-            lib_snprintf(msg, sizeof(msg), "RAM bank 0x%llx+0x%llx refused (%d)",
+            lib_snprintf(msg, sizeof(msg), "RAM bank 0x%llx+0x%llx refused: %s",
                          (unsigned long long)hd->mem[i].base, (unsigned long long)hd->mem[i].size,
-                         rc);
+                         lib_errstr(rc));
             start_fail("frame allocator", msg);
         }
     }
@@ -63,9 +63,10 @@ static void start_claim(const char *name, const char *what, const struct mf_modu
 
     if (rc) {
         lib_snprintf(msg, sizeof(msg),
-                     "%s: %s module at 0x%llx+0x%llx is not in free RAM (%d): it overlaps the "
+                     "%s: %s module at 0x%llx+0x%llx is not in free RAM (%s): it overlaps the "
                      "hypervisor, the DTB or another module",
-                     name, what, (unsigned long long)m->addr, (unsigned long long)m->size, rc);
+                     name, what, (unsigned long long)m->addr, (unsigned long long)m->size,
+                     lib_errstr(rc));
         start_fail("manifest", msg);
     }
 }

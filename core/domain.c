@@ -132,7 +132,7 @@ static void dom_restart(struct domain *d)
         rc = dom_start(d);
     }
     if (rc) {
-        hyp_printf("dom %s restart failed (%d): halted", d->name, rc);
+        hyp_printf("dom %s restart failed: %s: halted", d->name, lib_errstr(rc));
         d->state = DOM_CRASHED;
     }
 }
@@ -234,7 +234,7 @@ void dom_set_ready(struct domain *d)
     d->ready = true;
     int rc = dom_start_eligible();
     if (rc) {
-        hyp_printf("starting the domains waiting for %s failed (%d)", d->name, rc);
+        hyp_printf("starting the domains waiting for %s failed: %s", d->name, lib_errstr(rc));
     }
 }
 

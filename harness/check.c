@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <tessera/harness/check.h>
+#include <tessera/harness/check_build.h>
 #include <tessera/harness/fileio.h>
 #include <tessera/harness/fleet.h>
 #include <tessera/harness/images.h>
@@ -110,6 +111,34 @@ static int check_boot(struct check_ctx *c)
     return rc ? herr_prefix(&c->err, rc, "the boot DTB built from %s", c->o->scenario) : 0;
 }
 
+/* Every launch mode the scenario names, dry-run: the hypervisor's domain builder on a copy of
+ * the machine's RAM map (check_build.c). */
+static int check_modes(struct check_ctx *c)
+{
+    static const char *const all[] = {"hyperlaunch", "dom0", "bootdomain"};
+    char *hyp = fileio_join(c->o->images ? c->o->images : TESSERA_IMAGE_DIR, "tessera.bin");
+    struct check_build_in in = {
+        .fleet = &c->placed,
+        .mods = c->boot.mods,
+        .nmods = c->boot.nmods,
+        .ram_base = c->boot.ram_base,
+        .ram_size = c->boot.ram_size,
+        .dtb_size = c->boot.size,
+        .pcpus = c->pcpus,
+        .trace = true,
+    };
+    int rc = hyp ? check_build_hyp_size(hyp, &in.hyp_size, &c->err) : -ENOMEM;
+
+    free(hyp);
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]) && !rc; i++) {
+        if (scenario_allows_mode(&c->exp, all[i])) {
+            in.mode = all[i];
+            rc = check_build_mode(&in, &c->err);
+        }
+    }
+    return rc ? herr_prefix(&c->err, rc, "%s", c->o->scenario) : 0;
+}
+
 static void check_free(struct check_ctx *c)
 {
     if (c->dtb_path) {
@@ -137,6 +166,7 @@ int check_command(const struct check_opts *o, FILE *out, FILE *err)
     }
     rc = rc ?: check_machine(&c);
     rc = rc ?: check_boot(&c);
+    rc = rc ?: check_modes(&c);
     if (rc) {
         fprintf(err, "tessera: %s\n", c.err.msg);
     } else {

@@ -11,6 +11,7 @@
 
 #include <tessera/harness/board_bundle.h>
 #include <tessera/harness/bootdtb.h>
+#include <tessera/harness/check_build.h>
 #include <tessera/harness/commit.h>
 #include <tessera/harness/consolelog.h>
 #include <tessera/harness/fileio.h>
@@ -300,6 +301,39 @@ static int run_bootdtb(struct run_ctx *c)
     return fileio_write(c->boot_dtb, c->boot.fdt, c->boot.size, &c->err);
 }
 
+/* The launch mode dry-run on the boot DTB QEMU gets (check_build.c, as `tessera check` does):
+ * a fleet the hypervisor could not build is refused before QEMU starts, unless --skip-check asks
+ * to see the hypervisor refuse it. Firmware boots place files elsewhere: not modelled. */
+static int run_check_build(struct run_ctx *c)
+{
+    struct mf_fleet *placed;
+    struct check_build_in in = {
+        .mode = c->o->mode,
+        .mods = c->boot.mods,
+        .nmods = c->boot.nmods,
+        .ram_base = c->boot.ram_base,
+        .ram_size = c->boot.ram_size,
+        .dtb_size = c->boot.size,
+        .pcpus = run_pcpus(c),
+        .trace = c->trace.on,
+        .trace_kib = c->o->trace_kib,
+    };
+    int rc;
+
+    if (c->o->skip_check || c->qm.firmware) {
+        return 0;
+    }
+    if (!(placed = malloc(sizeof(*placed)))) {
+        return herr_set(&c->err, -ENOMEM, "out of memory");
+    }
+    in.fleet = placed;
+    rc = fleet_load(c->boot.fdt, MF_BOOT_DTB, in.pcpus, placed, &c->err);
+    rc = rc ?: check_build_hyp_size(c->hyp_path, &in.hyp_size, &c->err);
+    rc = rc ?: check_build_mode(&in, &c->err);
+    free(placed);
+    return rc ? herr_prefix(&c->err, rc, "%s", c->o->scenario) : 0;
+}
+
 /* Declares the manifest's domains to the console parser; those this launch mode does not build
  * (the control domain outside dom0 mode, the boot domain outside bootdomain mode) are not
  * expected to become ready. */
@@ -544,6 +578,7 @@ int run_command(const struct run_opts *o)
     rc = rc ?: run_scenario(&c);
     rc = rc ?: run_machine(&c);
     rc = rc ?: run_bootdtb(&c);
+    rc = rc ?: run_check_build(&c);
     rc = rc ?: run_qemu(&c);
     if (rc) {
         fprintf(stderr, "tessera: %s\n", c.err.msg);

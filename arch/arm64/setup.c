@@ -94,9 +94,9 @@ void arm64_primary_main(const void *dtb, uint64_t entry_ticks, uint64_t el, uint
     for (unsigned i = 0; i < setup_hd.mem_count; i++) {
         rc = arm64_mmu_map_ram(setup_hd.mem[i].base, setup_hd.mem[i].size);
         if (rc) {
-            hyp_printf("RAM bank 0x%llx+0x%llx not mapped (%d): outside the hypervisor's map",
+            hyp_printf("RAM bank 0x%llx+0x%llx not mapped (%s): outside the hypervisor's map",
                        (unsigned long long)setup_hd.mem[i].base,
-                       (unsigned long long)setup_hd.mem[i].size, rc);
+                       (unsigned long long)setup_hd.mem[i].size, lib_errstr(rc));
         }
     }
     if (arm64_gic_init(&setup_hd) == 0) {

@@ -26,7 +26,7 @@ static int64_t ts_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint6
 
 static int ts_fail(const char *name, const char *what, int64_t rc)
 {
-    ts_env->out("FAIL: %s: %s (%lld)\n", name, what, (long long)rc);
+    ts_env->out("FAIL: %s: %s: %s\n", name, what, lib_errstr((int)rc));
     return (int)rc;
 }
 

@@ -39,6 +39,10 @@ unsigned long lib_strtoul(const char *s, char **end, int base);
  * would have had (C99), so a caller detects truncation by comparing with size. */
 int lib_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+/* Words for a (negative) error number of tessera/errno.h, with its name: "out of memory
+ * (ENOMEM)". */
+const char *lib_errstr(int rc);
+
 int lib_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

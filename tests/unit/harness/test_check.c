@@ -30,6 +30,11 @@ static void setup(void)
     free(th_write(images, "guests/rt.bin", block, 100));
     free(th_write(images, "guests/ctl.cpio", block, 4096));
     free(th_write(images, "guests/empty.bin", "", 0));
+    /* the hypervisor image: only its Image header matters (image_size 2 MiB) */
+    char hdr[64] = {0};
+    hdr[16 + 2] = 0x20;
+    memcpy(hdr + 56, "ARM\x64", 4);
+    free(th_write(images, "tessera.bin", hdr, sizeof(hdr)));
     big = th_write(images, "guests/big.bin", "", 0);
     f = fopen(big, "r+");
     cr_assert_not_null(f);
@@ -344,4 +349,39 @@ Test(check, accepts_a_xen_dom0less_scenario)
     expect_out(&r, "bytes  /chosen/domU2/ramdisk (guests/ctl.cpio)\n");
     expect_out(&r, "start order:\n  1. domU1\n  2. domU2\n");
     result_free(&r);
+}
+
+/* Resources, checked by the hypervisor's own domain builder on a copy of the machine's RAM
+ * map: what check accepts, the hypervisor builds (see check_build.c). */
+Test(check, refuses_a_domain_larger_than_any_free_run_of_ram)
+{
+    expect_bad("domain_memory_exceeds_ram",
+               "hyperlaunch mode: domain 'a' (memory-kib = 307200) cannot be built: out of memory");
+    expect_bad("domain_memory_exceeds_ram", "the largest run 262140 KiB (machine 512 MiB");
+}
+
+Test(check, refuses_a_fleet_whose_domains_do_not_fit_together)
+{
+    expect_bad("total_memory_exceeds_ram",
+               "hyperlaunch mode: domain 'd' (memory-kib = 204800) cannot be built: out of memory");
+}
+
+Test(check, refuses_trace_buffers_larger_than_the_free_ram)
+{
+    expect_bad("trace_kib_too_big",
+               "/hypervisor: trace-kib: 65536 KiB per pCPU for 8 pCPUs (512 MiB) does not fit");
+}
+
+Test(check, refuses_a_domain_without_room_for_its_device_tree)
+{
+    expect_bad("no_room_for_the_device_tree",
+               "hyperlaunch mode: a: memory-kib leaves no room for the device tree above the "
+               "kernel");
+}
+
+Test(check, refuses_a_ramdisk_that_does_not_fit_the_domain)
+{
+    expect_bad("ramdisk_does_not_fit",
+               "hyperlaunch mode: a: the ramdisk does not fit between the kernel and the device "
+               "tree");
 }
