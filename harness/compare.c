@@ -225,7 +225,7 @@ static void cmp_one(struct cmp_ctx *c, struct cmp_mode *m, unsigned k)
 
     ro.scenario = c->o->scenario;
     ro.mode = m->name;
-    ro.quiet = true;
+    ro.quiet = c->o->quiet; /* the run's milestones and progress while QEMU runs */
     ro.realtime = c->o->realtime;
     ro.no_summary = true;
     cmp_run_dir(c, k, sub, sizeof(sub));
