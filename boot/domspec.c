@@ -125,6 +125,7 @@ int domspec_build_control(const struct mf_fleet *f, unsigned i, struct dom_spec 
         .vpl011 = m->vpl011,
         .fleet_dtb_ipa = fleet_dtb_ipa,
         .module_offset = module_offset,
+        .run_seed = f->seed,
     };
     TRACE(boot_dom_step, m->domid, TRACE_DOM_STEP_BUILD_DT, 0);
     rc = gfdt_build(dtb_buf, GFDT_BUF_SIZE, &gp);

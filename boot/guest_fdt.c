@@ -1,5 +1,5 @@
 /* Guest device trees: memory, CPUs with PSCI, GICv3, the architected timer, the domain's
- * vPL011 and /chosen (bootargs, initrd, a fixed rng-seed), written with libfdt's
+ * vPL011 and /chosen (bootargs, initrd, an rng-seed from the run's seed), written with libfdt's
  * sequential-write API. No wall-clock device, so runs stay deterministic. */
 #include <libfdt.h>
 #include <tessera/errno.h>
@@ -22,9 +22,9 @@ _Static_assert(GFDT_UART_IPA == VPL011_IPA && GFDT_UART_SIZE == VPL011_SIZE &&
                    GFDT_UART_SPI == VPL011_SPI,
                "the guest device tree states where the vPL011 is and which SPI it raises");
 
-void gfdt_rng_seed(unsigned domid, const char *name, uint8_t seed[64])
+void gfdt_rng_seed(uint64_t run_seed, unsigned domid, const char *name, uint8_t seed[64])
 {
-    uint64_t x = 0x9e3779b97f4a7c15ull ^ domid;
+    uint64_t x = (0x9e3779b97f4a7c15ull ^ domid) + run_seed * 0xbf58476d1ce4e5b9ull;
 
     for (const char *p = name; *p; p++) {
         x = (x ^ (uint8_t)*p) * 0x100000001b3ull;
@@ -64,7 +64,7 @@ static int gfdt_chosen(void *fdt, const struct gfdt_params *p)
     uint8_t seed[64];
     int rc = fdt_begin_node(fdt, "chosen");
 
-    gfdt_rng_seed(p->domid, p->name, seed);
+    gfdt_rng_seed(p->run_seed, p->domid, p->name, seed);
     if (!rc && p->bootargs) {
         rc = fdt_property_string(fdt, "bootargs", p->bootargs);
     }

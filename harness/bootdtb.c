@@ -543,6 +543,9 @@ static int bootdtb_write(const struct bootdtb_src *s, const struct bootdtb *b, v
     if (s->p->trace_target && (rc = bootdtb_trace_target(buf, chosen, s->p->trace_target))) {
         return rc;
     }
+    if ((rc = fdt_setprop_u64(buf, chosen, "tessera,seed", s->p->seed))) {
+        return rc;
+    }
     return fdt_pack(buf);
 }
 

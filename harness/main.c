@@ -89,6 +89,8 @@ static void main_run_usage(FILE *out)
         "                        hypervisor refuse it\n"
         "      --trace-kib N     KiB of trace buffer per pCPU (default 128)\n"
         "      --no-trace        no trace dump (and no trace outputs)\n"
+        "      --seed N|random  the run's entropy seed, from which each domain's rng-seed\n"
+        "                        comes (default fixed, for reproducible runs; in summary.json)\n"
         "      --input TEXT      write TEXT to the serial line (QEMU's stdin) once the console\n"
         "                        showed the --input-after line; C escapes: \\n \\r \\t \\\\\n"
         "                        \\xHH \\NNN (\\x01\\x01\\x01: Ctrl-A three times, the console\n"
@@ -152,6 +154,7 @@ enum {
     MAIN_OPT_BOARD,
     MAIN_OPT_NO_TRACE,
     MAIN_OPT_TRACE_KIB,
+    MAIN_OPT_SEED,
     MAIN_OPT_INPUT,
     MAIN_OPT_INPUT_AFTER,
 };
@@ -165,6 +168,7 @@ enum {
     {"board", required_argument, NULL, MAIN_OPT_BOARD},               \
     {"timeout-ms", required_argument, NULL, MAIN_OPT_TIMEOUT},        \
     {"no-trace", no_argument, NULL, MAIN_OPT_NO_TRACE},                \
+    {"seed", required_argument, NULL, MAIN_OPT_SEED},                 \
     {"trace-kib", required_argument, NULL, MAIN_OPT_TRACE_KIB}
 /* clang-format on */
 
@@ -192,6 +196,9 @@ static int main_per_run_option(const char *cmd, int opt, struct run_opts *o)
         return 0;
     case MAIN_OPT_TRACE_KIB:
         return main_number(cmd, "--trace-kib", optarg, &o->trace_kib);
+    case MAIN_OPT_SEED:
+        o->seed = optarg;
+        return 0;
     default:
         return -EINVAL;
     }
@@ -365,6 +372,7 @@ static void main_compare_usage(FILE *out)
             "      --timeout-ms N    wall-clock limit per run (default /experiment/timeout-ms)\n"
             "      --no-trace        no trace dump in the runs\n"
             "      --trace-kib N     KiB of trace buffer per pCPU in every run (default 128)\n"
+            "      --seed N|random  every run's entropy seed (random: a new one per run)\n"
             "  -q, --quiet           no progress lines on stderr\n"
             "  -h, --help            this help\n"
             "\n"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/wait.h>
 
 #include <tessera/harness/board_bundle.h>
@@ -54,6 +55,7 @@ struct run_ctx {
     struct clog log;
     struct watch_result wr;
     struct run_trace trace;
+    uint64_t seed; /* the run's entropy seed */
     char bootargs[256];
     struct input_step input[INPUT_MAX_STEPS];
     size_t ninput;
@@ -108,11 +110,38 @@ static int run_paths(struct run_ctx *c)
 
 /* The hypervisor's command line: its launch mode and, unless --no-trace, where it writes its
  * trace dump (OUT/trace.dump, absolute) and how large its buffers are. */
+/* The run's entropy seed: --seed N, --seed random (getrandom), or the fixed default. */
+static int run_seed(struct run_ctx *c)
+{
+    char *end;
+
+    c->seed = RUN_DEFAULT_SEED;
+    if (!c->o->seed) {
+        return 0;
+    }
+    if (strcmp(c->o->seed, "random") == 0) {
+        return getrandom(&c->seed, sizeof(c->seed), 0) == (ssize_t)sizeof(c->seed)
+                   ? 0
+                   : herr_set(&c->err, -EIO, "--seed random: getrandom failed: %s",
+                              strerror(errno));
+    }
+    errno = 0;
+    c->seed = strtoull(c->o->seed, &end, 0);
+    if (errno || end == c->o->seed || *end || c->o->seed[0] == '-') {
+        return herr_set(&c->err, -EINVAL, "--seed: '%s' is neither a 64-bit number nor 'random'",
+                        c->o->seed);
+    }
+    return 0;
+}
+
 static int run_cmdline(struct run_ctx *c)
 {
     int rc = run_trace_prepare(&c->trace, c->out_dir, !c->o->no_trace, c->o->trace_kib, &c->err);
 
     if (rc) {
+        return rc;
+    }
+    if ((rc = run_seed(c))) {
         return rc;
     }
     snprintf(c->bootargs, sizeof(c->bootargs), RUN_BOOTARGS, c->o->mode);
@@ -285,6 +314,7 @@ static int run_bootdtb(struct run_ctx *c)
         .scenario_len = c->scn_len,
         .bootargs = c->bootargs,
         .trace_target = c->trace.on ? c->trace.dump : NULL,
+        .seed = c->seed,
         .resolve = images_resolve,
         .resolve_ctx = &ic,
     };
@@ -506,6 +536,7 @@ static int run_results(struct run_ctx *c)
         .platform = c->exp.platform,
         .firmware = c->qm.firmware != NULL,
         .timing = c->o->realtime ? "realtime" : "icount",
+        .seed = c->seed,
         .commit = tessera_commit,
         .qemu_version = c->qemu_version,
         .command = c->o->command,

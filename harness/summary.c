@@ -244,7 +244,16 @@ static const char *summary_kind(enum scenario_kind k)
     return k == SCENARIO_DOM0LESS ? "xen-dom0less" : "tessera";
 }
 
-/* scenario, mode, platform, timing, counter_hz and provenance. */
+/* "seed": the run's entropy seed as a 0x-prefixed hex string (JSON integers stop at 2^63). */
+static bool summary_seed(json_t *j, uint64_t seed)
+{
+    char hex[24];
+
+    snprintf(hex, sizeof(hex), "0x%016" PRIx64, seed);
+    return summary_set(j, "seed", json_string(hex));
+}
+
+/* scenario, mode, platform, timing, seed, counter_hz and provenance. */
 static bool summary_header(json_t *j, const struct summary_input *in)
 {
     const struct clog *log = in->log;
@@ -254,7 +263,7 @@ static bool summary_header(json_t *j, const struct summary_input *in)
            summary_set(j, "manifest", json_string(summary_kind(in->domains->kind))) &&
            summary_set(j, "mode", json_string(in->mode)) &&
            summary_set(j, "platform", json_string(in->platform)) &&
-           summary_set(j, "timing", json_string(in->timing)) &&
+           summary_set(j, "timing", json_string(in->timing)) && summary_seed(j, in->seed) &&
            summary_set(j, "counter_hz",
                        log->have_entry ? json_integer((json_int_t)log->counter_hz) : json_null()) &&
            summary_set(j, "provenance", summary_provenance(in));

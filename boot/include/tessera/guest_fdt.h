@@ -29,13 +29,15 @@ struct gfdt_params {
     int vpl011;
     uint64_t fleet_dtb_ipa; /* dom0 mode, control domain: where the boot DTB is mapped (0: none) */
     uint64_t module_offset; /* ... and the offset from a module's PA to its IPA there */
+    uint64_t run_seed;      /* the run's entropy seed (mf_fleet.seed), mixed into rng-seed */
 };
 
 /* Writes the domain's DTB into buf (libfdt sequential-write). Returns its size, or a negative
  * errno (-ENOSPC if it does not fit). */
 int gfdt_build(void *buf, size_t size, const struct gfdt_params *p);
-/* The 64-byte rng-seed a domain gets: fixed per domain, so runs are reproducible and the
- * guest never waits for entropy. Not a secret. */
-void gfdt_rng_seed(unsigned domid, const char *name, uint8_t seed[64]);
+/* The 64-byte rng-seed a domain gets, from the run's seed (the harness's --seed, fixed by
+ * default so runs are reproducible) and the domain's id and name: every domain of a run gets its
+ * own, and the guest never waits for entropy. Not a secret from the harness. */
+void gfdt_rng_seed(uint64_t run_seed, unsigned domid, const char *name, uint8_t seed[64]);
 
 #endif

@@ -82,6 +82,7 @@ struct mf_fleet {
     uint32_t trace_kib;  /* trace buffer per pCPU, 0: the default */
     uint32_t trace_mask; /* run-time trace class mask */
     bool trace_mask_set;
+    uint64_t seed; /* a boot DTB's /chosen/tessera,seed: the run's entropy seed (0: none) */
     bool dom0less; /* translated from Xen xen,domain nodes */
     struct mf_domain dom[MF_MAX_DOMAINS];
     unsigned count;

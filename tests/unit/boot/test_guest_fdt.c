@@ -82,12 +82,34 @@ Test(guest_fdt, too_small_a_buffer_is_enospc)
     cr_assert_eq(gfdt_build(buf, 256, &p), -ENOSPC);
 }
 
-Test(guest_fdt, rng_seed_is_fixed_per_domain)
+Test(guest_fdt, rng_seed_is_fixed_per_run_and_domain)
 {
-    uint8_t a[64], b[64], c[64];
-    gfdt_rng_seed(1, "rt", a);
-    gfdt_rng_seed(1, "rt", b);
-    gfdt_rng_seed(2, "rt", c);
-    cr_assert_eq(memcmp(a, b, 64), 0);
-    cr_assert_neq(memcmp(a, c, 64), 0);
+    uint8_t a[64], b[64], c[64], d[64], e[64];
+    gfdt_rng_seed(7, 1, "rt", a);
+    gfdt_rng_seed(7, 1, "rt", b);
+    gfdt_rng_seed(7, 2, "rt", c);
+    gfdt_rng_seed(8, 1, "rt", d);
+    gfdt_rng_seed(7, 1, "rs", e);
+    cr_assert_eq(memcmp(a, b, 64), 0, "the same run seed and domain: the same seed");
+    cr_assert_neq(memcmp(a, c, 64), 0, "another domain id");
+    cr_assert_neq(memcmp(a, d, 64), 0, "another run seed");
+    cr_assert_neq(memcmp(a, e, 64), 0, "another name");
+}
+
+/* The run seed reaches the tree: two runs seeded differently give a domain different seeds. */
+Test(guest_fdt, the_run_seed_reaches_the_tree)
+{
+    static char other[GFDT_BUF_SIZE];
+    struct gfdt_params p = params(1);
+    const void *s1, *s2;
+    int len1, len2;
+
+    p.run_seed = 1;
+    cr_assert_gt(gfdt_build(buf, sizeof(buf), &p), 0);
+    p.run_seed = 2;
+    cr_assert_gt(gfdt_build(other, sizeof(other), &p), 0);
+    s1 = fdt_getprop(buf, fdt_path_offset(buf, "/chosen"), "rng-seed", &len1);
+    s2 = fdt_getprop(other, fdt_path_offset(other, "/chosen"), "rng-seed", &len2);
+    cr_assert(s1 && s2 && len1 == 64 && len2 == 64);
+    cr_assert_neq(memcmp(s1, s2, 64), 0);
 }

@@ -275,7 +275,7 @@ Test(bootdtb, rejects_missing_image_naming_paths_tried)
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
     struct bootdtb_params p = {machine,        machine_len, scn,  len, "semihosting",
-                               images_resolve, &ic,         NULL, 0};
+                               images_resolve, &ic,         NULL, 0,   0};
     struct bootdtb b;
     struct herr e;
 
@@ -301,7 +301,7 @@ Test(bootdtb, resolves_next_to_the_scenario_before_the_images_dir)
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
     struct bootdtb_params p = {machine,        machine_len, scn,  len, "semihosting",
-                               images_resolve, &ic,         NULL, 0};
+                               images_resolve, &ic,         NULL, 0,   0};
     struct bootdtb b;
     struct herr e;
 
@@ -369,7 +369,7 @@ Test(bootdtb, rejects_truncated_machine_dtb)
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
     struct bootdtb_params p = {machine,      machine_len / 2,      scn,  len, "semihosting",
-                               fake_resolve, (void *)fleet_images, NULL, 0};
+                               fake_resolve, (void *)fleet_images, NULL, 0,   0};
     struct bootdtb b;
     struct herr e;
 
@@ -390,6 +390,7 @@ Test(bootdtb, rejects_scenario_without_hypervisor)
                                fake_resolve,
                                (void *)fleet_images,
                                NULL,
+                               0,
                                0};
     struct bootdtb b;
     struct herr e;
@@ -494,7 +495,7 @@ static int build_text(const char *dts, const void *m, size_t mlen, struct bootdt
     char err[HERR_MSG_MAX] = "";
     void *scn = th_compile(dts, err, sizeof(err));
     struct bootdtb_params p = {
-        m, mlen, scn, 0, "semihosting", fake_resolve, (void *)fleet_images, NULL, 0};
+        m, mlen, scn, 0, "semihosting", fake_resolve, (void *)fleet_images, NULL, 0, 0};
     int rc;
 
     cr_assert_not_null(scn, "%s", err);

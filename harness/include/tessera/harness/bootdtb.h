@@ -41,6 +41,8 @@ struct bootdtb_params {
     const char *trace_target;
     /* Where the first module goes (2 MiB aligned, in RAM); 0: RAM base + BOOTDTB_MODULE_OFFSET */
     uint64_t module_base;
+    /* /chosen/tessera,seed: the run's entropy seed, from which each domain's rng-seed comes */
+    uint64_t seed;
 };
 
 struct bootdtb {

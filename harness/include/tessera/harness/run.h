@@ -11,6 +11,9 @@
 #define RUN_EXIT_FAIL  1 /* the run happened and an expectation failed */
 #define RUN_EXIT_USAGE 2 /* bad command line, scenario or setup: nothing was measured */
 
+/* The entropy seed of a run without --seed: fixed, so benchmark runs are reproducible. */
+#define RUN_DEFAULT_SEED 0x7e55e7a5eedull
+
 struct run_opts {
     const char *scenario;
     const char *mode;
@@ -24,6 +27,7 @@ struct run_opts {
     bool skip_check;     /* boot without validating the manifest on the host first */
     bool no_trace;       /* no trace= for the hypervisor: no dump, no trace outputs */
     unsigned trace_kib;  /* trace-kib= (KiB of trace buffer per pCPU); 0: the default */
+    const char *seed;    /* --seed: a number or "random"; NULL: RUN_DEFAULT_SEED */
     bool realtime;       /* no -icount: multi-threaded TCG, wall-derived times */
     bool no_summary;     /* no human summary on stdout (compare prints its own table) */
     const char *board;   /* NULL: /experiment/platform; else a board file's name */

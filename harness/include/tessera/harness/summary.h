@@ -19,6 +19,7 @@ struct summary_input {
     const char *platform;
     bool firmware;      /* firmware (U-Boot) ran before the hypervisor: its time is entry_ns */
     const char *timing; /* "icount" */
+    uint64_t seed;      /* the run's entropy seed (/chosen/tessera,seed) */
     const char *commit;
     const char *qemu_version;
     const struct strvec *flags; /* QEMU's argv */
