@@ -49,10 +49,6 @@ $rows
 
 The Dom0 path pays for booting a whole Linux before any guest is created, then for copying
 every image through domctl (a control domain cannot map boot modules into another domain).
-For comparison, Xen 4.17 on this QEMU with Debian's 6.1 kernel (one vCPU, the same icount clock)
-brings three Linux domUs up in 2.96 s without Dom0 and in 4.37 s with Dom0 and \`xl\`
-(fixed rng-seed), a ratio of 1.48.
-
 ![automotive, hyperlaunch](automotive/timeline-hyperlaunch.png)
 ![automotive, dom0](automotive/timeline-dom0.png)
 

@@ -43,8 +43,7 @@ On \`qemu-virt\` QEMU starts the hypervisor itself (firmware 0); on \`qemu-virt-
 U-Boot 2023.01 (\`u-boot-qemu\`) runs first and starts it with \`booti\`, as on a board: its time
 is the firmware column, and the hypervisor's own share is the difference from it.
 
-Target: first instruction at most 400000 ns with either CPU count (direct boot). For comparison, measured on this
-QEMU for the same kind of one-guest boot: Bao 490000 ns (-smp 1), Xen 4.17 17.9 ms.
+Target: first instruction at most 400000 ns with either CPU count (direct boot).
 
 Provenance: commit $commit; $qemu; command \`sh bench/first-instruction.sh\`; date $(date -u +%Y-%m-%d).
 MD

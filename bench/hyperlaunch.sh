@@ -55,7 +55,7 @@ since reset.
 
 ## fleet4: four bare-metal domains on four pCPUs (scenarios/fleet4.dts)
 
-All four domains ready at **$all ns** (target: 2000000 ns; Xen 4.17 needs 17.9 ms for one).
+All four domains ready at **$all ns** (target: 2000000 ns).
 
 | phase | ns |
 |---|---|

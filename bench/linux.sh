@@ -55,10 +55,6 @@ the two kernels booting side by side slow each other down; a kernel alone reache
 The kernel's own uptime counts from its domain's creation (each domain's virtual counter
 starts then).
 
-For comparison, Xen 4.17 on this QEMU with the same kernel (../shared/reference/README.md; -smp 1,
-2 GiB, the same icount clock): dom0less, one Linux domU ready 0.99 s, three 2.96 s; Dom0 + xl
-(fixed rng-seed), one 2.28 s, three 4.37 s.
-
 Provenance: commit $commit; $qemu; command \`sh bench/linux.sh\`; date $(date -u +%Y-%m-%d).
 MD
 cat results/linux.md
