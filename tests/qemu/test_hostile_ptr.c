@@ -1,0 +1,40 @@
+/* Integration boots of hostile guests and manifests aimed at the hypervisor itself: hypercall
+ * pointers into passthrough devices and other places that are not the caller's RAM, a
+ * passthrough range over the hypervisor's own devices, and VMIDs of domain ids that agree in
+ * their low 8 bits. Each must be refused in words, and the hypervisor must keep running. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot_helpers.h"
+
+/* hostile-ptr: every pointer the guest hands console_write is refused with -EFAULT and the
+ * guest, its neighbour and the hypervisor all run to a clean end. */
+Test(hostile_ptr, console_write_pointers, .timeout = 110)
+{
+    struct boot b = {0};
+    char *path = data_path("hostile-ptr.dts");
+    json_t *iso;
+
+    boot_run_path(path, NULL, 0, &b);
+    cr_assert_null(strstr(b.console, "FATAL"), "%s", b.console);
+    cr_assert_null(strstr(b.console, "FAIL"), "%s", b.console);
+    check_console_has(&b, "hostile: PASS: console_write from its own passthrough device ranges "
+                          "returns -EFAULT\n");
+    check_console_has(&b, "hostile: PASS: console_write from unmapped IPAs returns -EFAULT\n");
+    check_console_has(&b, "hostile: PASS: console_write across the end of its RAM returns "
+                          "-EFAULT, nothing printed\n");
+    check_console_has(&b, "hostile: PASS: console_write wrapping around 2^64 returns -EFAULT\n");
+    check_console_has(&b, "hostile: PASS: console_write from other domains' RAM IPAs returns "
+                          "-EFAULT\n");
+    check_console_has(&b, "hostile: verdict: PASS (0 failed)\n");
+    cr_assert_str_eq(get_str(domain_named(b.summary, "hostile"), "shutdown_reason"), "poweroff");
+    cr_assert_str_eq(get_str(domain_named(b.summary, "neighbour"), "shutdown_reason"), "poweroff");
+    cr_assert_eq(get_int(jget(b.summary, "hypervisor"), "exit_status"), 0);
+    iso = jget(b.summary, "isolation");
+    cr_assert_eq(get_int(iso, "blocked"), 2);
+    cr_assert_eq(get_int(iso, "leaked"), 0);
+    free(path);
+    boot_free(&b, true);
+}
