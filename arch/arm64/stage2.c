@@ -129,8 +129,9 @@ int arch_p2m_translate(const struct domain *d, uint64_t ipa, bool write, paddr_t
             table = arch_phys_to_virt(e & PTE_ADDR_MASK);
             continue;
         }
-        if (!(e & S2AP_R) || (write && !(e & S2AP_W))) {
-            return -EFAULT;
+        if (!(e & S2AP_R) || (write && !(e & S2AP_W)) ||
+            (e & S2_MEMATTR_MASK) != S2_MEMATTR_NORMAL_WB) {
+            return -EFAULT; /* no access, or device memory: never touched for a guest */
         }
         uint64_t sz = 1ull << shifts[lvl];
         *pa = ((e & PTE_ADDR_MASK) & ~(sz - 1)) | (ipa & (sz - 1));

@@ -39,7 +39,7 @@ int arch_p2m_translate(const struct domain *d, uint64_t ipa, bool write, paddr_t
     for (unsigned i = 0; d->p2m_root && i < d->arch.count; i++) {
         const struct host_p2m_range *r = &d->arch.map[i];
         if (ipa >= r->ipa && ipa - r->ipa < r->size) {
-            if (!(r->perms & (write ? P2M_W : P2M_R))) {
+            if (!(r->perms & (write ? P2M_W : P2M_R)) || (r->perms & P2M_DEVICE)) {
                 return -EFAULT;
             }
             *pa = r->pa + (ipa - r->ipa);

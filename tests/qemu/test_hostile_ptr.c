@@ -32,6 +32,12 @@ Test(hostile_ptr, console_write_pointers, .timeout = 110)
     cr_assert_str_eq(get_str(domain_named(b.summary, "hostile"), "shutdown_reason"), "poweroff");
     cr_assert_str_eq(get_str(domain_named(b.summary, "neighbour"), "shutdown_reason"), "poweroff");
     cr_assert_eq(get_int(jget(b.summary, "hypervisor"), "exit_status"), 0);
+    /* Every probe is refused by the pointer checks (6 device, 6 unmapped, 3 across the end of
+     * RAM, 2 wrapping, 4 foreign); the fixup ran once, for the boot self-test, never for a
+     * guest. */
+    cr_assert_eq(per_event(&b, "guest_ptr_refused"), 21);
+    cr_assert_eq(per_event(&b, "hyp_fixup"), 1);
+    cr_assert_null(strstr(b.console, "data abort at EL2"), "%s", b.console);
     iso = jget(b.summary, "isolation");
     cr_assert_eq(get_int(iso, "blocked"), 2);
     cr_assert_eq(get_int(iso, "leaked"), 0);

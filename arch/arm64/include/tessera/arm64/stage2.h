@@ -4,6 +4,7 @@
 
 #define S2_MEMATTR_NORMAL_WB (0xfull << 2) /* Normal, outer and inner write-back */
 #define S2_MEMATTR_DEVICE    (0x1ull << 2) /* Device-nGnRE */
+#define S2_MEMATTR_MASK      (0xfull << 2) /* MemAttr[3:0] */
 #define S2AP_R               (1ull << 6)
 #define S2AP_W               (1ull << 7)
 #define S2_XN                (2ull << 53) /* XN[1:0] = 0b10: not executable at EL1 or EL0 */
