@@ -44,3 +44,23 @@ Test(hostile_ptr, console_write_pointers, .timeout = 110)
     free(path);
     boot_free(&b, true);
 }
+
+/* its-passthrough: a passthrough range over the GIC ITS is refused by the hypervisor at boot,
+ * naming the domain's device node and what it overlaps, before any domain is built. */
+Test(hostile_ptr, passthrough_over_the_its_is_refused_at_boot, .timeout = 110)
+{
+    static const char *const fatal =
+        "FATAL manifest: /chosen/hypervisor/grabber/device@8070000: reg: 0x8070000+0x20000 "
+        "overlaps the GIC ITS its@8080000 at 0x8080000+0x20000";
+    struct boot b = {0};
+    char *path = data_path("its-passthrough.dts");
+
+    boot_run_path(path, "--skip-check", 1, &b);
+    check_console_has(&b, fatal);
+    check_console_has(&b, "hyp: exit status=2\n");
+    cr_assert_null(strstr(b.console, "hyp: dom grabber created"), "%s", b.console);
+    cr_assert_not_null(strstr(b.err, fatal), "tessera says why on stderr: %s", b.err);
+    cr_assert_eq(get_int(jget(b.summary, "hypervisor"), "exit_status"), 2);
+    free(path);
+    boot_free(&b, true);
+}
