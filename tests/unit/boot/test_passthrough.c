@@ -139,8 +139,8 @@ Test(passthrough, range_overlapping_another_domains_device)
 Test(passthrough, range_holding_all_ram_with_clear_ends)
 {
     load_qemu("virt-gic3");
-    refused(DOM("owner", 1, DEV(3ffff000, 0x40002000)), "device@3ffff000", "RAM", "memory@40000000",
-            NULL);
+    refused(DOM("owner", 1, DEV(3ffff000, 0x40002000)), "device@3ffff000",
+            "overlaps RAM at 0x40000000+0x40000000", NULL);
 }
 
 Test(passthrough, range_ending_in_ram)
@@ -152,8 +152,7 @@ Test(passthrough, range_ending_in_ram)
 Test(passthrough, range_over_the_hypervisor_uart)
 {
     load_qemu("virt-gic3");
-    refused(DOM("owner", 1, DEV(8ff0000, 0x20000)), "device@8ff0000", "UART", "pl011@9000000",
-            NULL);
+    refused(DOM("owner", 1, DEV(9000000, 0x2000)), "device@9000000", "UART", "pl011@9000000", NULL);
 }
 
 Test(passthrough, gicv2_cpu_interface_and_v2m_frame)
@@ -187,4 +186,29 @@ Test(passthrough, no_gic_in_the_host_tree_refuses_every_range)
     cr_assert_eq(fdt_setprop_string(host, host_node("/intc@8000000"), "compatible", "acme,pic"), 0);
     refused(DOM("owner", 1, DEV(a000000, 0x1000)), "device@a000000", "GIC", NULL);
     cr_assert_eq(check(DOM("owner", 1, "")), 0, "no passthrough, nothing to refuse: %s", err);
+}
+
+Test(passthrough, host_tree_lists_what_the_hypervisor_keeps)
+{
+    static const struct {
+        uint64_t base, size;
+        enum hostdt_hyp_kind kind;
+        const char *node;
+    } want[] = {
+        {0x08000000, 0x10000, HOSTDT_HYP_GIC, "intc@8000000"},
+        {0x080a0000, 0xf60000, HOSTDT_HYP_GIC, "intc@8000000"},
+        {0x08080000, 0x20000, HOSTDT_HYP_GIC_ITS, "its@8080000"},
+        {0x09000000, 0x1000, HOSTDT_HYP_UART, "pl011@9000000"},
+    };
+    char herr[160];
+
+    load_qemu("virt-gic3");
+    cr_assert_eq(hostdt_parse(host, &hd, herr, sizeof(herr)), 0, "%s", herr);
+    cr_assert_eq(hd.hyp_count, 4);
+    for (unsigned i = 0; i < 4; i++) {
+        cr_assert_eq(hd.hyp[i].base, want[i].base, "region %u", i);
+        cr_assert_eq(hd.hyp[i].size, want[i].size, "region %u", i);
+        cr_assert_eq(hd.hyp[i].kind, want[i].kind, "region %u", i);
+        cr_assert_str_eq(hd.hyp[i].node, want[i].node);
+    }
 }
