@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <tessera/harness/check.h>
+#include <tessera/harness/check_passthrough.h>
 #include <tessera/harness/fileio.h>
 #include <tessera/harness/run.h>
 
@@ -82,4 +83,31 @@ Test(check_passthrough, range_clear_of_everything)
 
     cr_assert_eq(check("ok", &err), RUN_EXIT_PASS, "%s", err);
     free(err);
+}
+
+/* The virt machine check_passthrough describes is the one QEMU builds (its dumped tree). */
+Test(check_passthrough, virt_layout_matches_qemus_tree)
+{
+    struct hostdt want, got;
+    char *path = fileio_join(HARNESS_TEST_DATA, "machine.dtb"), herr[160];
+    void *dtb;
+    size_t len;
+    struct herr e;
+
+    cr_assert_eq(fileio_read(path, &dtb, &len, &e), 0, "%s", e.msg);
+    cr_assert_eq(hostdt_parse(dtb, &want, herr, sizeof(herr)), 0, "%s", herr);
+    check_passthrough_virt(1024, &got);
+    cr_assert_eq(got.mem_count, want.mem_count);
+    cr_assert_eq(got.mem[0].base, want.mem[0].base);
+    cr_assert_eq(got.mem[0].size, want.mem[0].size);
+    cr_assert_eq(want.reserved_count, 0);
+    cr_assert_eq(got.hyp_count, want.hyp_count);
+    for (unsigned i = 0; i < want.hyp_count; i++) {
+        cr_assert_eq(got.hyp[i].base, want.hyp[i].base, "region %u", i);
+        cr_assert_eq(got.hyp[i].size, want.hyp[i].size, "region %u", i);
+        cr_assert_eq(got.hyp[i].kind, want.hyp[i].kind, "region %u", i);
+        cr_assert_str_eq(got.hyp[i].node, want.hyp[i].node);
+    }
+    free(dtb);
+    free(path);
 }
