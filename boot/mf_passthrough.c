@@ -70,21 +70,24 @@ static int pt_check_device(struct mf_ctx *c, const struct hostdt *hd, const stru
 }
 
 int mf_check_passthrough(const void *fdt, const struct hostdt *hd, const struct mf_fleet *f,
-                         char *err, size_t errlen)
+                         char *err, size_t errlen, const struct mf_device **bad, unsigned *bad_dom)
 {
     struct mf_ctx c = {fdt, err, errlen};
 
     for (unsigned i = 0; i < f->count; i++) {
         for (unsigned k = 0; k < f->dom[i].device_count; k++) {
             const struct mf_device *dv = &f->dom[i].devices[k];
-            if (hd->gic.version == 0) {
-                return mf_fail(&c, dv->node, "reg",
-                               "the host device tree describes no GIC (arm,gic-v3, "
-                               "arm,cortex-a15-gic or arm,gic-400), so no range can be shown "
-                               "clear of it: passthrough is refused");
-            }
-            int rc = pt_check_device(&c, hd, dv);
+            int rc = hd->gic.version == 0
+                         ? mf_fail(&c, dv->node, "reg",
+                                   "the host device tree describes no GIC (arm,gic-v3, "
+                                   "arm,cortex-a15-gic or arm,gic-400), so no range can be shown "
+                                   "clear of it: passthrough is refused")
+                         : pt_check_device(&c, hd, dv);
             if (rc) {
+                if (bad) {
+                    *bad = dv;
+                    *bad_dom = i;
+                }
                 return rc;
             }
         }

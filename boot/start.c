@@ -108,7 +108,12 @@ static void start_manifest(const struct boot_info *bi, struct mf_fleet *f)
         rc = mf_validate(bi->fdt, f, arch_cpu_count(), err, sizeof(err));
     }
     if (!rc) {
-        rc = mf_check_passthrough(bi->fdt, bi->hd, f, err, sizeof(err));
+        const struct mf_device *bad;
+        unsigned bad_dom;
+        rc = mf_check_passthrough(bi->fdt, bi->hd, f, err, sizeof(err), &bad, &bad_dom);
+        if (rc) {
+            TRACE(passthrough_refused, f->dom[bad_dom].domid, bad->base, bad->size);
+        }
     }
     if (rc) {
         start_fail("manifest", err);

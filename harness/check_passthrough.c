@@ -45,6 +45,6 @@ int check_passthrough(const void *fdt, const struct mf_fleet *f, uint32_t memory
     int rc;
 
     check_passthrough_virt(memory_mib, &hd);
-    rc = mf_check_passthrough(fdt, &hd, f, err, sizeof(err));
+    rc = mf_check_passthrough(fdt, &hd, f, err, sizeof(err), NULL, NULL);
     return rc ? herr_set(e, rc, "%s", err) : 0;
 }

@@ -61,6 +61,8 @@ Test(hostile_ptr, passthrough_over_the_its_is_refused_at_boot, .timeout = 110)
     cr_assert_null(strstr(b.console, "hyp: dom grabber created"), "%s", b.console);
     cr_assert_not_null(strstr(b.err, fatal), "tessera says why on stderr: %s", b.err);
     cr_assert_eq(get_int(jget(b.summary, "hypervisor"), "exit_status"), 2);
+    cr_assert_eq(per_event(&b, "passthrough_refused"), 1);
+    cr_assert_eq(per_event(&b, "dom_create"), 0);
     free(path);
     boot_free(&b, true);
 }

@@ -9,8 +9,9 @@
 #include <tessera/manifest.h>
 
 /* Checks every passthrough range of f (parsed from fdt) against hd. Returns 0, or -EINVAL with
- * err naming the domain's device node, the range and what it overlaps. */
+ * err naming the domain's device node, the range and what it overlaps, and (when bad is not
+ * NULL) *bad the refused range and *bad_dom the index of its domain. */
 int mf_check_passthrough(const void *fdt, const struct hostdt *hd, const struct mf_fleet *f,
-                         char *err, size_t errlen);
+                         char *err, size_t errlen, const struct mf_device **bad, unsigned *bad_dom);
 
 #endif

@@ -79,7 +79,19 @@ static int check(const char *domains)
         mf_parse(scn, fdt_path_offset(scn, "/hypervisor"), MF_BOOT_DTB, &fleet, err, sizeof(err));
     cr_assert_eq(rc, 0, "%s", err);
     rc = mf_validate(scn, &fleet, 4, err, sizeof(err));
-    return rc ? rc : mf_check_passthrough(scn, &hd, &fleet, err, sizeof(err));
+    if (rc) {
+        return rc;
+    }
+    const struct mf_device *bad = NULL;
+    unsigned bad_dom = 99;
+    rc = mf_check_passthrough(scn, &hd, &fleet, err, sizeof(err), &bad, &bad_dom);
+    if (rc) {
+        cr_assert_lt(bad_dom, fleet.count);
+        cr_assert(bad >= fleet.dom[bad_dom].devices &&
+                      bad < fleet.dom[bad_dom].devices + fleet.dom[bad_dom].device_count,
+                  "the refused range is a device of the domain named");
+    }
+    return rc;
 }
 
 /* Expects a refusal whose message has every one of the NULL-terminated strings. */
