@@ -4,6 +4,7 @@
  * their low 8 bits. Each must be refused in words, and the hypervisor must keep running. */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,38 @@ Test(hostile_ptr, passthrough_over_the_its_is_refused_at_boot, .timeout = 110)
     cr_assert_eq(get_int(jget(b.summary, "hypervisor"), "exit_status"), 2);
     cr_assert_eq(per_event(&b, "passthrough_refused"), 1);
     cr_assert_eq(per_event(&b, "dom_create"), 0);
+    free(path);
+    boot_free(&b, true);
+}
+
+/* The VMID a `dom NAME created` line reports (its vmid= field), failing the test without one. */
+static unsigned created_vmid(const struct boot *b, const char *name)
+{
+    const char *line;
+    char want[64];
+    unsigned vmid;
+
+    snprintf(want, sizeof(want), "dom %s created id=", name);
+    line = strstr(b->console, want);
+    cr_assert_not_null(line, "no '%s' line:\n%s", want, b->console);
+    line = strstr(line, " vmid=");
+    cr_assert(line && line < strchr(strstr(b->console, want), '\n'), "no vmid= on the line");
+    cr_assert_eq(sscanf(line, " vmid=%u", &vmid), 1);
+    return vmid;
+}
+
+/* vmid-257: domains 1 and 257 both run, with different VMIDs from the allocator. */
+Test(hostile_ptr, domains_1_and_257_get_different_vmids, .timeout = 110)
+{
+    struct boot b = {0};
+    char *path = data_path("vmid-257.dts");
+
+    boot_run_path(path, NULL, 0, &b);
+    unsigned low = created_vmid(&b, "low"), high = created_vmid(&b, "high");
+    cr_assert_neq(low, 0);
+    cr_assert_neq(high, 0);
+    cr_assert_neq(low, high, "domains 1 and 257 share VMID %u", low);
+    cr_assert_eq(per_event(&b, "vmid_alloc"), 2);
     free(path);
     boot_free(&b, true);
 }
