@@ -74,6 +74,7 @@ void arm64_primary_main(const void *dtb, uint64_t entry_ticks, uint64_t el, uint
     arch_zero(__bss_start, (size_t)(__bss_end - __bss_start));
     TRACE_AT(entry_ticks, boot_phase, TRACE_BOOT_ENTRY, el);
     TRACE(boot_phase, TRACE_BOOT_MMU, 0);
+    arm64_stage2_init();
     arm64_stage2_init_cpu();
 
     TRACE(boot_phase, TRACE_BOOT_HOSTDT, 0);

@@ -11,7 +11,13 @@
 
 #define S2_IPA_BITS 39 /* start at level 1 with one 4 KiB root table */
 
-/* Programs VTCR_EL2 on the calling pCPU (every pCPU, before its first guest). */
+#define VTTBR_VMID_SHIFT 48
+
+/* Once, on the boot pCPU: the VMID width (ID_AA64MMFR1_EL1.VMIDBits) for the allocator, and
+ * every EL1&0 TLB entry of every VMID invalidated. Before arm64_stage2_init_cpu. */
+void arm64_stage2_init(void);
+/* Programs VTCR_EL2 on the calling pCPU (every pCPU, before its first guest); VTCR_EL2.VS
+ * follows the VMID width. */
 void arm64_stage2_init_cpu(void);
 
 #endif
