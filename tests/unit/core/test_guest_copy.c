@@ -7,11 +7,14 @@
 #include <string.h>
 #include <tessera/arch.h>
 #include <tessera/arch_host.h>
+#include <tessera/ctlwin.h>
+#include <tessera/ctlwin_abi.h>
 #include <tessera/domain.h>
 #include <tessera/domctl_abi.h>
 #include <tessera/errno.h>
 #include <tessera/hypercall.h>
 #include <tessera/hypercall_dispatch.h>
+#include <tessera/mmio.h>
 
 #define MIB      (1ull << 20)
 #define RAM_SIZE (64 * MIB)
@@ -199,4 +202,35 @@ Test(guest_copy, domctl_load_refuses_device_memory_on_either_side)
                  "wraps");
     cr_assert_eq(call(ctl, HC_DOMCTL_LOAD, 7, DOM_RAM_IPA, DOM_RAM_IPA + MIB, 16, NULL), 0);
     cr_assert_eq(*(uint32_t *)guest(t, DOM_RAM_IPA), 7, "a good load still works");
+}
+
+/* The control window makes the same calls with the same checks: a pointer into the caller's
+ * device is refused there too, and the staging memory (the caller's own frames) is accepted. */
+Test(guest_copy, control_window_pointers_are_checked_alike)
+{
+    uint64_t v;
+    paddr_t pa;
+
+    cr_assert_eq(ctlwin_attach(ctl), 0);
+    const uint64_t regs[][2] = {
+        {CTLWIN_FN, HC_CONSOLE_WRITE}, {CTLWIN_ARG(1), DEVICE_IPA}, {CTLWIN_ARG(2), 16}};
+    for (unsigned i = 0; i < 3; i++) {
+        v = regs[i][1];
+        cr_assert(mmio_emulate(&ctl->vcpu[0], CTLWIN_IPA + regs[i][0], 8, true, &v));
+    }
+    v = 1;
+    cr_assert(mmio_emulate(&ctl->vcpu[0], CTLWIN_IPA + CTLWIN_CALL, 8, true, &v));
+    cr_assert(mmio_emulate(&ctl->vcpu[0], CTLWIN_IPA + CTLWIN_STATUS, 8, false, &v));
+    cr_assert_eq((int64_t)v, -EFAULT);
+    cr_assert_null(strstr(arch_host_serial(), "DDDD"), "%s", arch_host_serial());
+    cr_assert_eq(arch_p2m_translate(ctl, CTLWIN_STAGING_IPA, true, &pa), 0);
+    memcpy((void *)(uintptr_t)pa, "staged line\n", 12);
+    v = CTLWIN_STAGING_IPA;
+    cr_assert(mmio_emulate(&ctl->vcpu[0], CTLWIN_IPA + CTLWIN_ARG(1), 8, true, &v));
+    v = 12;
+    cr_assert(mmio_emulate(&ctl->vcpu[0], CTLWIN_IPA + CTLWIN_ARG(2), 8, true, &v));
+    cr_assert(mmio_emulate(&ctl->vcpu[0], CTLWIN_IPA + CTLWIN_CALL, 8, true, &v));
+    cr_assert(mmio_emulate(&ctl->vcpu[0], CTLWIN_IPA + CTLWIN_STATUS, 8, false, &v));
+    cr_assert_eq(v, 0);
+    cr_assert_not_null(strstr(arch_host_serial(), "] ctl: staged line\n"));
 }
