@@ -670,6 +670,79 @@ static int hd_psci(struct hd_ctx *c)
     return 0;
 }
 
+/* Records every reg entry of node as a region the hypervisor keeps. */
+static int hd_add_hyp(struct hd_ctx *c, int node, enum hostdt_hyp_kind kind)
+{
+    const struct hd_node *n = hd_find(node);
+    struct hd_cells cells;
+    struct hostdt_region r;
+    int count;
+
+    if (!n || !hd_has(c->fdt, node, "reg")) {
+        return 0;
+    }
+    if (hd_reg_layout(c, node, &cells, &count)) {
+        return -EINVAL;
+    }
+    for (int i = 0; i < count; i++) {
+        if (hd_reg(c, node, i, &r)) {
+            return -EINVAL;
+        }
+        if (r.size == 0) {
+            continue;
+        }
+        if (c->out->hyp_count == HOSTDT_MAX_HYP) {
+            return hd_error(c, node, "reg",
+                            "more than %d regions the hypervisor keeps (HOSTDT_MAX_HYP)",
+                            HOSTDT_MAX_HYP);
+        }
+        struct hostdt_hyp_region *h = &c->out->hyp[c->out->hyp_count++];
+        h->base = r.base;
+        h->size = r.size;
+        h->kind = kind;
+        size_t len = MIN((size_t)n->name_len, sizeof(h->node) - 1);
+        lib_memcpy(h->node, n->name, len);
+        h->node[len] = '\0';
+    }
+    return 0;
+}
+
+/* The GIC node and every child of it (ITS, GICv2m frames, ...): all the hypervisor's. */
+static int hd_gic_regions(struct hd_ctx *c, int gic)
+{
+    if (hd_add_hyp(c, gic, HOSTDT_HYP_GIC)) {
+        return -EINVAL;
+    }
+    for (int i = 0; i < hd_node_count; i++) {
+        const struct hd_node *n = &hd_nodes[i];
+        if (n->parent != gic) {
+            continue;
+        }
+        enum hostdt_hyp_kind kind = hd_compatible(n->offset, "arm,gic-v3-its") ? HOSTDT_HYP_GIC_ITS
+                                    : hd_has(c->fdt, n->offset, "msi-controller")
+                                        ? HOSTDT_HYP_GIC_MSI
+                                        : HOSTDT_HYP_GIC_SUB;
+        if (hd_add_hyp(c, n->offset, kind)) {
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
+/* IOMMUs (nodes with #iommu-cells, such as an SMMU): the hypervisor's, whether it drives them
+ * or not, since a domain programming one could reach any memory. */
+static int hd_iommus(struct hd_ctx *c)
+{
+    for (int i = 0; i < hd_node_count; i++) {
+        const struct hd_node *n = &hd_nodes[i];
+        if (n->enabled && hd_has(c->fdt, n->offset, "#iommu-cells") &&
+            hd_add_hyp(c, n->offset, HOSTDT_HYP_IOMMU)) {
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
 /* The GICv2 regions that are present: GICD and GICC always, GICH and GICV with the
  * virtualization extensions. */
 static int hd_gic_v2(struct hd_ctx *c, int node)
@@ -709,6 +782,9 @@ static int hd_gic(struct hd_ctx *c)
         if (hd_gic_v2(c, node)) {
             return -EINVAL;
         }
+    }
+    if (hd_gic_regions(c, node)) {
+        return -EINVAL;
     }
     if (hd_has(c->fdt, node, "interrupts")) {
         return hd_intid(c, node, 0, &c->out->gic.maint_intid);
@@ -773,7 +849,7 @@ static int hd_uart(struct hd_ctx *c)
     c->out->uart.base = r.base;
     c->out->uart.size = r.size;
     c->out->uart.found = true;
-    return 0;
+    return hd_add_hyp(c, node, HOSTDT_HYP_UART);
 }
 
 static int hd_chosen(struct hd_ctx *c)
@@ -827,7 +903,8 @@ int hostdt_parse(const void *fdt, struct hostdt *out, char *err, size_t errlen)
     lib_memset(out, 0, sizeof(*out));
     out->hypervisor_node = -1;
     if (hd_check_blob(&c) || hd_index(&c) || hd_memory(&c) || hd_reserved(&c) || hd_cpus(&c) ||
-        hd_psci(&c) || hd_gic(&c) || hd_timer(&c) || hd_uart(&c) || hd_chosen(&c)) {
+        hd_psci(&c) || hd_gic(&c) || hd_iommus(&c) || hd_timer(&c) || hd_uart(&c) ||
+        hd_chosen(&c)) {
         return -EINVAL;
     }
     return 0;

@@ -9,6 +9,7 @@
 #include <tessera/launch.h>
 #include <tessera/lib.h>
 #include <tessera/manifest.h>
+#include <tessera/passthrough.h>
 #include <tessera/trace.h>
 
 static struct mf_fleet start_fleet;
@@ -84,52 +85,10 @@ static void start_modules(const struct mf_fleet *f)
     }
 }
 
-static bool start_overlaps(uint64_t base, uint64_t size, const struct hostdt_region *r)
-{
-    return r->size && base < r->base + r->size && r->base < base + size;
-}
-
-/* A passthrough range must be a device the hypervisor does not use itself: not RAM, not its
- * UART, not the GIC. */
-static void start_check_device(const struct hostdt *hd, const char *dom, const struct mf_device *dv)
-{
-    const struct hostdt_region uart = {hd->uart.base, hd->uart.size};
-    const struct hostdt_region *hyp[] = {&uart,          &hd->gic.dist, &hd->gic.redist,
-                                         &hd->gic.cpuif, &hd->gic.hyp,  &hd->gic.vcpu};
-    const char *why = NULL;
-    char msg[192];
-
-    if (frame_owner(&hyp_frames, dv->base) != FRAME_NOT_RAM ||
-        frame_owner(&hyp_frames, dv->base + dv->size - 1) != FRAME_NOT_RAM) {
-        why = "is RAM, not a device";
-    }
-    for (unsigned i = 0; !why && i < ARRAY_SIZE(hyp); i++) {
-        if (start_overlaps(dv->base, dv->size, hyp[i])) {
-            why = "overlaps a device the hypervisor uses (its UART or the GIC)";
-        }
-    }
-    if (why) {
-        lib_snprintf(msg, sizeof(msg), "%s: device at 0x%llx+0x%llx %s", dom,
-                     (unsigned long long)dv->base, (unsigned long long)dv->size, why);
-        start_fail("manifest", msg);
-    }
-}
-
-/* Passthrough ranges are checked against the machine (and refused by name when they cannot be
- * honoured). */
-static void start_check_devices(const struct hostdt *hd, const struct mf_fleet *f)
-{
-    for (unsigned i = 0; i < f->count; i++) {
-        for (unsigned k = 0; k < f->dom[i].device_count; k++) {
-            start_check_device(hd, f->dom[i].name, &f->dom[i].devices[k]);
-        }
-    }
-}
-
 /* The fleet from /chosen/hypervisor, or else from Xen dom0less xen,domain nodes. */
 static void start_manifest(const struct boot_info *bi, struct mf_fleet *f)
 {
-    char err[192];
+    char err[320];
     int rc;
 
     if (bi->hd->hypervisor_node >= 0) {
@@ -149,10 +108,17 @@ static void start_manifest(const struct boot_info *bi, struct mf_fleet *f)
     if (!rc) {
         rc = mf_validate(bi->fdt, f, arch_cpu_count(), err, sizeof(err));
     }
+    if (!rc) {
+        const struct mf_device *bad;
+        unsigned bad_dom;
+        rc = mf_check_passthrough(bi->fdt, bi->hd, f, err, sizeof(err), &bad, &bad_dom);
+        if (rc) {
+            TRACE(passthrough_refused, f->dom[bad_dom].domid, bad->base, bad->size);
+        }
+    }
     if (rc) {
         start_fail("manifest", err);
     }
-    start_check_devices(bi->hd, f);
 }
 
 /* The trace buffers: trace-kib KiB per pCPU (default 128, about 2700 records each) and the

@@ -9,6 +9,7 @@
 #include <tessera/lib.h>
 #include <tessera/trace.h>
 #include <tessera/vgic.h>
+#include <tessera/vmid.h>
 
 #define BUILD_BLOCK (2ull << 20) /* stage-2 block size we try to keep usable */
 
@@ -203,9 +204,18 @@ static int build_contents(struct domain *d, const struct dom_spec *s)
     return rc;
 }
 
+/* A VMID from the allocator (never derived from the id), then the stage-2 tagged with it. */
+static int build_stage2(struct domain *d)
+{
+    bool stale;
+    int rc = vmid_alloc(d->id, &d->vmid, &stale);
+
+    return rc ? rc : arch_p2m_init(d, stale);
+}
+
 int dom_build(struct domain *d, const struct dom_spec *s)
 {
-    int rc = arch_p2m_init(d);
+    int rc = build_stage2(d);
 
     if (!rc) {
         rc = build_memory(d, s);
@@ -255,6 +265,8 @@ void dom_build_undo(struct domain *d)
         }
     }
     arch_p2m_destroy(d);
+    vmid_free(d->id, d->vmid);
+    d->vmid = VMID_NONE;
     frame_release_all(&hyp_frames, d->id);
     d->mem_count = 0;
 }

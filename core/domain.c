@@ -185,9 +185,9 @@ int dom_create(const struct dom_spec *spec, struct domain **out)
     d->console.domid = d->id;
     trace_dump_set_domain((unsigned)d->id, d->name);
     TRACE(dom_create, d->id, d->vcpu_count, spec->memory_bytes / 1024);
-    hyp_printf("dom %s created id=%d build_ns=%llu cpu=%u", d->name, d->id,
+    hyp_printf("dom %s created id=%d build_ns=%llu cpu=%u vmid=%u", d->name, d->id,
                (unsigned long long)((arch_counter() - t0) * 1000000000ull / arch_counter_hz()),
-               arch_cpu_id());
+               arch_cpu_id(), d->vmid);
     *out = d;
     return 0;
 }

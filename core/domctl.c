@@ -12,36 +12,6 @@
 #include <tessera/lib.h>
 #include <tessera/trace.h>
 
-/* Copies len bytes between guest IPA spaces, a page at a time, each side checked against its
- * stage-2 (src NULL: zeroes). */
-static int domctl_copy(struct domain *dst, uint64_t dst_ipa, struct domain *src, uint64_t src_ipa,
-                       uint64_t len)
-{
-    if (dst_ipa + len < dst_ipa || (src && src_ipa + len < src_ipa)) {
-        return -EFAULT;
-    }
-    while (len > 0) {
-        uint64_t chunk = MIN(len, FRAME_SIZE - (dst_ipa & (FRAME_SIZE - 1)));
-        paddr_t to, from = 0;
-        if (src) {
-            chunk = MIN(chunk, FRAME_SIZE - (src_ipa & (FRAME_SIZE - 1)));
-        }
-        if (arch_p2m_translate(dst, dst_ipa, true, &to) ||
-            (src && arch_p2m_translate(src, src_ipa, false, &from))) {
-            return -EFAULT;
-        }
-        if (src) {
-            lib_memcpy(arch_phys_to_virt(to), arch_phys_to_virt(from), chunk);
-            src_ipa += chunk;
-        } else {
-            lib_memset(arch_phys_to_virt(to), 0, chunk);
-        }
-        dst_ipa += chunk;
-        len -= chunk;
-    }
-    return 0;
-}
-
 /* True if a live domain other than except has a vCPU pinned to pcpu (the null scheduler runs
  * one vCPU per pCPU). */
 static bool domctl_pcpu_taken(unsigned pcpu, const struct domain *except)
@@ -191,7 +161,7 @@ static int64_t domctl_on_target(struct vcpu *v, unsigned op, uint64_t *x)
         if (t->state != DOM_PAUSED) {
             return -EBUSY;
         }
-        return domctl_copy(t, x[2], x[3] ? v->dom : NULL, x[3], x[4]);
+        return guest_copy_between(t, x[2], x[3] ? v->dom : NULL, x[3], x[4]);
     case HC_NUMBER(HC_DOMCTL_SET_VCPU):
         return domctl_set_vcpu(t, x);
     case HC_NUMBER(HC_DOMCTL_START_AFTER):

@@ -18,8 +18,12 @@ static int64_t hc_console_write(struct vcpu *v, uint64_t ipa, uint64_t len, uint
     char buf[256];
     uint64_t done = 0;
 
+    *written = 0;
     if (len > HC_CONSOLE_WRITE_MAX) {
         return -EINVAL;
+    }
+    if (guest_check(v->dom, ipa, len, false)) {
+        return -EFAULT; /* nothing of a buffer with a bad byte is printed */
     }
     while (done < len) {
         size_t chunk = MIN(len - done, sizeof(buf));

@@ -9,6 +9,7 @@
 
 #include <tessera/harness/check.h>
 #include <tessera/harness/check_build.h>
+#include <tessera/harness/check_passthrough.h>
 #include <tessera/harness/fileio.h>
 #include <tessera/harness/fleet.h>
 #include <tessera/harness/images.h>
@@ -162,6 +163,9 @@ int check_command(const struct check_opts *o, FILE *out, FILE *err)
     int rc = check_compile(&c);
 
     if (!rc && (rc = fleet_load(c.scn, MF_SCENARIO, c.pcpus, &c.fleet, &c.err))) {
+        herr_prefix(&c.err, rc, "%s", o->scenario);
+    }
+    if (!rc && (rc = check_passthrough(c.scn, &c.fleet, c.exp.memory_mib, &c.err))) {
         herr_prefix(&c.err, rc, "%s", o->scenario);
     }
     rc = rc ?: check_machine(&c);

@@ -13,6 +13,7 @@
 #include <tessera/harness/board_bundle.h>
 #include <tessera/harness/bootdtb.h>
 #include <tessera/harness/check_build.h>
+#include <tessera/harness/check_passthrough.h>
 #include <tessera/harness/commit.h>
 #include <tessera/harness/consolelog.h>
 #include <tessera/harness/fileio.h>
@@ -200,6 +201,9 @@ static int run_check_manifest(struct run_ctx *c)
         return 0;
     }
     rc = fleet_load(c->scn, MF_SCENARIO, run_pcpus(c), &c->fleet, &c->err);
+    if (!rc) {
+        rc = check_passthrough(c->scn, &c->fleet, c->exp.memory_mib, &c->err);
+    }
     return rc ? herr_prefix(&c->err, rc, "%s", c->o->scenario) : 0;
 }
 

@@ -11,6 +11,7 @@
 #include <tessera/arm64/stage2.h>
 #include <tessera/arm64/sysreg.h>
 #include <tessera/arm64/trace_out.h>
+#include <tessera/arm64/traps.h>
 #include <tessera/boot.h>
 #include <tessera/trace.h>
 #include <tessera/console.h>
@@ -73,6 +74,7 @@ void arm64_primary_main(const void *dtb, uint64_t entry_ticks, uint64_t el, uint
     arch_zero(__bss_start, (size_t)(__bss_end - __bss_start));
     TRACE_AT(entry_ticks, boot_phase, TRACE_BOOT_ENTRY, el);
     TRACE(boot_phase, TRACE_BOOT_MMU, 0);
+    arm64_stage2_init();
     arm64_stage2_init_cpu();
 
     TRACE(boot_phase, TRACE_BOOT_HOSTDT, 0);
@@ -106,6 +108,7 @@ void arm64_primary_main(const void *dtb, uint64_t entry_ticks, uint64_t el, uint
             pl011_rx_start();
         }
     }
+    arm64_trap_fixup_selftest();
     TRACE(boot_phase, TRACE_BOOT_SMP, setup_hd.cpu_count);
     arm64_smp_start(&setup_hd);
 

@@ -1,6 +1,7 @@
 /* Stage-2 translation for domains: IPA -> PA tables (4K granule, 39-bit IPA starting at
  * level 1), mapped with the largest blocks that fit, and the software walk used to check
- * guest pointers. Table frames belong to the domain and are released with its memory. */
+ * guest pointers. Table frames belong to the domain and are released with its memory; its
+ * VMID comes from the allocator (core/mm/vmid.c) and is invalidated before reuse. */
 #include <tessera/arch.h>
 #include <tessera/arm64/mmu.h>
 #include <tessera/arm64/stage2.h>
@@ -8,6 +9,7 @@
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/lib.h>
+#include <tessera/vmid.h>
 
 static int s2_table_alloc(struct domain *d, paddr_t *pa)
 {
@@ -18,14 +20,31 @@ static int s2_table_alloc(struct domain *d, paddr_t *pa)
     return rc;
 }
 
-int arch_p2m_init(struct domain *d)
+/* Invalidates every stage-1 and stage-2 TLB entry tagged with the VMID of vttbr, on every pCPU
+ * (TLBI VMALLS12E1IS acts on the VMID VTTBR_EL2 holds, so it is loaded for the operation; its
+ * table has no stale entries to walk). */
+static void s2_flush_vmid(uint64_t vttbr)
+{
+    uint64_t saved = sysreg_read(vttbr_el2);
+
+    sysreg_write(vttbr_el2, vttbr);
+    isb();
+    __asm__ volatile("dsb ishst; tlbi vmalls12e1is; dsb ish; isb" ::: "memory");
+    sysreg_write(vttbr_el2, saved);
+    isb();
+}
+
+int arch_p2m_init(struct domain *d, bool stale_vmid)
 {
     int rc = s2_table_alloc(d, &d->p2m_root);
+
     if (rc) {
         return rc;
     }
-    d->vmid = (uint16_t)(d->id + 1) & 0xff;
-    d->arch.vttbr = ((uint64_t)d->vmid << 48) | d->p2m_root;
+    d->arch.vttbr = ((uint64_t)d->vmid << VTTBR_VMID_SHIFT) | d->p2m_root;
+    if (stale_vmid) {
+        s2_flush_vmid(d->arch.vttbr); /* entries of its previous owner */
+    }
     return 0;
 }
 
@@ -129,8 +148,9 @@ int arch_p2m_translate(const struct domain *d, uint64_t ipa, bool write, paddr_t
             table = arch_phys_to_virt(e & PTE_ADDR_MASK);
             continue;
         }
-        if (!(e & S2AP_R) || (write && !(e & S2AP_W))) {
-            return -EFAULT;
+        if (!(e & S2AP_R) || (write && !(e & S2AP_W)) ||
+            (e & S2_MEMATTR_MASK) != S2_MEMATTR_NORMAL_WB) {
+            return -EFAULT; /* no access, or device memory: never touched for a guest */
         }
         uint64_t sz = 1ull << shifts[lvl];
         *pa = ((e & PTE_ADDR_MASK) & ~(sz - 1)) | (ipa & (sz - 1));
@@ -141,17 +161,25 @@ int arch_p2m_translate(const struct domain *d, uint64_t ipa, bool write, paddr_t
 
 void arch_p2m_destroy(struct domain *d)
 {
-    /* The tables are frames of the domain: they go back with frame_release_all(). Drop the
-     * domain's TLB entries so a later domain with the same VMID starts clean. */
+    /* The tables are frames of the domain: they go back with frame_release_all(). Its TLB
+     * entries are dropped now, and again when its VMID is next handed out (stale). */
     if (d->p2m_root) {
-        uint64_t saved = sysreg_read(vttbr_el2);
-        sysreg_write(vttbr_el2, d->arch.vttbr);
-        isb();
-        __asm__ volatile("tlbi vmalls12e1is; dsb ish; isb" ::: "memory");
-        sysreg_write(vttbr_el2, saved);
-        isb();
+        s2_flush_vmid(d->arch.vttbr);
     }
     d->p2m_root = 0;
+}
+
+/* VMIDs of 16 bits when ID_AA64MMFR1_EL1.VMIDBits says the CPU has them, else 8. */
+static unsigned s2_vmid_bits(void)
+{
+    return MMFR1_VMIDBITS(sysreg_read(id_aa64mmfr1_el1)) == MMFR1_VMIDBITS_16 ? 16 : 8;
+}
+
+void arm64_stage2_init(void)
+{
+    vmid_init(s2_vmid_bits());
+    /* Nothing a loader or firmware left tagged with any VMID survives into the first domain. */
+    __asm__ volatile("dsb ishst; tlbi alle1is; dsb ish; isb" ::: "memory");
 }
 
 void arm64_stage2_init_cpu(void)
@@ -162,6 +190,6 @@ void arm64_stage2_init_cpu(void)
     }
     sysreg_write(vtcr_el2, VTCR_RES1 | VTCR_T0SZ(64 - S2_IPA_BITS) | VTCR_SL0_L1 | VTCR_IRGN0_WBWA |
                                VTCR_ORGN0_WBWA | VTCR_SH0_INNER | VTCR_TG0_4K |
-                               (ps << VTCR_PS_SHIFT));
+                               (ps << VTCR_PS_SHIFT) | (vmid_bits() == 16 ? VTCR_VS : 0));
     isb();
 }

@@ -7,9 +7,11 @@
 #include <tessera/arm64/percpu.h>
 #include <tessera/arm64/psci.h>
 #include <tessera/arm64/sysreg.h>
+#include <tessera/arm64/traps.h>
 #include <tessera/arm64/vcpu.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
+#include <tessera/errno.h>
 #include <tessera/hypercall.h>
 #include <tessera/hypercall_dispatch.h>
 #include <tessera/lib.h>
@@ -309,4 +311,53 @@ void arm64_trap_hyp(struct arm64_regs *regs, unsigned kind)
                (unsigned long long)sysreg_read(far_el2), (unsigned long long)regs->elr,
                (unsigned long long)regs->spsr);
     arch_cpu_halt();
+}
+
+extern char arm64_guest_access_begin[], arm64_guest_access_end[], arm64_guest_access_fault[];
+static bool trap_fixup_quiet; /* the boot self-test: traced, not printed */
+
+/* A data abort inside the guest-memory copy routines: the copy returns -EFAULT instead of the
+ * pCPU stopping. The pointer checks (core/guest_copy.c) should leave nothing for this to
+ * catch; it is the last line of defence, so each use is reported and traced. */
+static bool trap_hyp_fixup(struct arm64_regs *regs, uint64_t esr)
+{
+    uint64_t pc = regs->elr, far = sysreg_read(far_el2);
+
+    if (ESR_EC(esr) != EC_DABT_CUR || pc < (uint64_t)(uintptr_t)arm64_guest_access_begin ||
+        pc >= (uint64_t)(uintptr_t)arm64_guest_access_end) {
+        return false;
+    }
+    regs->elr = (uint64_t)(uintptr_t)arm64_guest_access_fault;
+    TRACE(hyp_fixup, arch_cpu_id(), pc, far, esr);
+    if (trap_fixup_quiet) {
+        return true;
+    }
+    hyp_printf("cpu %u: data abort at EL2 copying guest memory (FAR=0x%llx ESR=0x%llx "
+               "PC=0x%llx): the copy returns -EFAULT",
+               arch_cpu_id(), (unsigned long long)far, (unsigned long long)esr,
+               (unsigned long long)pc);
+    return true;
+}
+
+void arm64_trap_hyp_sync(struct arm64_regs *regs)
+{
+    if (!trap_hyp_fixup(regs, sysreg_read(esr_el2))) {
+        arm64_trap_hyp(regs, 0);
+    }
+}
+
+void arm64_trap_fixup_selftest(void)
+{
+    uint8_t byte;
+
+    /* Beyond the 39-bit VA space of EL2's tables: a translation fault, every time. */
+    trap_fixup_quiet = true;
+    int rc = arch_guest_copy(&byte, (const void *)(uintptr_t)(1ull << 40), 1);
+    trap_fixup_quiet = false;
+    if (rc != -EFAULT) {
+        hyp_printf("FATAL cpu %u: the guest-memory copy fixup does not work (%d): a bad guest "
+                   "pointer could stop a pCPU",
+                   arch_cpu_id(), rc);
+        arch_system_exit(2);
+    }
 }

@@ -9,11 +9,20 @@ static unsigned host_cpus = 4;
 static bool host_spi_enabled[HOST_MAX_SPIS];
 static struct vcpu *host_spi_vcpu[HOST_MAX_SPIS];
 
-int arch_p2m_init(struct domain *d)
+static unsigned host_vmid_flushes;
+
+/* The TLB invalidation a stale VMID needs is counted for the tests. */
+int arch_p2m_init(struct domain *d, bool stale_vmid)
 {
+    host_vmid_flushes += stale_vmid;
     d->arch.count = 0;
     d->p2m_root = 1; /* nonzero: "has a stage-2" */
     return 0;
+}
+
+unsigned arch_host_vmid_flushes(void)
+{
+    return host_vmid_flushes;
 }
 
 int arch_p2m_map(struct domain *d, uint64_t ipa, paddr_t pa, uint64_t size, unsigned perms)
@@ -39,7 +48,7 @@ int arch_p2m_translate(const struct domain *d, uint64_t ipa, bool write, paddr_t
     for (unsigned i = 0; d->p2m_root && i < d->arch.count; i++) {
         const struct host_p2m_range *r = &d->arch.map[i];
         if (ipa >= r->ipa && ipa - r->ipa < r->size) {
-            if (!(r->perms & (write ? P2M_W : P2M_R))) {
+            if (!(r->perms & (write ? P2M_W : P2M_R)) || (r->perms & P2M_DEVICE)) {
                 return -EFAULT;
             }
             *pa = r->pa + (ipa - r->ipa);

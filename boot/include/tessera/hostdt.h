@@ -10,10 +10,28 @@
 #define HOSTDT_MAX_MEM  8
 #define HOSTDT_MAX_RSV  16
 #define HOSTDT_MAX_CPUS 16
+#define HOSTDT_MAX_HYP  32
 
 struct hostdt_region {
     uint64_t base;
     uint64_t size;
+};
+
+/* What a region the hypervisor keeps for itself is. */
+enum hostdt_hyp_kind {
+    HOSTDT_HYP_GIC,     /* a reg entry of the GIC node: distributor, redistributors, GICC/H/V */
+    HOSTDT_HYP_GIC_ITS, /* a GICv3 ITS (arm,gic-v3-its child of the GIC) */
+    HOSTDT_HYP_GIC_MSI, /* another msi-controller child of the GIC (a GICv2m frame) */
+    HOSTDT_HYP_GIC_SUB, /* any other child of the GIC with a reg */
+    HOSTDT_HYP_IOMMU,   /* a node with #iommu-cells (an SMMU) */
+    HOSTDT_HYP_UART,    /* the hypervisor's own UART */
+};
+
+struct hostdt_hyp_region {
+    uint64_t base;
+    uint64_t size;
+    enum hostdt_hyp_kind kind;
+    char node[32]; /* the node's name, such as its@8080000 (cut to fit) */
 };
 
 struct hostdt {
@@ -52,6 +70,12 @@ struct hostdt {
         uint64_t size;
         uint32_t intid; /* SPI n -> 32 + n */
     } uart;
+
+    /* Every MMIO region the hypervisor keeps: all reg entries of the GIC node and of its
+     * children (the ITS, GICv2m frames), of IOMMU nodes, and its UART. No domain may get any
+     * byte of them. */
+    struct hostdt_hyp_region hyp[HOSTDT_MAX_HYP];
+    unsigned hyp_count;
 
     const char *bootargs;     /* /chosen/bootargs, NULL if absent; points into the fdt */
     const char *trace_target; /* /chosen/tessera,trace (set by the harness), NULL if absent */

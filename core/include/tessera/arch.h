@@ -25,6 +25,11 @@ void arch_send_event(void);
 void *arch_phys_to_virt(paddr_t pa);
 /* Zeroes n bytes as fast as the machine can (scrubbing, fresh tables). */
 void arch_zero(void *p, size_t n);
+/* Copy into, out of, or zero guest memory (hypervisor addresses of frames already checked by
+ * core/guest_copy.c): 0, or -EFAULT if the access faulted anyway, which on arm64 is caught by
+ * an exception fixup instead of stopping the pCPU. Only guest_copy.c calls them. */
+int arch_guest_copy(void *dst, const void *src, size_t n);
+int arch_guest_zero(void *dst, size_t n);
 
 /* Second-stage translation of a domain. Permissions for arch_p2m_map: */
 #define P2M_R      (1u << 0)
@@ -32,10 +37,16 @@ void arch_zero(void *p, size_t n);
 #define P2M_X      (1u << 2)
 #define P2M_RWX    (P2M_R | P2M_W | P2M_X)
 #define P2M_DEVICE (1u << 3) /* device memory (passthrough MMIO), never executable */
-int arch_p2m_init(struct domain *d);
+/* Sets up d's stage-2 tagged with d->vmid (from the allocator); stale_vmid: that VMID was held
+ * before, so every TLB entry tagged with it is invalidated first, on every pCPU. */
+int arch_p2m_init(struct domain *d, bool stale_vmid);
 int arch_p2m_map(struct domain *d, uint64_t ipa, paddr_t pa, uint64_t size, unsigned perms);
-/* Translates one IPA of d; -EFAULT if unmapped or lacking the access (write or read). */
+/* Translates one IPA of d to the PA of normal memory mapped for d with the access (write or
+ * read); -EFAULT if unmapped, lacking the access, or device memory (a passthrough range is
+ * never read or written on a guest's behalf). */
 int arch_p2m_translate(const struct domain *d, uint64_t ipa, bool write, paddr_t *pa);
+/* Drops d's stage-2 (its tables are d's frames) and its TLB entries; d->vmid stays d's until
+ * the caller frees it. */
 void arch_p2m_destroy(struct domain *d);
 
 /* Sets up a vCPU to start at entry with its first argument register = arg0. */

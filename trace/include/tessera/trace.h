@@ -68,6 +68,13 @@ enum trace_switch_reason {
     TRACE_SWITCH_WAKE,
     TRACE_SWITCH_EXIT,
 };
+enum trace_gptr_why {
+    TRACE_GPTR_WRAPS = 1, /* the range wraps around 2^64 */
+    TRACE_GPTR_UNMAPPED,  /* a page not mapped, device memory, or without the access */
+    TRACE_GPTR_NOT_RAM,   /* a page outside every RAM bank, or a free frame */
+    TRACE_GPTR_FOREIGN,   /* another owner's frame, other than through a read-only window */
+    TRACE_GPTR_FAULT,     /* the copy faulted at EL2 and the fixup returned -EFAULT */
+};
 #define TRACE_IDLE         0xffffffffu /* sched_switch prev/next: no vCPU */
 #define TRACE_HYP_DOMID    0xffffu     /* console_line: the hypervisor's own line */
 #define TRACE_MMIO_WRITE   (1u << 8)   /* mmio size_and_write: the access was a write */

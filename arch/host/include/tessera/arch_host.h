@@ -17,6 +17,8 @@ const char *arch_host_serial(void);
 void arch_host_serial_reset(void);
 /* Number of pCPUs arch_cpu_count() reports (4 by default). */
 void arch_host_set_cpus(unsigned n);
+/* TLB invalidations of stale VMIDs arch_p2m_init made so far. */
+unsigned arch_host_vmid_flushes(void);
 /* What the core asked of the interrupt controller for SPI spi (arch_irq_*). */
 bool arch_host_spi_enabled(unsigned spi);
 struct vcpu *arch_host_spi_vcpu(unsigned spi);

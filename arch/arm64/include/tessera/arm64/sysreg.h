@@ -69,6 +69,7 @@ static inline void dsb_ish(void)
 #define VTCR_SH0_INNER  (3ull << 12)
 #define VTCR_TG0_4K     (0ull << 14)
 #define VTCR_PS_SHIFT   16
+#define VTCR_VS         (1ull << 19) /* 16-bit VMIDs */
 
 /* MAIR attribute indices used by the EL2 tables */
 #define MAIR_IDX_DEVICE 0 /* Device-nGnRnE */
@@ -91,5 +92,8 @@ static inline void dsb_ish(void)
 
 /* ID_AA64MMFR0_EL1.PARange */
 #define MMFR0_PARANGE(v) ((v)&0xf)
+/* ID_AA64MMFR1_EL1.VMIDBits: 0b0000 8 bits, 0b0010 16 bits */
+#define MMFR1_VMIDBITS(v) (((v) >> 4) & 0xf)
+#define MMFR1_VMIDBITS_16 2
 
 #endif
