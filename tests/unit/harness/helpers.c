@@ -102,3 +102,12 @@ const char *th_jstr(json_t *obj, const char *key)
     cr_assert(json_is_string(v), "'%s' is not a string", key);
     return json_string_value(v);
 }
+
+void th_write_hyp_image(const char *dir)
+{
+    char hdr[64] = {0};
+
+    hdr[16 + 2] = 0x20; /* image_size 2 MiB */
+    memcpy(hdr + 56, "ARM\x64", 4);
+    free(th_write(dir, "tessera.bin", hdr, sizeof(hdr)));
+}

@@ -16,6 +16,9 @@ char *th_write(const char *dir, const char *name, const char *text, size_t len);
  * NULL with err filled on failure. */
 void *th_compile(const char *dts, char *err, size_t errlen);
 
+/* Writes DIR/tessera.bin: a stand-in hypervisor image whose arm64 Image header says 2 MiB (all
+ * that `tessera check`'s dry run reads of it). */
+void th_write_hyp_image(const char *dir);
 /* obj[key] (as a value, integer, number or string): the test fails when the key is missing or
  * of another type, so an absent figure never reads as 0 or NULL. */
 json_t *th_jget(json_t *obj, const char *key);

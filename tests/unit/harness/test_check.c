@@ -30,11 +30,7 @@ static void setup(void)
     free(th_write(images, "guests/rt.bin", block, 100));
     free(th_write(images, "guests/ctl.cpio", block, 4096));
     free(th_write(images, "guests/empty.bin", "", 0));
-    /* the hypervisor image: only its Image header matters (image_size 2 MiB) */
-    char hdr[64] = {0};
-    hdr[16 + 2] = 0x20;
-    memcpy(hdr + 56, "ARM\x64", 4);
-    free(th_write(images, "tessera.bin", hdr, sizeof(hdr)));
+    th_write_hyp_image(images);
     big = th_write(images, "guests/big.bin", "", 0);
     f = fopen(big, "r+");
     cr_assert_not_null(f);

@@ -20,6 +20,7 @@ static void setup(void)
     static char block[4096];
 
     images = th_tmpdir();
+    th_write_hyp_image(images);
     free(th_write(images, "guests/a.bin", block, sizeof(block)));
 }
 
