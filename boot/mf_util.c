@@ -1,8 +1,11 @@
 /* Typed, strict property readers shared by the manifest parsers. */
+#include <tessera/domctl_abi.h>
 #include <tessera/errno.h>
 #include <tessera/lib.h>
 
 #include "mf_util.h"
+
+_Static_assert(MF_NAME_MAX == DOMCTL_NAME_MAX, "one name rule for every domain");
 
 int mf_fail(struct mf_ctx *c, int node, const char *prop, const char *fmt, ...)
 {
@@ -18,6 +21,10 @@ int mf_fail(struct mf_ctx *c, int node, const char *prop, const char *fmt, ...)
         va_start(ap, fmt);
         lib_vsnprintf(c->err + n, c->errlen - n, fmt, ap);
         va_end(ap);
+    }
+    /* A node name or value from a boot DTB may hold any byte: the message stays one line. */
+    for (char *p = c->err; c->errlen && *p; p++) {
+        *p = (*p < 0x20 || *p == 0x7f) ? '?' : *p;
     }
     return -EINVAL;
 }
@@ -118,12 +125,13 @@ int mf_domain_name(struct mf_ctx *c, int node, struct mf_domain *d)
 {
     const char *name = fdt_get_name(c->fdt, node, NULL);
 
-    if (!name || lib_strlcpy(d->name, name, sizeof(d->name)) >= sizeof(d->name)) {
-        return mf_fail(c, node, NULL, "domain name longer than %d characters", MF_NAME_MAX - 1);
+    /* The node name is the domain's name (dtc reserves the property "name" for it). */
+    if (!name || !domctl_name_valid(name)) {
+        return mf_fail(c, node, "name",
+                       "'%s' cannot name a domain: 1 to %d of a-z, A-Z, 0-9, _ and -, and not hyp",
+                       name ? name : "", MF_NAME_MAX - 1);
     }
-    if (mf_is(name, "hyp") || lib_strchr(name, '@') || lib_strchr(name, ':')) {
-        return mf_fail(c, node, NULL, "'%s' cannot name a domain (reserved, or has @ or :)", name);
-    }
+    lib_strlcpy(d->name, name, sizeof(d->name));
     d->node = node;
     return 0;
 }

@@ -1,5 +1,6 @@
 /* The hypervisor console: timestamped, whole lines under one lock, so the harness can time
- * every event from the serial log alone (docs/console.md). */
+ * every event from the serial log alone (docs/console.md). Only the hypervisor starts a line:
+ * every control byte in a line's text, a guest's or its own, goes out as \xNN. */
 #include <stdarg.h>
 #include <tessera/arch.h>
 #include <tessera/console.h>
@@ -16,7 +17,32 @@ int console_format_time(char *buf, size_t size, uint64_t ticks, uint64_t hz)
     return lib_snprintf(buf, size, "%llu.%09llu", (unsigned long long)secs, (unsigned long long)ns);
 }
 
-/* Writes "[time] name: " + text (+ prefix) + "\n" as one unit. */
+/* Bytes that could end, start, rewrite or hide a line on the serial line or a terminal: every
+ * control character but the tab, and DEL. */
+static bool console_unsafe(char c)
+{
+    return ((unsigned char)c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+/* Writes text with each unsafe byte as \xNN (lock held). */
+static void console_write_escaped(const char *text, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t run = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (!console_unsafe(text[i])) {
+            continue;
+        }
+        char esc[4] = {'\\', 'x', hex[(unsigned char)text[i] >> 4], hex[text[i] & 15]};
+        arch_serial_write(text + run, i - run);
+        arch_serial_write(esc, sizeof(esc));
+        run = i + 1;
+    }
+    arch_serial_write(text + run, len - run);
+}
+
+/* Writes "[time] name: " + prefix + text + "\n" as one unit. */
 static void console_emit(int domid, const char *name, const char *prefix, const char *text,
                          size_t len)
 {
@@ -29,7 +55,7 @@ static void console_emit(int domid, const char *name, const char *prefix, const 
     n += console_format_time(head + n, sizeof(head) - n, arch_counter(), arch_counter_hz());
     n += lib_snprintf(head + n, sizeof(head) - n, "] %s: %s", name, prefix);
     arch_serial_write(head, MIN((size_t)n, sizeof(head) - 1));
-    arch_serial_write(text, len);
+    console_write_escaped(text, len);
     arch_serial_write("\n", 1);
     spin_unlock(&console_lock);
 }
@@ -62,28 +88,46 @@ static void console_line_out(struct console_line *cl, const char *name)
     cl->len = 0;
 }
 
+/* One byte of a line, splitting the line when it is full. */
+static void console_put(struct console_line *cl, const char *name, char c)
+{
+    if (cl->len == sizeof(cl->text)) {
+        console_line_out(cl, name);
+        cl->splits++;
+    }
+    cl->text[cl->len++] = c;
+}
+
+/* A newline ends the line; a carriage return just before it (CRLF, perhaps in two writes) is
+ * part of the line's end. Any other carriage return is text, escaped when the line goes out. */
 void console_feed(struct console_line *cl, const char *name, const char *buf, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char c = buf[i];
         if (c == '\n') {
+            cl->cr = false;
             console_line_out(cl, name);
             cl->splits = 0;
             continue;
         }
+        if (cl->cr) {
+            cl->cr = false;
+            console_put(cl, name, '\r');
+        }
         if (c == '\r') {
+            cl->cr = true;
             continue;
         }
-        if (cl->len == sizeof(cl->text)) {
-            console_line_out(cl, name);
-            cl->splits++;
-        }
-        cl->text[cl->len++] = c;
+        console_put(cl, name, c);
     }
 }
 
 void console_flush(struct console_line *cl, const char *name)
 {
+    if (cl->cr) {
+        cl->cr = false;
+        console_put(cl, name, '\r');
+    }
     if (cl->len > 0) {
         console_line_out(cl, name);
         cl->splits = 0;

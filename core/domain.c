@@ -3,12 +3,15 @@
 #include <tessera/arch.h>
 #include <tessera/dom_build.h>
 #include <tessera/domain.h>
+#include <tessera/domctl_abi.h>
 #include <tessera/errno.h>
 #include <tessera/hypercall.h>
 #include <tessera/lib.h>
 #include <tessera/spinlock.h>
 #include <tessera/trace.h>
 #include <tessera/trace_dump.h>
+
+_Static_assert(DOM_NAME_MAX == DOMCTL_NAME_MAX, "one name rule for every domain");
 
 struct frame_map hyp_frames;
 static struct domain domains[DOM_MAX];
@@ -163,7 +166,7 @@ int dom_create(const struct dom_spec *spec, struct domain **out)
     uint64_t t0 = arch_counter();
 
     if (spec->vcpus == 0 || spec->vcpus > DOM_MAX_VCPUS || spec->memory_bytes == 0 ||
-        spec->start_after_count > DOM_MAX_DEPS || spec->id < 0) {
+        spec->start_after_count > DOM_MAX_DEPS || spec->id < 0 || !domctl_name_valid(spec->name)) {
         return -EINVAL;
     }
     d = dom_slot_alloc(spec->id);

@@ -44,8 +44,7 @@ static int64_t domctl_create(struct vcpu *v, uint64_t ipa, uint64_t *domid)
     if (c.domid == 0 || c.domid > 0x7fff || c.vcpus == 0 || c.vcpus > DOMCTL_MAX_VCPUS ||
         c.memory_kib == 0 || c.memory_kib % 4 || c.memory_kib > (64ull << 20) ||
         c.on_crash == DOM_CRASH_RESTART || c.on_crash > DOM_CRASH_DESTROY || c.priority > 255 ||
-        (c.permissions & ~(DOM_PERM_CONTROL | DOM_PERM_HARDWARE)) ||
-        lib_strnlen(c.name, sizeof(c.name)) == sizeof(c.name) || c.name[0] == '\0' ||
+        (c.permissions & ~(DOM_PERM_CONTROL | DOM_PERM_HARDWARE)) || !domctl_name_valid(c.name) ||
         (c.flags & ~DOMCTL_CREATE_FLAGS) || c.reserved) {
         return -EINVAL;
     }

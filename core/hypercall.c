@@ -44,18 +44,16 @@ static int64_t hc_ready(struct vcpu *v, uint64_t code)
     return dom_declare_ready(v->dom, code, NULL);
 }
 
-/* A trace snapshot on a control domain's request (numbered 1, 2, ...). */
+/* A trace snapshot on a control domain's request, numbered 1, 2, ...: held now, written with
+ * the final dump at the end of the run. */
 static int64_t hc_trace_dump(struct vcpu *v, uint64_t *seq)
 {
-    static unsigned snapshots;
-
     if (!(v->dom->permissions & DOM_PERM_CONTROL)) {
         return -EPERM;
     }
-    unsigned n = __atomic_add_fetch(&snapshots, 1, __ATOMIC_RELAXED);
-    int rc = arch_trace_snapshot(n);
-    *seq = rc ? 0 : n;
-    return rc;
+    int n = arch_trace_snapshot();
+    *seq = n > 0 ? (uint64_t)n : 0;
+    return n > 0 ? 0 : n;
 }
 
 /* The calls themselves; hc_dispatch wraps them with the entry and exit trace records. */

@@ -12,9 +12,12 @@
 /* A console line `[S.NNNNNNNNN] hyp: dom NAME ready` as a LAVA test case: the domain's name,
  * result pass, measurement the time in seconds (docs/console.md). Written with character
  * classes only, so that without its (?P<name>) labels it is also a POSIX extended regex (the
- * unit test checks it that way). */
-const char board_lava_pattern[] = "\\[(?P<measurement>[0-9]+\\.[0-9]+)\\] hyp: dom "
+ * unit test checks it that way). LAVA matches anywhere in the serial stream and a guest's line
+ * may hold any printable text, so both patterns begin with \n, the newline before the line: only
+ * the hypervisor writes what follows a newline. */
+const char board_lava_pattern[] = "\\n\\[(?P<measurement>[0-9]+\\.[0-9]+)\\] hyp: dom "
                                   "(?P<test_case_id>[A-Za-z0-9_-]+) (?P<result>ready)";
+const char board_lava_end[] = "\\n\\[[0-9]+\\.[0-9]+\\] hyp: exit status=";
 
 static uint64_t board_align(uint64_t v)
 {
@@ -282,7 +285,7 @@ static void board_lava_test(struct board_yaml *y, unsigned timeout_min)
     by_map(y, true);
     by_kv(y, "name", "tessera-boot");
     by_kv(y, "start", "hyp: entry el=2");
-    by_kv(y, "end", "hyp: exit status=");
+    by_kv(y, "end", board_lava_end);
     by_kv(y, "pattern", board_lava_pattern);
     by_str(y, "fixupdict");
     by_map(y, true);

@@ -503,10 +503,8 @@ static int bootdtb_copy_manifest(const struct bootdtb_src *s, void *buf, int cho
     return bootdtb_copy_node(buf, node, s->p->scenario, s->root);
 }
 
-/* Writes the boot DTB into buf; returns 0 or a libfdt error (-FDT_ERR_NOSPACE: buf too small). */
-/* The trace path in /chosen/tessera,trace, zero-padded to a fixed size: neither the command
- * line the hypervisor scans word by word nor the layout of the DTB may depend on the length of
- * the results folder, or icount numbers would differ between folders. */
+/* The trace target in /chosen/tessera,trace ("uart"), zero-padded to a fixed size, so that the
+ * layout of the DTB never depends on what it says (icount numbers must not). */
 static int bootdtb_trace_target(void *buf, int chosen, const char *path)
 {
     char padded[BOOTDTB_TRACE_PATH_MAX] = {0};
@@ -518,6 +516,7 @@ static int bootdtb_trace_target(void *buf, int chosen, const char *path)
     return fdt_setprop(buf, chosen, "tessera,trace", padded, sizeof(padded));
 }
 
+/* Writes the boot DTB into buf; returns 0 or a libfdt error (-FDT_ERR_NOSPACE: buf too small). */
 static int bootdtb_write(const struct bootdtb_src *s, const struct bootdtb *b, void *buf, int size)
 {
     int chosen, rc;

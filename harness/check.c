@@ -99,7 +99,7 @@ static int check_boot(struct check_ctx *c)
         .machine_len = CHECK_MACHINE_SIZE,
         .scenario = c->scn,
         .scenario_len = c->scn_len,
-        .bootargs = "semihosting",
+        .bootargs = "mode=hyperlaunch",
         .resolve = images_resolve,
         .resolve_ctx = &ic,
     };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <tessera/domctl_abi.h>
 #include <tessera/harness/consolelog.h>
 
 #include "clog_tok.h"
@@ -81,12 +82,6 @@ long clog_find(const struct clog *c, const char *name)
     return -1;
 }
 
-static bool clog_valid_name(const char *name)
-{
-    size_t n = strlen(name);
-    return n > 0 && n < CLOG_NAME_MAX && strcmp(name, "hyp") != 0 && !strpbrk(name, ": ");
-}
-
 /* Index of the domain called name, added if new. Returns -ENOMEM or -EINVAL on failure. */
 static long clog_get(struct clog *c, const char *name)
 {
@@ -96,7 +91,7 @@ static long clog_get(struct clog *c, const char *name)
     if (i >= 0) {
         return i;
     }
-    if (!clog_valid_name(name)) {
+    if (!domctl_name_valid(name)) { /* the rule every domain name follows */
         return -EINVAL;
     }
     if (c->ndom == c->cap) {

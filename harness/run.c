@@ -31,7 +31,7 @@
 #define TESSERA_IMAGE_DIR "image"
 #endif
 
-#define RUN_BOOTARGS "semihosting mode=%s" /* the hypervisor reads its launch mode here */
+#define RUN_BOOTARGS "mode=%s" /* the hypervisor reads its launch mode here */
 
 struct run_ctx {
     const struct run_opts *o;
@@ -99,7 +99,7 @@ static int run_paths(struct run_ctx *c)
         !(c->scenario_dtb = run_out_path(c, "scenario.dtb")) ||
         !(c->machine_dtb = run_out_path(c, "machine.dtb")) ||
         !(c->boot_dtb = run_out_path(c, "boot.dtb")) ||
-        !(c->console_log = run_out_path(c, "console.log"))) {
+        !(c->console_log = run_out_path(c, RUN_CONSOLE_LOG))) {
         return herr_set(&c->err, -ENOMEM, "out of memory");
     }
     snprintf(c->label, sizeof(c->label), "%s/%s", c->scenario_name, o->mode);
@@ -109,8 +109,6 @@ static int run_paths(struct run_ctx *c)
     return fileio_mkdirs(c->out_dir, &c->err);
 }
 
-/* The hypervisor's command line: its launch mode and, unless --no-trace, where it writes its
- * trace dump (OUT/trace.dump, absolute) and how large its buffers are. */
 /* The run's entropy seed: --seed N, --seed random (getrandom), or the fixed default. */
 static int run_seed(struct run_ctx *c)
 {
@@ -135,6 +133,8 @@ static int run_seed(struct run_ctx *c)
     return 0;
 }
 
+/* The hypervisor's command line: its launch mode and, unless --no-trace, how large its trace
+ * buffers are (where the trace goes is /chosen/tessera,trace: its console). */
 static int run_cmdline(struct run_ctx *c)
 {
     int rc = run_trace_prepare(&c->trace, c->out_dir, !c->o->no_trace, c->o->trace_kib, &c->err);
@@ -317,7 +317,7 @@ static int run_bootdtb(struct run_ctx *c)
         .scenario = c->scn,
         .scenario_len = c->scn_len,
         .bootargs = c->bootargs,
-        .trace_target = c->trace.on ? c->trace.dump : NULL,
+        .trace_target = c->trace.on ? RUN_TRACE_TARGET : NULL,
         .seed = c->seed,
         .resolve = images_resolve,
         .resolve_ctx = &ic,

@@ -1,6 +1,8 @@
-/* The trace side of `tessera run`: where the hypervisor writes its dump (trace=PATH on its
- * command line), and after the run the dump loaded, converted with `tessera trace`'s own code
- * (trace_cmd_write) and summarised as summary.json's "trace". */
+/* The trace side of `tessera run`: the hypervisor is asked for its dump as framed lines on its
+ * console (/chosen/tessera,trace = "uart"); after the run the dumps are taken from the
+ * hypervisor's lines of console.log into trace.dump (and trace.dump.N for snapshots), loaded,
+ * converted with `tessera trace`'s own code (trace_cmd_write) and summarised as summary.json's
+ * "trace". */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,30 +38,9 @@ static int run_trace_clean(const char *out_dir, struct herr *e)
     return rc;
 }
 
-/* The hypervisor's command line is words split at spaces, and it copies PATH to 160 bytes. */
-static int run_trace_check_path(const char *path, struct herr *e)
-{
-    size_t n = strlen(path);
-
-    if (strpbrk(path, " \t\n")) {
-        return herr_set(e, -EINVAL,
-                        "trace: the dump path '%s' holds a blank, which the hypervisor's command "
-                        "line cannot carry; choose another --out, or --no-trace",
-                        path);
-    }
-    if (n > RUN_TRACE_PATH_MAX) {
-        return herr_set(e, -ENAMETOOLONG,
-                        "trace: the dump path %s is %zu bytes, and the hypervisor takes at most "
-                        "%u; choose a shorter --out, or --no-trace",
-                        path, n, RUN_TRACE_PATH_MAX);
-    }
-    return 0;
-}
-
 int run_trace_prepare(struct run_trace *t, const char *out_dir, bool on, unsigned kib,
                       struct herr *e)
 {
-    char *abs;
     int rc;
 
     t->on = on;
@@ -70,12 +51,8 @@ int run_trace_prepare(struct run_trace *t, const char *out_dir, bool on, unsigne
     if ((rc = run_trace_clean(out_dir, e)) || !on) {
         return rc;
     }
-    if (!(abs = realpath(out_dir, NULL))) {
-        return herr_set(e, -errno, "cannot resolve %s: %s", out_dir, strerror(errno));
-    }
-    t->dump = fileio_join(abs, RUN_TRACE_DUMP);
-    free(abs);
-    return t->dump ? run_trace_check_path(t->dump, e) : herr_set(e, -ENOMEM, "out of memory");
+    t->dump = fileio_join(out_dir, RUN_TRACE_DUMP);
+    return t->dump ? 0 : herr_set(e, -ENOMEM, "out of memory");
 }
 
 int run_trace_bootargs(const struct run_trace *t, char *buf, size_t len)
@@ -308,29 +285,111 @@ static bool run_trace_convert(struct run_trace *t, const struct trace_data *d, s
     return true;
 }
 
+/* Writes the framed dump numbered n of the console log (text) to path; -ENOENT if the
+ * hypervisor's lines hold none. */
+static int run_trace_extract(const char *text, size_t len, unsigned n, const char *path,
+                             struct trace_err *e)
+{
+    struct herr he;
+    void *dump;
+    size_t dump_len;
+    int rc = trace_uart_decode_dump(text, len, n, &dump, &dump_len, e);
+
+    if (rc) {
+        return rc;
+    }
+    if (fileio_write(path, dump, dump_len, &he) != 0) {
+        rc = trace_err_set(e, -EIO, "%s", he.msg);
+    }
+    free(dump);
+    return rc;
+}
+
+/* The snapshots a control domain asked for: dumps 1, 2, ... of the log, into trace.dump.N. A
+ * damaged one is a failure like a damaged final dump. */
+static bool run_trace_snapshots(struct run_trace *t, const char *text, size_t len, bool explain,
+                                struct strvec *reasons)
+{
+    bool ok = true;
+
+    for (unsigned n = 1; n <= RUN_TRACE_MAX_SNAPSHOTS; n++) {
+        char name[64];
+        struct trace_err e;
+        snprintf(name, sizeof(name), "%s.%u", RUN_TRACE_DUMP, n);
+        char *path = fileio_join(t->out_dir, name);
+        int rc = path ? run_trace_extract(text, len, n, path, &e) : -ENOMEM;
+        free(path);
+        if (rc == -ENOENT) {
+            break;
+        }
+        if (rc) {
+            ok = run_trace_fail(t, explain, reasons, "snapshot %u in %s: %s", n, RUN_CONSOLE_LOG,
+                                rc == -ENOMEM ? "out of memory" : e.msg);
+        }
+    }
+    return ok;
+}
+
+/* The final dump (number 0) from the hypervisor's lines of console.log into trace.dump, the
+ * snapshots into trace.dump.N. */
+static bool run_trace_from_console(struct run_trace *t, const struct clog *log, bool explain,
+                                   struct strvec *reasons)
+{
+    char *console = fileio_join(t->out_dir, RUN_CONSOLE_LOG), *text = NULL;
+    struct herr he;
+    struct trace_err e;
+    size_t len = 0;
+    const char *said;
+    int rc = console ? fileio_read(console, (void **)&text, &len, &he) : -ENOMEM;
+    bool ok;
+
+    free(console);
+    if (rc) {
+        return run_trace_fail(t, explain, reasons, "%s", rc == -ENOMEM ? "out of memory" : he.msg);
+    }
+    rc = run_trace_extract(text, len, 0, t->dump, &e);
+    ok = run_trace_snapshots(t, text, len, explain, reasons);
+    free(text);
+    if (rc == -ENOENT) {
+        said = run_trace_said(log);
+        return run_trace_fail(t, explain, reasons, "no dump in %s: %s%s%s", RUN_CONSOLE_LOG,
+                              said ? "the hypervisor said '" : "the hypervisor did not say why",
+                              said ? said : "", said ? "'" : "");
+    }
+    if (rc) {
+        return run_trace_fail(t, explain, reasons, "the dump in %s is damaged: %s", RUN_CONSOLE_LOG,
+                              e.msg);
+    }
+    return ok;
+}
+
 bool run_trace_collect(struct run_trace *t, struct clog *log, bool explain, struct strvec *reasons)
 {
     struct trace_data d;
     struct trace_err e;
-    const char *said;
     bool ok;
 
     if (!t->on) {
         return true;
     }
-    if (fileio_is_file(t->dump) && trace_data_load(t->dump, &d, &e) == 0) {
-        ok = run_trace_convert(t, &d, log, explain, reasons);
-        trace_data_free(&d);
-        return ok;
-    }
     t->result = run_trace_json(NULL, NULL);
-    if (fileio_is_file(t->dump)) {
+    if (!run_trace_from_console(t, log, explain, reasons) && !fileio_is_file(t->dump)) {
+        return false;
+    }
+    if (trace_data_load(t->dump, &d, &e) != 0) {
         return run_trace_fail(t, explain, reasons, "the dump is unreadable: %s", e.msg);
     }
-    said = run_trace_said(log);
-    return run_trace_fail(t, explain, reasons, "no dump at %s: %s%s%s", t->dump,
-                          said ? "the hypervisor said '" : "the hypervisor did not say why",
-                          said ? said : "", said ? "'" : "");
+    /* A damaged snapshot leaves its error in the result and the final dump is still converted. */
+    json_t *early = json_incref(json_object_get(t->result, "error"));
+    json_decref(t->result);
+    ok = run_trace_convert(t, &d, log, explain, reasons);
+    if (!json_is_null(early) && t->result) {
+        json_object_set(t->result, "error", early);
+        ok = false;
+    }
+    json_decref(early);
+    trace_data_free(&d);
+    return ok;
 }
 
 void run_trace_free(struct run_trace *t)

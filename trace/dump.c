@@ -32,21 +32,34 @@ int trace_dump_set_domain(unsigned domid, const char *name)
     return 0;
 }
 
-static unsigned trace_dump_ndomains(void)
+_Static_assert(TRACE_DUMP_MAX_DOMAINS <= 64, "a snapshot keeps the named domains as a 64-bit mask");
+
+/* Snapshots held for later (trace_dump_hold): a slot is taken by one atomic increment, then
+ * published by its ready flag. */
+static struct trace_dump_snap trace_held_snaps[TRACE_DUMP_MAX_HELD];
+static uint32_t trace_held_ready[TRACE_DUMP_MAX_HELD];
+static unsigned trace_held_taken;
+
+/* The domains named now, one bit per domid. */
+static uint64_t trace_dump_named(void)
 {
-    unsigned n = 0;
+    uint64_t mask = 0;
 
     for (unsigned d = 0; d < TRACE_DUMP_MAX_DOMAINS; d++) {
-        n += __atomic_load_n(&trace_domains[d].used, __ATOMIC_ACQUIRE) != 0;
+        mask |= (uint64_t)(__atomic_load_n(&trace_domains[d].used, __ATOMIC_ACQUIRE) != 0) << d;
     }
-    return n;
+    return mask;
 }
 
 void trace_dump_take(struct trace_dump_snap *s)
 {
     s->ts = arch_counter();
     s->ncpus = __atomic_load_n(&trace_ncpus, __ATOMIC_ACQUIRE);
-    s->ndomains = trace_dump_ndomains();
+    s->domains = trace_dump_named();
+    s->ndomains = 0;
+    for (uint64_t m = s->domains; m; m &= m - 1) {
+        s->ndomains++;
+    }
     for (unsigned cpu = 0; cpu < s->ncpus; cpu++) {
         s->head[cpu] = __atomic_load_n(&trace_rings[cpu].head, __ATOMIC_ACQUIRE);
         s->lost[cpu] = __atomic_load_n(&trace_rings[cpu].lost, __ATOMIC_RELAXED);
@@ -88,27 +101,23 @@ static void trace_dump_put_header(const struct trace_dump_snap *s, trace_dump_ou
     out(ctx, &h, sizeof(h));
 }
 
-/* Writes at most s->ndomains entries, so the count in the header always holds. */
+/* Writes the s->ndomains domains named when s was taken, so the count in the header always
+ * holds; one forgotten since (its name gone) is written with domid UINT32_MAX. */
 static void trace_dump_put_domains(const struct trace_dump_snap *s, trace_dump_out_fn out,
                                    void *ctx)
 {
-    unsigned left = s->ndomains;
-
-    for (unsigned d = 0; d < TRACE_DUMP_MAX_DOMAINS && left; d++) {
+    for (unsigned d = 0; d < TRACE_DUMP_MAX_DOMAINS; d++) {
         struct trace_dump_domain e = {.domid = d};
-        if (!__atomic_load_n(&trace_domains[d].used, __ATOMIC_ACQUIRE)) {
+        if (!(s->domains >> d & 1)) {
             continue;
         }
-        for (unsigned i = 0; i < TRACE_DUMP_DOM_NAME_SIZE; i++) {
+        if (!__atomic_load_n(&trace_domains[d].used, __ATOMIC_ACQUIRE)) {
+            e.domid = UINT32_MAX;
+        }
+        for (unsigned i = 0; e.domid != UINT32_MAX && i < TRACE_DUMP_DOM_NAME_SIZE; i++) {
             e.name[i] = trace_domains[d].name[i];
         }
         e.name[TRACE_DUMP_DOM_NAME_SIZE - 1] = '\0';
-        out(ctx, &e, sizeof(e));
-        left--;
-    }
-    /* A domain forgotten since the snapshot: keep the entry count. */
-    for (; left; left--) {
-        struct trace_dump_domain e = {.domid = UINT32_MAX};
         out(ctx, &e, sizeof(e));
     }
 }
@@ -160,4 +169,40 @@ size_t trace_dump_size(void)
 
     trace_dump_take(&s);
     return trace_dump_bytes(&s);
+}
+
+int trace_dump_hold(void)
+{
+    unsigned slot = __atomic_fetch_add(&trace_held_taken, 1, __ATOMIC_RELAXED);
+
+    if (slot >= TRACE_DUMP_MAX_HELD) {
+        return -ENOSPC;
+    }
+    struct trace_dump_snap *s = &trace_held_snaps[slot];
+    uint64_t records = 0;
+
+    trace_dump_take(s);
+    __atomic_store_n(&trace_held_ready[slot], 1, __ATOMIC_RELEASE);
+    for (unsigned cpu = 0; cpu < s->ncpus; cpu++) {
+        records += s->head[cpu];
+    }
+    TRACE(trace_snapshot, slot + 1, records);
+    return (int)slot + 1;
+}
+
+const struct trace_dump_snap *trace_dump_held(unsigned n)
+{
+    if (n == 0 || n > TRACE_DUMP_MAX_HELD ||
+        !__atomic_load_n(&trace_held_ready[n - 1], __ATOMIC_ACQUIRE)) {
+        return NULL;
+    }
+    return &trace_held_snaps[n - 1];
+}
+
+void trace_dump_held_reset(void)
+{
+    for (unsigned i = 0; i < TRACE_DUMP_MAX_HELD; i++) {
+        trace_held_ready[i] = 0;
+    }
+    trace_held_taken = 0;
 }

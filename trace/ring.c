@@ -126,6 +126,7 @@ void trace_reset(void)
     trace_rings[0].cap = TRACE_EARLY_RECORDS;
     trace_ncpus = 1;
     trace_mask = TRACE_MASK_ALL;
+    trace_dump_held_reset();
 }
 
 void trace_set_mask(uint32_t mask)

@@ -12,12 +12,17 @@ struct trace_dump_snap {
     uint64_t ts;
     unsigned ncpus;
     unsigned ndomains;
+    uint64_t domains; /* bit d: domain d was named */
     uint32_t head[TRACE_MAX_CPUS];
     uint64_t lost[TRACE_MAX_CPUS];
 };
 void trace_dump_take(struct trace_dump_snap *s);
 size_t trace_dump_bytes(const struct trace_dump_snap *s);
 void trace_dump_emit(const struct trace_dump_snap *s, trace_dump_out_fn out, void *ctx);
+/* The snapshot held as number n (1...), NULL if there is none. */
+const struct trace_dump_snap *trace_dump_held(unsigned n);
+/* Forgets the held snapshots (trace_reset). */
+void trace_dump_held_reset(void);
 
 /* The hosted build can also hand every event to LTTng-UST (lttng/forward.c). */
 #ifdef TESSERA_TRACE_LTTNG

@@ -1,6 +1,7 @@
 /* Framed UART form of a dump: the byte stream of dump.c cut into CRC-checked frames of base64
- * lines (format in tessera/trace_dump.h), for boards without semihosting. Streams: only one
- * line of payload is buffered. */
+ * lines (format in tessera/trace_dump.h), the way a dump leaves the machine: on the
+ * hypervisor's own console lines. Streams: only one line of payload is buffered. Held
+ * snapshots go out the same way, numbered. */
 #include <tessera/errno.h>
 #include <tessera/trace_dump.h>
 #include "trace_internal.h"
@@ -11,6 +12,7 @@ struct trace_uart {
     trace_dump_line_fn line;
     void *ctx;
     size_t frames;      /* in the whole dump */
+    unsigned dump;      /* 0: a dump of now; N: held snapshot N */
     size_t frame;       /* current frame */
     size_t frame_bytes; /* payload of the current frame so far */
     uint32_t crc;
@@ -65,6 +67,8 @@ static void trace_uart_begin(struct trace_uart *u)
 
     s[n++] = ' ';
     trace_uart_dec(s, &n, u->frames);
+    s[n++] = ' ';
+    trace_uart_dec(s, &n, u->dump);
     u->line(u->ctx, s, n);
     u->frame_bytes = 0;
     u->crc = 0;
@@ -127,24 +131,53 @@ static void trace_uart_out(void *ctx, const void *buf, size_t len)
     }
 }
 
-int trace_dump_uart(trace_dump_line_fn line, void *ctx)
+/* Writes snapshot s as framed dump number dump. */
+static void trace_uart_snap(const struct trace_dump_snap *s, unsigned dump, trace_dump_line_fn line,
+                            void *ctx)
 {
-    struct trace_dump_snap s;
-    struct trace_uart u = {.line = line, .ctx = ctx};
-    size_t bytes;
+    struct trace_uart u = {.line = line, .ctx = ctx, .dump = dump};
+    size_t bytes = trace_dump_bytes(s);
 
-    if (!line) {
-        return -EINVAL;
-    }
-    trace_dump_take(&s);
-    bytes = trace_dump_bytes(&s);
     u.frames = (bytes + TRACE_UART_FRAME_BYTES - 1) / TRACE_UART_FRAME_BYTES;
-    trace_dump_emit(&s, trace_uart_out, &u);
+    trace_dump_emit(s, trace_uart_out, &u);
     if (u.buf_len) {
         trace_uart_flush(&u);
     }
     if (u.frame_bytes) {
         trace_uart_end(&u);
     }
+}
+
+int trace_dump_uart(trace_dump_line_fn line, void *ctx)
+{
+    struct trace_dump_snap s;
+
+    if (!line) {
+        return -EINVAL;
+    }
+    trace_dump_take(&s);
+    trace_uart_snap(&s, 0, line, ctx);
+    return 0;
+}
+
+int trace_dump_uart_held(unsigned n, trace_dump_line_fn line, void *ctx, struct trace_stats *st)
+{
+    const struct trace_dump_snap *s = trace_dump_held(n);
+
+    if (!line) {
+        return -EINVAL;
+    }
+    if (!s) {
+        return -ENOENT;
+    }
+    if (st) {
+        *st = (struct trace_stats){.ncpus = s->ncpus};
+        for (unsigned cpu = 0; cpu < s->ncpus; cpu++) {
+            st->records += s->head[cpu];
+            st->lost += s->lost[cpu];
+            st->capacity += trace_rings[cpu].cap;
+        }
+    }
+    trace_uart_snap(s, n, line, ctx);
     return 0;
 }

@@ -6,7 +6,6 @@
 #include <tessera/arm64/percpu.h>
 #include <tessera/arm64/pl011.h>
 #include <tessera/arm64/psci.h>
-#include <tessera/arm64/semihost.h>
 #include <tessera/arm64/smp.h>
 #include <tessera/arm64/stage2.h>
 #include <tessera/arm64/sysreg.h>
@@ -22,7 +21,6 @@ extern char _start[], __image_end[], arm64_vectors[], arm64_boot_stack_top[], __
     __bss_end[];
 
 static struct hostdt setup_hd;
-static bool setup_semihosting;
 
 void lib_abort(const char *why)
 {
@@ -30,12 +28,13 @@ void lib_abort(const char *why)
     arch_cpu_halt();
 }
 
+/* The run's verdict already went out as the "exit status=S" line (status is not needed here):
+ * the trace follows on the console, then the machine powers off. No other way out exists: the
+ * QEMU that runs guests has no semihosting (docs/console.md). */
 void arch_system_exit(int status)
 {
+    (void)status;
     arm64_trace_out();
-    if (setup_semihosting) {
-        arm64_semihost_exit(status);
-    }
     arm64_psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
     arch_cpu_halt();
 }
@@ -87,9 +86,7 @@ void arm64_primary_main(const void *dtb, uint64_t entry_ticks, uint64_t el, uint
         hyp_printf("FATAL host device tree: %s", err);
         arch_cpu_halt();
     }
-    setup_semihosting = lib_cmdline_flag(setup_hd.bootargs, "semihosting");
-    arm64_trace_out_init(setup_hd.bootargs, setup_hd.trace_target, setup_hd.trace_target_size,
-                         setup_semihosting);
+    arm64_trace_out_init(setup_hd.bootargs, setup_hd.trace_target, setup_hd.trace_target_size);
     hyp_printf("entry el=2 counter_hz=%llu entry_ticks=%llu cpus=%u",
                (unsigned long long)arch_counter_hz(), (unsigned long long)entry_ticks,
                setup_hd.cpu_count);

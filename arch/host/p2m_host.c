@@ -88,9 +88,8 @@ void arch_host_set_cpus(unsigned n)
     host_cpus = n;
 }
 
-int arch_trace_snapshot(unsigned seq)
+int arch_trace_snapshot(void)
 {
-    (void)seq;
     return -ENODEV; /* the hosted build has no dump transport */
 }
 

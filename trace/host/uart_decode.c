@@ -1,6 +1,8 @@
-/* Decoder of framed UART dumps (format in tessera/trace_dump.h): finds the last dump in a
- * console log, whatever prefix the console put before each line, checks every frame's length
- * and CRC-32 and reassembles the dump bytes. */
+/* Decoder of framed UART dumps (format in tessera/trace_dump.h): finds the last dump (of a given
+ * number, or of any) in a console log, checks every frame's length and CRC-32 and reassembles
+ * the dump bytes. Only the hypervisor's lines count: a frame line is "@TTRACE ..." at the start
+ * of a line, or right after the console prefix of a hypervisor line, "[S.NNNNNNNNN] hyp: "; a
+ * guest's lines may hold the same text, but never there (docs/console.md). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@ struct trace_ud {
     uint8_t *out;
     size_t len, cap;
     size_t frames;      /* announced by frame 0 */
+    unsigned long dump; /* its number: 0 the buffers when dumped, N snapshot N */
     size_t frame;       /* expected next */
     size_t frame_start; /* offset of the current frame's payload in out */
     bool in_frame;
@@ -107,8 +110,15 @@ static int trace_ud_end(struct trace_ud *u, unsigned long long bytes, unsigned l
     return 0;
 }
 
-static int trace_ud_begin(struct trace_ud *u, unsigned long long frame, unsigned long long n)
+static int trace_ud_begin(struct trace_ud *u, unsigned long long frame, unsigned long long n,
+                          unsigned long dump)
 {
+    if (dump != u->dump) {
+        return trace_err_set(u->e, -EINVAL,
+                             "frame %zu of %zu: log line %zu begins a frame of dump %lu inside "
+                             "dump %lu",
+                             u->frame, u->frames, u->lineno, dump, u->dump);
+    }
     if (u->in_frame) {
         return trace_err_set(u->e, -EINVAL, "frame %zu of %zu: no end marker before log line %zu",
                              u->frame, u->frames, u->lineno);
@@ -149,7 +159,8 @@ static int trace_ud_line(struct trace_ud *u, const char *s)
     }
     a = strtoull(end, &end, 10);
     if (kind == 'B') {
-        return trace_ud_begin(u, frame, a);
+        /* A dump number follows the frame count (none: an older writer's, dump 0). */
+        return trace_ud_begin(u, frame, a, *end == ' ' ? strtoul(end, &end, 10) : 0);
     }
     crc = strtoul(end, &end, 16);
     if (!u->in_frame || frame != u->frame) {
@@ -159,39 +170,78 @@ static int trace_ud_line(struct trace_ud *u, const char *s)
     return trace_ud_end(u, a, crc);
 }
 
-/* Start of the last "@TTRACE B 0 " in text, and its line number. */
-static const char *trace_ud_last_start(const char *text, size_t len, size_t *lineno)
+/* What follows "@TTRACE " on the line p..eol if it is a frame line of the hypervisor's (the
+ * marker at the start of the line, or right after "[...] hyp: "), else NULL. */
+static const char *trace_ud_marker(const char *p, const char *eol)
 {
-    static const char start[] = TRACE_UART_MARKER " B 0 ";
+    static const char marker[] = TRACE_UART_MARKER " ", hyp[] = "] hyp: ";
+    const char *close = p < eol && *p == '[' ? memchr(p, ']', (size_t)(eol - p)) : NULL;
+
+    if (close && (size_t)(eol - close) >= sizeof(hyp) - 1 &&
+        memcmp(close, hyp, sizeof(hyp) - 1) == 0) {
+        p = close + sizeof(hyp) - 1;
+    }
+    if ((size_t)(eol - p) < sizeof(marker) - 1 || memcmp(p, marker, sizeof(marker) - 1) != 0) {
+        return NULL;
+    }
+    return p + sizeof(marker) - 1;
+}
+
+/* The dump number of a first-frame line "B 0 <frames> [<dump>]" (s: after the marker), or -1
+ * if s..eol is not one. */
+static long trace_ud_first_frame(const char *s, const char *eol)
+{
+    const char *p = s + 4;
+    unsigned long dump = 0;
+
+    if (eol - s < 5 || memcmp(s, "B 0 ", 4) != 0 || *p < '0' || *p > '9') {
+        return -1;
+    }
+    while (p < eol && *p >= '0' && *p <= '9') {
+        p++;
+    }
+    if (p + 1 < eol && *p == ' ' && p[1] >= '0' && p[1] <= '9') {
+        for (p++; p < eol && *p >= '0' && *p <= '9' && dump <= 0x7fffffffUL; p++) {
+            dump = dump * 10 + (unsigned long)(*p - '0');
+        }
+    }
+    return dump > 0x7fffffffUL ? -1 : (long)dump;
+}
+
+/* Start of the line that begins the last dump numbered want (-1: any), its line number and its
+ * dump number; NULL if the log has none. */
+static const char *trace_ud_last_start(const char *text, size_t len, long want, size_t *lineno,
+                                       unsigned long *dump)
+{
     const char *last = NULL, *p = text, *end = text + len;
-    size_t line = 1, last_line = 0;
+    size_t line = 1;
 
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *eol = nl ? nl : end;
-        if (memmem(p, (size_t)(eol - p), start, sizeof(start) - 1)) {
+        const char *m = trace_ud_marker(p, eol);
+        long n = m ? trace_ud_first_frame(m, eol) : -1;
+        if (n >= 0 && (want < 0 || n == want)) {
             last = p;
-            last_line = line;
+            *lineno = line;
+            *dump = (unsigned long)n;
         }
         p = eol + 1;
         line++;
     }
-    *lineno = last_line;
     return last;
 }
 
 static int trace_ud_scan(struct trace_ud *u, const char *p, const char *end)
 {
-    static const char marker[] = TRACE_UART_MARKER " ";
     int rc;
 
     for (; p < end && (u->frames == 0 || u->frame < u->frames); p++, u->lineno++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *eol = nl ? nl : end;
-        const char *m = memmem(p, (size_t)(eol - p), marker, sizeof(marker) - 1);
-        if (m) {
+        const char *s = trace_ud_marker(p, eol);
+        if (s) {
             char line[TRACE_UD_LINE_MAX];
-            const char *s = m + sizeof(marker) - 1;
             size_t n = (size_t)(eol - s);
             while (n && (s[n - 1] == '\r' || s[n - 1] == ' ')) {
                 n--;
@@ -216,15 +266,19 @@ static int trace_ud_scan(struct trace_ud *u, const char *p, const char *end)
     return 0;
 }
 
-int trace_uart_decode(const char *text, size_t len, void **out, size_t *out_len,
-                      struct trace_err *e)
+static int trace_ud_decode(const char *text, size_t len, long want, void **out, size_t *out_len,
+                           struct trace_err *e)
 {
     struct trace_ud u = {.e = e};
-    const char *start = trace_ud_last_start(text, len, &u.lineno);
+    const char *start = trace_ud_last_start(text, len, want, &u.lineno, &u.dump);
     int rc;
 
+    if (!start && want >= 0) {
+        return trace_err_set(e, -ENOENT, "no framed dump number %ld (%s B 0 N %ld) in the log",
+                             want, TRACE_UART_MARKER, want);
+    }
     if (!start) {
-        return trace_err_set(e, -EINVAL, "no framed dump (%s B 0 ...) in the log",
+        return trace_err_set(e, -ENOENT, "no framed dump (%s B 0 ...) in the log",
                              TRACE_UART_MARKER);
     }
     rc = trace_ud_scan(&u, start, text + len);
@@ -235,4 +289,19 @@ int trace_uart_decode(const char *text, size_t len, void **out, size_t *out_len,
     *out = u.out;
     *out_len = u.len;
     return 0;
+}
+
+int trace_uart_decode(const char *text, size_t len, void **out, size_t *out_len,
+                      struct trace_err *e)
+{
+    return trace_ud_decode(text, len, -1, out, out_len, e);
+}
+
+int trace_uart_decode_dump(const char *text, size_t len, unsigned dump, void **out, size_t *out_len,
+                           struct trace_err *e)
+{
+    if (dump > 0x7fffffffu) {
+        return trace_err_set(e, -ENOENT, "no framed dump number %u in the log", dump);
+    }
+    return trace_ud_decode(text, len, (long)dump, out, out_len, e);
 }

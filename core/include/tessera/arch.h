@@ -78,9 +78,10 @@ void arch_vcpu_stop(struct vcpu *v);
  * -EBUSY if it already has a job. */
 int arch_cpu_call(unsigned cpu, void (*fn)(void *), void *arg);
 
-/* Writes a snapshot of the trace where the run's command line says, numbered seq; -ENODEV if
- * there is nowhere to write it. */
-int arch_trace_snapshot(unsigned seq);
+/* Keeps a snapshot of the trace as it is now, to be written out with the final dump when the
+ * run ends; returns its number (1, 2, ...), -ENODEV if the run's trace goes nowhere, -ENOSPC
+ * after TRACE_DUMP_MAX_HELD of them. */
+int arch_trace_snapshot(void);
 
 /* Ends the whole system: status 0 = every domain ended cleanly. */
 void arch_system_exit(int status) __attribute__((noreturn));

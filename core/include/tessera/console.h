@@ -3,6 +3,7 @@
 #ifndef TESSERA_CONSOLE_H
 #define TESSERA_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,11 +15,14 @@ struct console_line {
     char text[CONSOLE_LINE_MAX];
     size_t len;
     unsigned splits; /* the current line was split this many times */
+    bool cr;         /* a carriage return came last: text, unless a newline follows */
 };
 
 /* Prints one hypervisor line (a trailing newline in fmt is optional). */
 void hyp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Feeds n bytes of a domain's output; complete lines are emitted under the domain's name. */
+/* Feeds n bytes of a domain's output; complete lines are emitted under the domain's name.
+ * A newline (with a carriage return just before it) ends a line; every other control byte is
+ * written as \xNN, so a domain's bytes never start or rewrite a line. */
 void console_feed(struct console_line *cl, const char *name, const char *buf, size_t n);
 /* Emits what is buffered, if anything (a domain that ends without a final newline). */
 void console_flush(struct console_line *cl, const char *name);

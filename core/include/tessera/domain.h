@@ -139,7 +139,8 @@ extern struct frame_map hyp_frames;
 /* Builds a domain from spec: memory (module frames mapped in place where allowed and
  * aligned, the rest allocated), stage-2, kernel, ramdisk and DTB placed, vCPUs set to enter
  * the kernel with x0 = DTB. The domain is left paused. On failure nothing is left allocated;
- * returns 0 or a negative errno (and, on success, the domain in *out). */
+ * returns 0 or a negative errno (-EINVAL for a name outside domctl_name_valid) and, on
+ * success, the domain in *out. */
 int dom_create(const struct dom_spec *spec, struct domain **out);
 /* Hands every vCPU of a paused domain to its pCPU. */
 int dom_start(struct domain *d);

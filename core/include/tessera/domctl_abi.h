@@ -3,6 +3,8 @@
 #ifndef TESSERA_DOMCTL_ABI_H
 #define TESSERA_DOMCTL_ABI_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <tessera/hypercall.h>
 
@@ -41,6 +43,30 @@
 
 #define DOMCTL_NAME_MAX  32
 #define DOMCTL_MAX_VCPUS 8
+
+/* A domain's name (contract, docs/manifest.md): 1 to DOMCTL_NAME_MAX - 1 of the characters
+ * A-Z, a-z, 0-9, _ and -, and not "hyp" in any case. It starts each of the domain's console
+ * lines and names it in the hypervisor's milestones ("[S.NNNNNNNNN] NAME: TEXT",
+ * docs/console.md), so no name may hold a byte that ends a line, a blank or a colon. The
+ * manifest library, domctl_create and the domain builder all apply this one rule; it reads at
+ * most DOMCTL_NAME_MAX bytes of name. */
+static inline bool domctl_name_valid(const char *name)
+{
+    size_t n = 0;
+
+    for (; n < DOMCTL_NAME_MAX && name[n]; n++) {
+        char c = name[n];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-')) {
+            return false;
+        }
+    }
+    if (n == 0 || n == DOMCTL_NAME_MAX) {
+        return false;
+    }
+    return !(n == 3 && (name[0] | 0x20) == 'h' && (name[1] | 0x20) == 'y' &&
+             (name[2] | 0x20) == 'p');
+}
 
 /* Little-endian, 72 bytes. */
 struct domctl_create {

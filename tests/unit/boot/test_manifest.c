@@ -93,7 +93,8 @@ Test(manifest, refuses_bad_input_naming_node_and_property)
                  MF_SCENARIO, "/hypervisor/a/kernel: image: missing");
     expect_error(HV_OPEN "scheduler = \"rr\";" DOM("a", "") "};", MF_BOOT_DTB,
                  "/hypervisor: scheduler: 'rr' is not available");
-    expect_error(HV_OPEN DOM("hyp", "") "};", MF_BOOT_DTB, "'hyp' cannot name a domain");
+    expect_error(HV_OPEN DOM("hyp", "") "};", MF_BOOT_DTB,
+                 "/hypervisor/hyp: name: 'hyp' cannot name a domain");
     expect_error(HV_OPEN "};", MF_BOOT_DTB, "/hypervisor: no domains");
     expect_error("hypervisor { compatible = \"xen,hypervisor\"; };", MF_BOOT_DTB,
                  "/hypervisor: compatible: must be \"tessera,hypervisor\"");
@@ -282,4 +283,42 @@ Test(manifest, late_settings)
     cr_assert_eq(fleet.dom[0].late, MF_LATE_AFFINITY);
     expect_error(HV_OPEN DOM("a", "late = \"memory-kib\";") "};", MF_BOOT_DTB,
                  "/hypervisor/a: late: 'memory-kib' cannot be applied late (cpu-affinity)");
+}
+
+/* A domain's name starts each of its console lines ("[S.NNNNNNNNN] NAME: TEXT"), so only 1 to
+ * 31 letters, digits, '_' and '-' make one, never "hyp" in any case. dtc lets '.', ',', '+' and
+ * friends through; a boot DTB written by another tool can hold anything, a newline included,
+ * which would start a line of the name's choosing. */
+Test(manifest, domain_names_are_letters_digits_underscore_and_dash)
+{
+    static const char *const bad[] = {
+        "x\n[0.000000001] hyp", "two words", "tab\tname", "HYP", "rt.v2", "a,b", "esc\x1b[2K", ""};
+    static const char *const good[] = {"domU1", "rt_2", "a-b", "x",
+                                       "a234567890123456789012345678901"};
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        compile(HV_OPEN DOM("placeholder", "") "};");
+        cr_assert_eq(fdt_open_into(fdt, fdt, sizeof(fdt)), 0);
+        int node = fdt_path_offset(fdt, "/hypervisor/placeholder");
+        cr_assert_geq(node, 0);
+        cr_assert_eq(fdt_set_name(fdt, node, bad[i]), 0);
+        node = fdt_path_offset(fdt, "/hypervisor");
+        memset(err, 0, sizeof(err));
+        cr_assert_eq(mf_parse(fdt, node, MF_BOOT_DTB, &fleet, err, sizeof(err)), -EINVAL,
+                     "name %zu accepted", i);
+        cr_assert(strstr(err, ": name: ") && strstr(err, "cannot name a domain"),
+                  "name %zu: error '%s' does not name the property", i, err);
+        cr_assert_null(strpbrk(err, "\n\r\t\x1b"), "name %zu: the error carries its bytes: %s", i,
+                       err);
+    }
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        compile(HV_OPEN DOM("placeholder", "") "};");
+        cr_assert_eq(fdt_open_into(fdt, fdt, sizeof(fdt)), 0);
+        int node = fdt_path_offset(fdt, "/hypervisor/placeholder");
+        cr_assert_eq(fdt_set_name(fdt, node, good[i]), 0);
+        node = fdt_path_offset(fdt, "/hypervisor");
+        cr_assert_eq(mf_parse(fdt, node, MF_BOOT_DTB, &fleet, err, sizeof(err)), 0, "%s: %s",
+                     good[i], err);
+        cr_assert_str_eq(fleet.dom[0].name, good[i]);
+    }
 }

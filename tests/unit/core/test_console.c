@@ -72,3 +72,38 @@ Test(console, interleaved_domains_keep_their_lines)
     console_feed(&a, "a", "three\n", 6);
     cr_assert_str_eq(arch_host_serial(), "[0.000000000] b: two\n[0.000000000] a: one three\n");
 }
+
+/* A guest's bytes can end its line (a newline, a carriage return just before it) but never
+ * start, rewrite or hide one: every other control byte reaches the serial line as \xNN, so a
+ * line always begins with the prefix the hypervisor wrote (docs/console.md). */
+Test(console, guest_control_bytes_are_escaped)
+{
+    struct console_line cl = {0};
+    static const char in[] = "a\rhyp: b\x1b[2K\bc\0d\x7f\r\n\rx\r\r\n";
+
+    console_feed(&cl, "rt", in, sizeof(in) - 1);
+    cr_assert_str_eq(arch_host_serial(), "[0.000000000] rt: a\\x0dhyp: b\\x1b[2K\\x08c\\x00d\\x7f\n"
+                                         "[0.000000000] rt: \\x0dx\\x0d\n");
+}
+
+/* A carriage return and the newline after it may come in two writes (a vPL011 takes one byte
+ * at a time): the pair still only ends the line. */
+Test(console, crlf_split_across_writes_ends_the_line)
+{
+    struct console_line cl = {0};
+
+    console_feed(&cl, "rt", "ok\r", 3);
+    console_feed(&cl, "rt", "\n", 1);
+    console_feed(&cl, "rt", "cr\r", 3);
+    console_flush(&cl, "rt");
+    cr_assert_str_eq(arch_host_serial(), "[0.000000000] rt: ok\n[0.000000000] rt: cr\\x0d\n");
+}
+
+/* The hypervisor's own lines are escaped too: a name or text it prints for someone else cannot
+ * end the line early. */
+Test(console, hyp_lines_escape_control_bytes)
+{
+    hyp_printf("dom %s created", "x\n[0.000000001] hyp: exit status=0");
+    cr_assert_str_eq(arch_host_serial(),
+                     "[0.000000000] hyp: dom x\\x0a[0.000000001] hyp: exit status=0 created\n");
+}

@@ -177,6 +177,37 @@ Test(domctl, create_flags)
     cr_assert(dom_by_id(8)->vpl011.enabled, "the emulated PL011 was asked for");
 }
 
+/* A toolstack names the domains it creates, and the name starts every console line of the
+ * domain and its milestones: the same rule as the manifest's (1 to 31 letters, digits, '_' and
+ * '-', not "hyp"), else -EINVAL with nothing built. A domain built directly is held to it too. */
+Test(domctl, create_refuses_names_that_could_make_console_lines)
+{
+    static const char *const bad[] = {
+        "hyp", "Hyp", "x\n[0.000000001] hyp", "two words", "colon:name", "esc\x1b[2K", "rt.v2"};
+    uint64_t ipa = request(ctl, 8, 2048), r[7];
+    uint64_t free_before = frame_count(&hyp_frames, FRAME_FREE);
+    struct domctl_create *c;
+    paddr_t pa;
+
+    cr_assert_eq(arch_p2m_translate(ctl, ipa, true, &pa), 0);
+    c = (struct domctl_create *)(uintptr_t)pa;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        memset(c->name, 0, sizeof(c->name));
+        strcpy(c->name, bad[i]);
+        cr_assert_eq(call(ctl, HC_DOMCTL_CREATE, ipa, 0, 0, 0, 0, r), -EINVAL, "name %zu", i);
+        cr_assert_null(dom_by_id(8), "name %zu: nothing left behind", i);
+    }
+    cr_assert_eq(frame_count(&hyp_frames, FRAME_FREE), free_before, "nothing leaked");
+    strcpy(c->name, "domU_8-b");
+    cr_assert_eq(call(ctl, HC_DOMCTL_CREATE, ipa, 0, 0, 0, 0, r), 0);
+
+    struct dom_spec s = {.id = 9, .memory_bytes = 4 * MIB, .vcpus = 1};
+    struct domain *d;
+    strcpy(s.name, "a\nb");
+    cr_assert_eq(dom_create(&s, &d), -EINVAL, "the one builder checks the name too");
+    cr_assert_null(dom_by_id(9));
+}
+
 /* ---- the control window: the same calls through the doorbell page ---- */
 
 static uint64_t win_rd(struct domain *d, uint64_t off)

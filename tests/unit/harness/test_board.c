@@ -364,7 +364,7 @@ Test(board, lava_job_parses_back)
     cr_assert_str_eq(yscalar(&doc, Y("actions", "2", "test", "monitors", "0", "start")),
                      "hyp: entry el=2");
     cr_assert_str_eq(yscalar(&doc, Y("actions", "2", "test", "monitors", "0", "end")),
-                     "hyp: exit status=");
+                     board_lava_end);
     cr_assert_str_eq(yscalar(&doc, Y("actions", "2", "test", "monitors", "0", "pattern")),
                      board_lava_pattern);
     cr_assert_str_eq(
@@ -374,32 +374,78 @@ Test(board, lava_job_parses_back)
     free(text);
 }
 
-/* LAVA's pattern is a Python regex; without its (?P<name>) labels it is POSIX ERE, so the group
- * numbers are the labels in order: measurement, test_case_id, result. */
-Test(board, lava_pattern_turns_a_ready_line_into_a_measurement)
+/* A LAVA pattern (Python re) as POSIX ERE: without its (?P<name>) labels, so the groups are
+ * numbered in their order, and with its \n escapes as newlines. */
+static void to_ere(const char *python, char ere[256])
 {
-    char ere[256], *o = ere;
-    regex_t re;
-    regmatch_t m[4];
-    const char *line = "[0.001300000] hyp: dom cluster ready";
+    char *o = ere;
 
-    for (const char *s = board_lava_pattern; *s;) {
+    for (const char *s = python; *s && o < ere + 255;) {
         if (!strncmp(s, "(?P<", 4)) {
             *o++ = '(';
             s = strchr(s, '>') + 1;
+        } else if (!strncmp(s, "\\n", 2)) {
+            *o++ = '\n';
+            s += 2;
         } else {
             *o++ = *s++;
         }
     }
     *o = '\0';
+}
+
+/* LAVA's pattern is a Python regex; without its (?P<name>) labels it is POSIX ERE, so the group
+ * numbers are the labels in order: measurement, test_case_id, result. */
+Test(board, lava_pattern_turns_a_ready_line_into_a_measurement)
+{
+    char ere[256];
+    regex_t re;
+    regmatch_t m[4];
+    const char *line = "\n[0.001300000] hyp: dom cluster ready";
+
+    to_ere(board_lava_pattern, ere);
     cr_assert_eq(regcomp(&re, ere, REG_EXTENDED), 0, "%s", ere);
     cr_assert_eq(regexec(&re, line, 4, m, 0), 0, "%s does not match %s", ere, line);
     cr_assert_eq(m[1].rm_eo - m[1].rm_so, 11);
     cr_assert_eq(strncmp(line + m[1].rm_so, "0.001300000", 11), 0);
     cr_assert_eq(strncmp(line + m[2].rm_so, "cluster", 7), 0);
     cr_assert_eq(strncmp(line + m[3].rm_so, "ready", 5), 0);
-    cr_assert_neq(regexec(&re, "[0.001300000] hyp: dom cluster created id=1", 4, m, 0), 0);
-    cr_assert_neq(regexec(&re, "[0.001300000] cluster: dom x ready", 4, m, 0), 0);
+    cr_assert_neq(regexec(&re, "\n[0.001300000] hyp: dom cluster created id=1", 4, m, 0), 0);
+    cr_assert_neq(regexec(&re, "\n[0.001300000] cluster: dom x ready", 4, m, 0), 0);
+    regfree(&re);
+}
+
+/* A guest line can hold any printable text, a whole forged milestone included; LAVA matches its
+ * patterns anywhere in the serial stream, so they start at a newline, which only the hypervisor
+ * writes before a line's prefix (docs/console.md). */
+Test(board, lava_patterns_match_only_the_hypervisors_lines)
+{
+    char ere[256];
+    regex_t re;
+    regmatch_t m[4];
+    static const char *const forged[] = {
+        "\n[0.000200000] evil: [0.001300000] hyp: dom cluster ready",
+        "[0.001300000] hyp: dom cluster ready", /* not after a newline: the stream's first line */
+        "\n[0.000200000] evil: hyp: dom cluster ready",
+    };
+
+    to_ere(board_lava_pattern, ere);
+    cr_assert_eq(regcomp(&re, ere, REG_EXTENDED), 0, "%s", ere);
+    cr_assert_eq(regexec(&re,
+                         "U-Boot\n[0.000100000] hyp: init done\n[0.001300000] hyp: dom "
+                         "cluster ready\n",
+                         4, m, 0),
+                 0);
+    for (size_t i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
+        cr_assert_neq(regexec(&re, forged[i], 4, m, 0), 0, "the pattern matches %s", forged[i]);
+    }
+    regfree(&re);
+    to_ere(board_lava_end, ere);
+    cr_assert_eq(regcomp(&re, ere, REG_EXTENDED), 0, "%s", ere);
+    cr_assert_eq(regexec(&re, "x\n[0.002000000] hyp: exit status=0\n", 0, NULL, 0), 0);
+    cr_assert_neq(
+        regexec(&re, "\n[0.000200000] evil: [0.002000000] hyp: exit status=0", 0, NULL, 0), 0,
+        "the end pattern matches a guest's line");
     regfree(&re);
 }
 

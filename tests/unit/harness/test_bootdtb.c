@@ -64,7 +64,7 @@ static int build(const char *scenario_name, const struct fake_image *images, str
         .machine_len = machine_len,
         .scenario = scn,
         .scenario_len = len,
-        .bootargs = "semihosting",
+        .bootargs = "mode=hyperlaunch",
         .resolve = fake_resolve,
         .resolve_ctx = (void *)images,
     };
@@ -183,7 +183,7 @@ Test(bootdtb, removes_random_seeds_and_sets_bootargs)
     chosen = fdt_path_offset(b.fdt, "/chosen");
     cr_assert_null(fdt_getprop(b.fdt, chosen, "rng-seed", NULL));
     cr_assert_null(fdt_getprop(b.fdt, chosen, "kaslr-seed", NULL));
-    cr_assert_str_eq(fdt_getprop(b.fdt, chosen, "bootargs", NULL), "semihosting");
+    cr_assert_str_eq(fdt_getprop(b.fdt, chosen, "bootargs", NULL), "mode=hyperlaunch");
     cr_assert_str_eq(fdt_getprop(b.fdt, chosen, "stdout-path", NULL), "/pl011@9000000");
     bootdtb_free(&b);
 }
@@ -274,7 +274,7 @@ Test(bootdtb, rejects_missing_image_naming_paths_tried)
     struct images_ctx ic = {scn_dir, img_dir};
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
-    struct bootdtb_params p = {machine,        machine_len, scn,  len, "semihosting",
+    struct bootdtb_params p = {machine,        machine_len, scn,  len, "mode=hyperlaunch",
                                images_resolve, &ic,         NULL, 0,   0};
     struct bootdtb b;
     struct herr e;
@@ -300,7 +300,7 @@ Test(bootdtb, resolves_next_to_the_scenario_before_the_images_dir)
     struct images_ctx ic = {scn_dir, img_dir};
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
-    struct bootdtb_params p = {machine,        machine_len, scn,  len, "semihosting",
+    struct bootdtb_params p = {machine,        machine_len, scn,  len, "mode=hyperlaunch",
                                images_resolve, &ic,         NULL, 0,   0};
     struct bootdtb b;
     struct herr e;
@@ -368,7 +368,7 @@ Test(bootdtb, rejects_truncated_machine_dtb)
 {
     size_t len;
     void *scn = th_data("minimal.dtb", &len);
-    struct bootdtb_params p = {machine,      machine_len / 2,      scn,  len, "semihosting",
+    struct bootdtb_params p = {machine,      machine_len / 2,      scn,  len, "mode=hyperlaunch",
                                fake_resolve, (void *)fleet_images, NULL, 0,   0};
     struct bootdtb b;
     struct herr e;
@@ -386,7 +386,7 @@ Test(bootdtb, rejects_scenario_without_hypervisor)
                                machine_len,
                                scn,
                                fdt_totalsize(scn),
-                               "semihosting",
+                               "mode=hyperlaunch",
                                fake_resolve,
                                (void *)fleet_images,
                                NULL,
@@ -427,7 +427,7 @@ Test(bootdtb, copies_xen_domain_nodes_to_chosen_in_order)
     first = fdt_first_subnode(b.fdt, chosen);
     cr_assert_str_eq(fdt_get_name(b.fdt, first, NULL), "domU1", "node order gives the domids");
     cr_assert_str_eq(fdt_get_name(b.fdt, fdt_next_subnode(b.fdt, first), NULL), "domU2");
-    cr_assert_str_eq(fdt_getprop(b.fdt, chosen, "bootargs", NULL), "semihosting");
+    cr_assert_str_eq(fdt_getprop(b.fdt, chosen, "bootargs", NULL), "mode=hyperlaunch");
     cr_assert_null(fdt_getprop(b.fdt, chosen, "rng-seed", NULL));
     free(scn);
     bootdtb_free(&b);
@@ -495,7 +495,7 @@ static int build_text(const char *dts, const void *m, size_t mlen, struct bootdt
     char err[HERR_MSG_MAX] = "";
     void *scn = th_compile(dts, err, sizeof(err));
     struct bootdtb_params p = {
-        m, mlen, scn, 0, "semihosting", fake_resolve, (void *)fleet_images, NULL, 0, 0};
+        m, mlen, scn, 0, "mode=hyperlaunch", fake_resolve, (void *)fleet_images, NULL, 0, 0};
     int rc;
 
     cr_assert_not_null(scn, "%s", err);

@@ -206,7 +206,13 @@ Test(check, refuses_an_unknown_scheduler)
 
 Test(check, refuses_the_reserved_name_hyp)
 {
-    expect_bad("reserved_name", "/hypervisor/hyp: 'hyp' cannot name a domain");
+    expect_bad("reserved_name", "/hypervisor/hyp: name: 'hyp' cannot name a domain");
+}
+
+/* Only letters, digits, _ and -: a name is the first word of each of its console lines. */
+Test(check, refuses_a_name_outside_the_safe_characters)
+{
+    expect_bad("bad_name", "/hypervisor/cluster.v2: name: 'cluster.v2' cannot name a domain");
 }
 
 Test(check, refuses_a_scenario_without_manifest)

@@ -181,9 +181,9 @@ Test(run, accepts_a_xen_dom0less_scenario)
     free(err);
 }
 
-/* The hypervisor takes a dump path of at most 159 bytes: a longer --out is refused before
- * anything runs, unless --no-trace. */
-Test(run, refuses_an_out_dir_too_deep_for_the_trace_dump)
+/* The trace comes back on the hypervisor's console, so no --out is too deep or too odd for it:
+ * with tracing on, a run gets as far as with --no-trace (here: the missing image). */
+Test(run, any_out_dir_will_do_for_the_trace)
 {
     char *scenario = th_write(dir, "s.dts", minimal, strlen(minimal));
     char out[400], *err = calloc(1, 8192);
@@ -195,17 +195,13 @@ Test(run, refuses_an_out_dir_too_deep_for_the_trace_dump)
                          .quiet = true};
     FILE *f = cr_get_redirected_stderr();
 
-    snprintf(out, sizeof(out), "%s/%0160d", dir, 0);
-    cr_assert_eq(run_command(&o), RUN_EXIT_USAGE);
-    o.no_trace = true;
+    snprintf(out, sizeof(out), "%s/a b/%0160d", dir, 0);
     cr_assert_eq(run_command(&o), RUN_EXIT_USAGE);
     fflush(stderr);
     cr_assert_gt(fread(err, 1, 8191, f), 0);
-    cr_assert_not_null(strstr(err, "the hypervisor takes at most 159; choose a shorter --out, or "
-                                   "--no-trace"),
-                       "%s", err);
+    cr_assert_null(strstr(err, "trace"), "%s", err);
     cr_assert_not_null(strstr(err, "hypervisor image /nonexistent/tessera.bin not found"),
-                       "with --no-trace the path is no problem: %s", err);
+                       "the run went on to the image: %s", err);
     free(scenario);
     free(err);
 }

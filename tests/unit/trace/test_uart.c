@@ -1,6 +1,7 @@
 /* Framed UART dumps: encode in the console, find and decode them in a log around other lines,
  * and refuse corrupted logs naming the frame at fault. Also the CRC-32 itself. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,114 @@ Test(trace_uart, the_last_dump_of_a_log_wins)
     trace_data_free(&d);
     free(out);
     free(l.p);
+}
+
+/* A line of domain `name`, in the console's form. */
+static void tt_log_named(struct tt_log *l, const char *name, const char *s, size_t n)
+{
+    if (l->len + n + 96 > l->cap) {
+        l->cap = (l->len + n + 96) * 2;
+        l->p = realloc(l->p, l->cap);
+        cr_assert_not_null(l->p);
+    }
+    l->len += (size_t)sprintf(l->p + l->len, "[%08zu] %s: ", l->lines++, name);
+    memcpy(l->p + l->len, s, n);
+    l->len += n;
+    l->p[l->len++] = '\n';
+    l->p[l->len] = '\0';
+}
+
+/* Framed lines a guest prints as its own output (a well-formed dump of other records). */
+static void tt_guest_line(void *ctx, const char *s, size_t n)
+{
+    tt_log_named(ctx, "rt", s, n);
+}
+
+/* A guest can print framed lines too, after the hypervisor's dump even (a snapshot is printed
+ * while guests run): only the hypervisor's lines count, "@TTRACE ..." after the console's
+ * "[S.NNNNNNNNN] hyp: ", or alone at the start of a line (a raw dump); the guest's are ignored
+ * (docs/tracing.md). */
+Test(trace_uart, frames_in_a_guests_lines_are_ignored)
+{
+    struct tt_log l;
+    struct trace_err e;
+    struct trace_data d;
+    void *out;
+    size_t n;
+
+    tt_fill(10);
+    l = tt_uart_log();
+    TRACE(irq_phys, 33);
+    TRACE(irq_phys, 34);
+    tt_log_named(&l, "rt", "junk @TTRACE B 0 1", 18);
+    cr_assert_eq(trace_dump_uart(tt_guest_line, &l), 0);
+    cr_assert_eq(trace_uart_decode(l.p, l.len, &out, &n, &e), 0, "%s", e.msg);
+    cr_assert_eq(trace_data_parse(out, n, &d, &e), 0, "%s", e.msg);
+    cr_assert_eq(d.nrecords, 10, "the guest's dump (12 records) was taken for the hypervisor's");
+    trace_data_free(&d);
+    free(out);
+    free(l.p);
+}
+
+/* The records of a parsed dump numbered dump in the log l. */
+static uint64_t tt_records_of(const struct tt_log *l, unsigned dump)
+{
+    struct trace_err e;
+    struct trace_data d;
+    void *out;
+    size_t n;
+    uint64_t records;
+
+    cr_assert_eq(trace_uart_decode_dump(l->p, l->len, dump, &out, &n, &e), 0, "%s", e.msg);
+    cr_assert_eq(trace_data_parse(out, n, &d, &e), 0, "%s", e.msg);
+    records = d.nrecords;
+    trace_data_free(&d);
+    free(out);
+    return records;
+}
+
+/* A control domain's snapshot is held (what the buffers hold then) and written later, numbered,
+ * with the final dump: the decoder finds each by its number. */
+Test(trace_uart, held_snapshots_keep_their_moment_and_their_number)
+{
+    struct tt_log l = {0};
+    struct trace_stats st;
+    struct trace_err e;
+    void *out;
+    size_t n;
+
+    tt_fill(10);
+    cr_assert_eq(trace_dump_hold(), 1);
+    TRACE(irq_phys, 33);
+    cr_assert_eq(trace_dump_hold(), 2);
+    TRACE(irq_phys, 34);
+    cr_assert_eq(trace_dump_uart_held(1, tt_line, &l, &st), 0);
+    cr_assert_eq(st.records, 10);
+    cr_assert_eq(st.lost, 0);
+    cr_assert_eq(trace_dump_uart_held(2, tt_line, &l, NULL), 0);
+    cr_assert_eq(trace_dump_uart_held(3, tt_line, &l, NULL), -ENOENT);
+    cr_assert_eq(trace_dump_uart(tt_line, &l), 0);
+    cr_assert_not_null(strstr(l.p, "@TTRACE B 0 1 1\n"), "%s", l.p);
+    cr_assert_eq(tt_records_of(&l, 1), 10);
+    cr_assert_eq(tt_records_of(&l, 2), 12, "10, a trace_snapshot record and an irq_phys");
+    cr_assert_eq(tt_records_of(&l, 0), 14);
+    cr_assert_eq(trace_uart_decode_dump(l.p, l.len, 3, &out, &n, &e), -ENOENT);
+    cr_assert_not_null(strstr(e.msg, "no framed dump number 3"), "%s", e.msg);
+    cr_assert_eq(trace_uart_decode(l.p, l.len, &out, &n, &e), 0, "%s", e.msg);
+    cr_assert_eq(n, trace_dump_size(), "the last dump of the log is the final one");
+    free(out);
+    free(l.p);
+}
+
+Test(trace_uart, snapshots_beyond_the_table_are_refused)
+{
+    tt_fill(1);
+    for (int i = 1; i <= TRACE_DUMP_MAX_HELD; i++) {
+        cr_assert_eq(trace_dump_hold(), i);
+    }
+    cr_assert_eq(trace_dump_hold(), -ENOSPC);
+    tt_fill(1);
+    cr_assert_eq(trace_dump_hold(), 1, "trace_reset forgets them");
 }
 
 /* The n-th line (0-based) of log that contains needle, as a pointer into log. */

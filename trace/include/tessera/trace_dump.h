@@ -1,5 +1,5 @@
 /* The trace dump: a self-describing little-endian byte stream of every pCPU's buffer, written
- * by the hypervisor (semihosting file or framed UART lines) and read by `tessera trace`.
+ * by the hypervisor as framed lines on its console and read by `tessera trace`.
  * Layout (docs/tracing.md, "Dump format"):
  *   header (64 bytes) | domain table (ndomains x 40) | per pCPU: cpu header (32) + records (48
  *   each, in the order written) | trailer (16) */
@@ -67,10 +67,12 @@ int trace_dump(trace_dump_out_fn out, void *ctx);
 /* Size in bytes a dump taken now would have. */
 size_t trace_dump_size(void);
 
-/* Framed UART form of a dump, for boards without semihosting: calls line once per text line
- * (without a newline; printable ASCII; the caller may prefix it, e.g. with the console's
- * timestamp). Frames of TRACE_UART_FRAME_BYTES, each checked by CRC-32:
- *   @TTRACE B <frame> <frames>        frame begins (frames in this dump)
+/* Framed UART form of a dump, the way a dump leaves the machine: calls line once per text line
+ * (without a newline; printable ASCII; the hypervisor prints each as one of its own console
+ * lines, "[S.NNNNNNNNN] hyp: @TTRACE ..."). Frames of TRACE_UART_FRAME_BYTES, each checked by
+ * CRC-32:
+ *   @TTRACE B <frame> <frames> <dump> frame begins (frames in this dump; dump 0: a dump of the
+ *                                     buffers now, N: held snapshot N)
  *   @TTRACE D <frame> <base64>        up to 48 payload bytes
  *   @TTRACE E <frame> <bytes> <crc32> frame ends: payload length, CRC-32 (8 hex digits)
  * Returns 0, or -EINVAL if line is NULL. */
@@ -79,6 +81,16 @@ size_t trace_dump_size(void);
 #define TRACE_UART_LINE_BYTES  48
 typedef void (*trace_dump_line_fn)(void *ctx, const char *line, size_t len);
 int trace_dump_uart(trace_dump_line_fn line, void *ctx);
+
+/* Snapshots for later (a control domain's trace_dump hypercall): trace_dump_hold takes what a
+ * dump would hold now (the records so far, which a full buffer never overwrites) and returns
+ * its number N, 1 to TRACE_DUMP_MAX_HELD, or -ENOSPC; nothing is written until
+ * trace_dump_uart_held(N, ...) emits it as framed dump number N (its totals into *st, which may
+ * be NULL), at the end of the run, so a snapshot costs the running domains no time. Returns 0,
+ * -ENOENT (no snapshot N) or -EINVAL (line NULL). Any pCPU may hold a snapshot. */
+#define TRACE_DUMP_MAX_HELD 16
+int trace_dump_hold(void);
+int trace_dump_uart_held(unsigned n, trace_dump_line_fn line, void *ctx, struct trace_stats *st);
 
 /* FNV-1a hash of the schema in events.def (ids, classes, names, arguments). */
 uint64_t trace_schema_hash(void);

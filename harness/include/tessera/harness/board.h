@@ -95,7 +95,10 @@ int board_mkimage(const char *cmd, const char *scr, const char *name, struct her
 int board_lava_job(const struct board *b, const struct board_layout *l, const char *scenario,
                    const char *mode, const char *url_base, unsigned timeout_min, FILE *out,
                    struct herr *e);
-/* The monitor's regular expression (Python re syntax, which LAVA uses). */
+/* The monitor's regular expressions (Python re syntax, which LAVA uses): a domain's ready
+ * line as a measurement, and the hypervisor's exit line that ends the monitor. Each begins at
+ * a newline, so no guest's text can match it. */
 extern const char board_lava_pattern[];
+extern const char board_lava_end[];
 
 #endif

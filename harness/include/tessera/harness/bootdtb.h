@@ -27,7 +27,7 @@ struct bootdtb_module {
     int acells, scells; /* cells of its reg: 2 + 2, or its xen,domain node's (default 2 + 1) */
 };
 
-#define BOOTDTB_TRACE_PATH_MAX 160 /* /chosen/tessera,trace is padded to this size */
+#define BOOTDTB_TRACE_PATH_MAX 160 /* /chosen/tessera,trace is padded to this fixed size */
 
 struct bootdtb_params {
     const void *machine; /* DTB dumped by QEMU */
@@ -37,7 +37,7 @@ struct bootdtb_params {
     const char *bootargs; /* /chosen/bootargs of the result */
     bootdtb_resolve_fn resolve;
     void *resolve_ctx;
-    /* /chosen/tessera,trace: where the hypervisor writes its trace (NULL: none) */
+    /* /chosen/tessera,trace: where the hypervisor sends its trace ("uart"; NULL: nowhere) */
     const char *trace_target;
     /* Where the first module goes (2 MiB aligned, in RAM); 0: RAM base + BOOTDTB_MODULE_OFFSET */
     uint64_t module_base;

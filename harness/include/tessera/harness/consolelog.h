@@ -105,8 +105,8 @@ struct clog_note {
 void clog_init(struct clog *c);
 void clog_free(struct clog *c);
 /* Declares a manifest domain the run expects to become ready, so it is listed even if the
- * console never names it. Returns its index, or -ENOMEM / -EINVAL (name empty, too long, or
- * "hyp"). */
+ * console never names it. Returns its index, or -ENOMEM / -EINVAL (a name outside domctl_name_valid:
+ * empty, too long, "hyp", or a character other than A-Z, a-z, 0-9, _ and -). */
 long clog_declare(struct clog *c, const char *name);
 /* Declares a manifest domain the launch mode does not build (the console may still name it):
  * not expected to become ready. Same returns. */

@@ -1,5 +1,5 @@
 /* QEMU command lines for the virt machine: dumping its DTB, and booting the hypervisor with
- * the boot DTB and the guest images under icount and semihosting. */
+ * the boot DTB and the guest images under icount; never with semihosting. */
 #ifndef TESSERA_HARNESS_QEMU_H
 #define TESSERA_HARNESS_QEMU_H
 

@@ -1,6 +1,6 @@
-/* The trace of a `tessera run`: the hypervisor's trace= and trace-kib= arguments, then the dump
- * it wrote by semihosting, converted (CTF, Perfetto JSON, statistics) and summarised for
- * summary.json. */
+/* The trace of a `tessera run`: the hypervisor's trace target and trace-kib= argument, then the
+ * dumps it printed as framed lines on its console, taken from console.log, converted (CTF,
+ * Perfetto JSON, statistics) and summarised for summary.json. */
 #ifndef TESSERA_HARNESS_RUN_TRACE_H
 #define TESSERA_HARNESS_RUN_TRACE_H
 
@@ -12,8 +12,10 @@
 #include <tessera/harness/error.h>
 #include <tessera/harness/strvec.h>
 
-/* The longest dump path the hypervisor accepts (its buffer is 160 bytes with the NUL). */
-#define RUN_TRACE_PATH_MAX 159
+/* The hypervisor's trace target (/chosen/tessera,trace): framed lines on its own console. */
+#define RUN_TRACE_TARGET "uart"
+/* The console log of a run, where the dumps are found. */
+#define RUN_CONSOLE_LOG "console.log"
 
 /* File names in the results directory. */
 #define RUN_TRACE_DUMP          "trace.dump"
@@ -26,20 +28,21 @@ struct run_trace {
     bool on;
     unsigned kib;   /* trace-kib=, 0: the hypervisor's default */
     char *out_dir;  /* the results directory */
-    char *dump;     /* absolute path of OUT/trace.dump */
+    char *dump;     /* OUT/trace.dump */
     json_t *result; /* summary.json "trace" once collected; NULL: tracing was off */
 };
 
-/* Removes the trace outputs of an earlier run from out_dir and, when on, finds the dump's
- * absolute path and checks that the hypervisor's command line can carry it (no space, at most
- * RUN_TRACE_PATH_MAX bytes). Returns 0 or a negative errno with e saying what is wrong. */
+/* Removes the trace outputs of an earlier run from out_dir (dumps, snapshots, conversions).
+ * Returns 0 or a negative errno with e saying what is wrong. */
 int run_trace_prepare(struct run_trace *t, const char *out_dir, bool on, unsigned kib,
                       struct herr *e);
-/* The hypervisor arguments (" trace=PATH trace-kib=N", or "" when off) appended to buf, which
+/* The hypervisor arguments (" trace-kib=N", or "" when off or default) appended to buf, which
  * holds a string of at most len bytes with its NUL. Returns 0, or -ENOSPC if they do not fit. */
 int run_trace_bootargs(const struct run_trace *t, char *buf, size_t len);
-/* After the run: loads the dump, writes trace.ctf/, trace.json and trace-stats.txt, and builds
- * t->result. A missing or invalid dump, or an output that failed, is t->result's "error"; it
+/* After the run: takes the final dump (dump 0) and the snapshots (1, 2, ...) from the
+ * hypervisor's lines of OUT/console.log into trace.dump and trace.dump.N, loads the dump,
+ * writes trace.ctf/, trace.json and trace-stats.txt, and builds t->result. A missing, damaged
+ * or invalid dump (or snapshot), or an output that failed, is t->result's "error"; it
  * is also appended to reasons when explain (the run ended by itself), with what the
  * hypervisor said about the dump (from log). A complete trace also gives log its boot timeline
  * (timeline.h) and its hypercall and interrupt-forwarding latencies (log->metrics: series

@@ -76,9 +76,14 @@ uint64_t trace_data_ns(const struct trace_data *d, uint64_t ticks);
 const struct trace_record **trace_data_merge(const struct trace_data *d, size_t *n);
 
 /* Finds the last framed UART dump in a console log (text of len bytes), checks every frame
- * and returns the dump bytes in *out (caller frees). Errors name the frame and log line. */
+ * and returns the dump bytes in *out (caller frees). Only the hypervisor's lines count: a frame
+ * line is "@TTRACE ..." at the start of a line or right after "[S.NNNNNNNNN] hyp: ". Errors
+ * name the frame and log line; -ENOENT when the log holds no dump. trace_uart_decode_dump
+ * takes the last dump numbered dump (0: a dump of the buffers as they were, N: snapshot N). */
 int trace_uart_decode(const char *text, size_t len, void **out, size_t *out_len,
                       struct trace_err *e);
+int trace_uart_decode_dump(const char *text, size_t len, unsigned dump, void **out,
+                           size_t *out_len, struct trace_err *e);
 
 /* CTF 1.8 trace in dir (created; must not exist or be empty), written by babeltrace2's
  * sink.ctf.fs from an in-process source component. */

@@ -1,15 +1,13 @@
-/* The trace dump transports of the arm64 build. */
+/* The trace's way out of the arm64 build: framed lines on the hypervisor's console. */
 #ifndef TESSERA_ARM64_TRACE_OUT_H
 #define TESSERA_ARM64_TRACE_OUT_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
-/* Remembers where the trace goes: the command line's trace=PATH or trace=uart, else target
- * (/chosen/tessera,trace, which the harness sets), and whether semihosting is there. */
-void arm64_trace_out_init(const char *cmdline, const char *target, size_t target_size,
-                          bool semihosting);
-/* The final dump at the end of the run; nothing without trace=. */
+/* Remembers where the trace goes: the command line's trace=uart, else target
+ * (/chosen/tessera,trace, which the harness sets to "uart"). */
+void arm64_trace_out_init(const char *cmdline, const char *target, size_t target_size);
+/* At the end of the run: the held snapshots, then the final dump; nothing without a target. */
 void arm64_trace_out(void);
 
 #endif
