@@ -29,13 +29,14 @@ Test(qemu, boot_command_line)
 
     cr_assert_eq(qemu_boot_argv(&m, "hyp.bin", "out/boot.dtb", mods, 2, &argv), 0);
     s = joined(&argv);
-    cr_assert_str_eq(s, "qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu "
-                        "cortex-a57 -smp 2 -m 1024M -nodefaults -display none -monitor none "
-                        "-serial stdio -kernel hyp.bin -dtb out/boot.dtb -device "
-                        "loader,file=img/hello.bin,addr=0x50000000,force-raw=on -device "
-                        "loader,file=odd,,name.bin,addr=0x50200000,force-raw=on -icount "
-                        "shift=0,sleep=off -semihosting-config enable=on,target=native "
-                        "-no-reboot");
+    cr_assert_str_eq(s,
+                     "qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu "
+                     "cortex-a57 -smp 2 -m 1024M -nodefaults -display none -monitor none "
+                     "-serial stdio -kernel hyp.bin -dtb out/boot.dtb -device "
+                     "loader,file=img/hello.bin,addr=0x50000000,force-raw=on -device "
+                     "loader,file=odd,,name.bin,addr=0x50200000,force-raw=on -icount "
+                     "shift=0,sleep=off -rtc base=2024-01-01T00:00:00,clock=vm -semihosting-config "
+                     "enable=on,target=native -no-reboot");
     cr_assert_null(argv.v[argv.n]);
     free(s);
     strvec_free(&argv);
