@@ -18,6 +18,7 @@ static uint8_t ts_dtb[GFDT_BUF_SIZE] __attribute__((aligned(8)));
 static struct domctl_create ts_req __attribute__((aligned(8)));
 
 static const struct ts_env *ts_env;
+static unsigned ts_released_count;
 
 static int64_t ts_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
@@ -125,6 +126,7 @@ static int ts_release(unsigned i)
         return ts_fail(m->name, "not released", rc);
     }
     ts_env->out("%s: start order applied, unpaused\n", m->name);
+    ts_released_count++;
     return 0;
 }
 
@@ -189,4 +191,9 @@ int ts_build_all(unsigned *built)
         (*built)++;
     }
     return 0;
+}
+
+unsigned ts_released(void)
+{
+    return ts_released_count;
 }
