@@ -85,9 +85,11 @@ void arm64_gic_deactivate(unsigned intid);
 /* Sends SGI sgi to pCPU cpu. */
 void arm64_gic_send_sgi(unsigned cpu, unsigned sgi);
 
-/* The virtual CPU interface of this pCPU (vgic_lr.c): cleared for a vCPU that starts here;
- * refilled from v's pending set on every way back into v; the maintenance interrupt. */
+/* The virtual CPU interface of this pCPU (vgic_lr.c): cleared for a vCPU that starts here, and
+ * when one leaves (a physical interrupt a list register still links is deactivated); refilled
+ * from v's pending set on every way back into v; the maintenance interrupt. */
 void arm64_vgic_load(struct vcpu *v);
+void arm64_vgic_unload(void);
 void arm64_vgic_flush(struct vcpu *v);
 /* The way back into v: its interface is refreshed only when the vGIC flagged it. */
 static inline void arm64_vgic_refresh(struct vcpu *v)
