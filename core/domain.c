@@ -106,6 +106,7 @@ static void dom_destroy(struct domain *d)
 
     TRACE(dom_destroy, d->id);
 
+    vgic_domain_stop(d);
     dom_quiesce(d);
     dom_build_undo(d);
     dom_drop_spec(d);
@@ -127,6 +128,9 @@ static void dom_restart(struct domain *d)
     d->evtchn.pending = 0;
     d->ready = false;
     rc = dom_build(d, &d->spec);
+    if (!rc) {
+        rc = vgic_domain_relink(d); /* its passthrough SPIs, for the new instance */
+    }
     if (!rc) {
         d->state = DOM_PAUSED;
         rc = dom_start(d);
@@ -281,6 +285,8 @@ void dom_shutdown(struct domain *d, unsigned reason)
         }
     }
     hyp_printf("dom %s shutdown reason=%s", d->name, dom_reason_name(reason));
+    /* Its passthrough interrupts end with it: a device left asserting one reaches no pCPU. */
+    vgic_domain_stop(d);
     if (policy) {
         dom_on_crash(d);
     } else if (d->functions & DOM_FUNC_BOOT) {

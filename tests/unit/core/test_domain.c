@@ -11,6 +11,7 @@
 #include <tessera/evtchn.h>
 #include <tessera/hypercall.h>
 #include <tessera/hypercall_dispatch.h>
+#include <tessera/vgic.h>
 
 #define MIB      (1ull << 20)
 #define RAM_SIZE (64 * MIB)
@@ -266,4 +267,33 @@ Test(domain, first_shutdown_wins)
     cr_assert_eq(d->shutdown_reason, HC_SHUTDOWN_POWEROFF);
     cr_assert_eq(d->restarts, 0, "no restart for a domain already shut down");
     cr_assert_null(strstr(arch_host_serial(), "shutdown reason=crash"), "%s", arch_host_serial());
+}
+
+/* A passthrough SPI ends with the domain instance that had it: released (disabled, owned by no
+ * vCPU) when it stops, given back disabled to the rebuilt instance, released again at its
+ * poweroff; releasing twice changes nothing. */
+Test(domain, passthrough_spis_end_with_the_instance)
+{
+    struct dom_spec s = spec(2, "again", 4 * MIB, 1);
+    struct domain *d;
+
+    s.on_crash = DOM_CRASH_RESTART;
+    s.allow_map = false;
+    cr_assert_eq(dom_create(&s, &d), 0);
+    cr_assert_eq(vgic_assign_spi(d, 5), 0);
+    cr_assert_eq(dom_start_eligible(), 0);
+    arch_irq_set_enabled(5, true); /* what the guest's ISENABLER write does */
+    cr_assert(arch_host_spi_enabled(5));
+
+    dom_crash(d, "test");
+    cr_assert_eq(d->state, DOM_RUNNING, "rebuilt");
+    cr_assert_not(arch_host_spi_enabled(5),
+                  "disabled at the crash; the rebuild does not enable it");
+    cr_assert_eq(arch_host_spi_vcpu(5), &d->vcpu[0], "routed to the rebuilt instance's vCPU 0");
+    cr_assert_str_neq(arch_host_serial(), "");
+    cr_assert_not_null(strstr(arch_host_serial(), "dom again released SPI 5 (INTID 37)"));
+
+    dom_shutdown(d, HC_SHUTDOWN_POWEROFF);
+    cr_assert_null(arch_host_spi_vcpu(5), "unrouted at its poweroff");
+    cr_assert_eq(arch_irq_release(5, d), -ENOENT, "nothing left to release");
 }
