@@ -3,9 +3,9 @@
  * enabled; when it fires, EL2 acknowledges it, drops its priority (EOImode 1) and makes it
  * pending in the domain's vGIC, which puts it in a list register with the HW bit, so the
  * guest's own end-of-interrupt deactivates the physical interrupt. When the domain stops, its
- * SPIs are released (disabled, cleared, owned by nobody) until a rebuilt instance gets them. The hypervisor's own
- * interrupts are one SGI (the kick), the maintenance and virtual timer PPIs, and its UART's
- * SPI (console input, on pCPU 0). */
+ * SPIs are released (disabled, cleared, owned by nobody) until a rebuilt instance gets them.
+ * The hypervisor's own interrupts are one SGI (the kick), the maintenance and virtual timer
+ * PPIs, and its UART's SPI (console input, on pCPU 0). */
 #include <tessera/arch.h>
 #include <tessera/arm64/gicv3.h>
 #include <tessera/arm64/percpu.h>
