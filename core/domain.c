@@ -108,7 +108,7 @@ static void dom_destroy(struct domain *d)
 
     vgic_domain_stop(d);
     dom_quiesce(d);
-    dom_build_undo(d);
+    dom_build_undo(d, true);
     dom_drop_spec(d);
     hyp_printf("dom %s destroyed, %llu frames released", d->name, (unsigned long long)frames);
 }
@@ -122,7 +122,7 @@ static void dom_restart(struct domain *d)
     TRACE(dom_restart, d->id, d->restarts);
     hyp_printf("dom %s restart %u/%u", d->name, d->restarts, DOM_MAX_RESTARTS);
     dom_quiesce(d);
-    dom_build_undo(d);
+    dom_build_undo(d, true);
     lib_memset(d->vcpu, 0, sizeof(d->vcpu));
     lib_memset(&d->console, 0, sizeof(d->console));
     d->evtchn.pending = 0;
@@ -180,7 +180,7 @@ int dom_create(const struct dom_spec *spec, struct domain **out)
         rc = dom_build(d, spec);
     }
     if (rc) {
-        dom_build_undo(d);
+        dom_build_undo(d, false);
         dom_drop_spec(d);
         d->state = DOM_FREE;
         return rc;

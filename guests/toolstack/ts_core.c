@@ -102,13 +102,10 @@ static int ts_release(unsigned i)
     int64_t rc = 0;
 
     if (m->late & MF_LATE_AFFINITY) {
-        /* Pin the vCPUs now; the entry point and device tree are where the layout puts them. */
-        struct dom_spec s;
-        char err[160];
-        rc = domspec_build(&ts_fleet, i, &s, ts_dtb, err, sizeof(err));
+        /* Pin the vCPUs now (entry 0: they enter where the hypervisor built them to; the boot
+         * domain sees nothing of the fleet's images). */
         for (unsigned v = 0; !rc && v < m->cpus; v++) {
-            rc = ts_call(HC_DOMCTL_SET_VCPU, m->domid, v, m->affinity[v],
-                         v == 0 ? s.image.entry : 0, v == 0 ? s.dtb_ipa : 0);
+            rc = ts_call(HC_DOMCTL_SET_VCPU, m->domid, v, m->affinity[v], 0, 0);
         }
         if (!rc) {
             ts_env->out("%s: late cpu-affinity applied (vCPU 0 on pCPU %u)\n", m->name,
