@@ -2,7 +2,8 @@
  * and gives it, read-only, the boot DTB (the fleet's descriptions) and the fleet's images;
  * its toolstack builds the rest with domctl, as Xen's Dom0 does with xl. bootdomain: the
  * hypervisor builds the whole fleet held, plus the boot domain, which orders and unpauses
- * the others, then ends and is reclaimed. */
+ * the others through domctl, then ends and is reclaimed. The boot domain gets the boot DTB
+ * only: the fleet's images are, or may be, the fleet's own RAM by then (mapped in place). */
 #include <libfdt.h>
 #include <tessera/arch.h>
 #include <tessera/console.h>
@@ -49,10 +50,11 @@ static int helper_index(const struct mf_fleet *f, bool control, unsigned *out, c
 
 static int helper_map_fleet(struct domain *h, const struct mf_fleet *f, const void *fdt)
 {
+    bool control = !(h->functions & DOM_FUNC_BOOT);
     unsigned mapped = 0;
     int rc = helper_window(h, (uint64_t)(uintptr_t)fdt, fdt_totalsize(fdt));
 
-    for (unsigned i = 0; !rc && i < f->count; i++) {
+    for (unsigned i = 0; !rc && control && i < f->count; i++) {
         const struct mf_domain *d = &f->dom[i];
         if (!launch_in_fleet(d)) {
             continue;
@@ -68,11 +70,14 @@ static int helper_map_fleet(struct domain *h, const struct mf_fleet *f, const vo
             mapped++;
         }
     }
-    if (!rc) {
-        hyp_printf("dom %s is the %s domain: boot DTB and %u modules mapped read-only at "
+    if (!rc && control) {
+        hyp_printf("dom %s is the control domain: boot DTB and %u modules mapped read-only at "
                    "0x%llx + PA",
-                   h->name, (h->functions & DOM_FUNC_BOOT) ? "boot" : "control", mapped,
-                   (unsigned long long)LAUNCH_MODULE_WINDOW);
+                   h->name, mapped, (unsigned long long)LAUNCH_MODULE_WINDOW);
+    } else if (!rc) {
+        hyp_printf("dom %s is the boot domain: boot DTB mapped read-only at 0x%llx + PA, nothing "
+                   "of the fleet",
+                   h->name, (unsigned long long)LAUNCH_MODULE_WINDOW);
     }
     return rc;
 }

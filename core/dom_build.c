@@ -255,11 +255,12 @@ int dom_build(struct domain *d, const struct dom_spec *s)
     return 0;
 }
 
-/* Gives module frames a failed build had taken back to the module pool, so a retry (or the
- * next domain) finds them where the loader put them. */
-void dom_build_undo(struct domain *d)
+void dom_build_undo(struct domain *d, bool ran)
 {
-    for (unsigned i = 0; i < d->mem_count; i++) {
+    /* A build that failed gives the module frames it had taken back to the module pool, so a
+     * retry finds them where the loader put them. Once the domain has run, they are its RAM
+     * like any other: released (scrubbed) with the rest. */
+    for (unsigned i = 0; i < d->mem_count && !ran; i++) {
         if (d->mem[i].module) {
             frame_transfer(&hyp_frames, d->mem[i].pa, d->mem[i].size, d->id, FRAME_MODULE);
         }

@@ -109,8 +109,9 @@ static void dom_destroy(struct domain *d)
 
     TRACE(dom_destroy, d->id);
 
+    vgic_domain_stop(d);
     dom_quiesce(d);
-    dom_build_undo(d);
+    dom_build_undo(d, true);
     dom_drop_spec(d);
     hyp_printf("dom %s destroyed, %llu frames released", d->name, (unsigned long long)frames);
 }
@@ -124,12 +125,15 @@ static void dom_restart(struct domain *d)
     TRACE(dom_restart, d->id, d->restarts);
     hyp_printf("dom %s restart %u/%u", d->name, d->restarts, DOM_MAX_RESTARTS);
     dom_quiesce(d);
-    dom_build_undo(d);
+    dom_build_undo(d, true);
     lib_memset(d->vcpu, 0, sizeof(d->vcpu));
     lib_memset(&d->console, 0, sizeof(d->console));
     d->evtchn.pending = 0;
     d->ready = false;
     rc = dom_build(d, &d->spec);
+    if (!rc) {
+        rc = vgic_domain_relink(d); /* its passthrough SPIs, for the new instance */
+    }
     if (!rc) {
         d->state = DOM_PAUSED;
         rc = dom_start(d);
@@ -179,7 +183,7 @@ int dom_create(const struct dom_spec *spec, struct domain **out)
         rc = dom_build(d, spec);
     }
     if (rc) {
-        dom_build_undo(d);
+        dom_build_undo(d, false);
         dom_drop_spec(d);
         d->state = DOM_FREE;
         return rc;
@@ -284,6 +288,8 @@ void dom_shutdown(struct domain *d, unsigned reason)
         }
     }
     hyp_printf("dom %s shutdown reason=%s", d->name, dom_reason_name(reason));
+    /* Its passthrough interrupts end with it: a device left asserting one reaches no pCPU. */
+    vgic_domain_stop(d);
     if (policy) {
         dom_on_crash(d);
     } else if (d->functions & DOM_FUNC_BOOT) {

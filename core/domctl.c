@@ -91,7 +91,11 @@ static int64_t domctl_set_vcpu(struct domain *t, uint64_t *x)
     }
     struct vcpu *tv = &t->vcpu[x[2]];
     tv->pcpu = (unsigned)x[3];
-    arch_vcpu_init(tv, x[4], x[5]);
+    /* Entry 0 pins only: the vCPU enters where its domain was built to (the boot domain's late
+     * cpu-affinity: it sees nothing of the fleet's images to find an entry point in). */
+    if (x[4]) {
+        arch_vcpu_init(tv, x[4], x[5]);
+    }
     return 0;
 }
 

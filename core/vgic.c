@@ -2,6 +2,7 @@
  * selection for the list registers, and virtual SGIs between a domain's vCPUs. The register
  * interface the guest sees is vgic_mmio.c; the list registers are the arch layer's. */
 #include <tessera/arch.h>
+#include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/lib.h>
@@ -66,8 +67,41 @@ int vgic_assign_spi(struct domain *d, unsigned spi)
     if (rc) {
         return rc;
     }
+    TRACE(irq_assign, d->id, intid, d->vcpu[0].pcpu);
     vgic_set_bit(d->vgic.owned, intid, true);
     vgic_set_bit(d->vgic.hw, intid, true);
+    return 0;
+}
+
+void vgic_domain_stop(struct domain *d)
+{
+    for (unsigned intid = VGIC_NR_PRIVATE; intid < VGIC_NR_IRQS; intid++) {
+        if (!vgic_bit(d->vgic.hw, intid)) {
+            continue;
+        }
+        int was = arch_irq_release(intid - VGIC_NR_PRIVATE, d);
+        if (was < 0) {
+            continue; /* released already */
+        }
+        TRACE(irq_release, d->id, intid, (unsigned)was);
+        hyp_printf("dom %s released SPI %u (INTID %u): disabled%s%s, unrouted", d->name,
+                   intid - VGIC_NR_PRIVATE, intid,
+                   was & ARCH_IRQ_WAS_PENDING ? ", pending cleared" : "",
+                   was & ARCH_IRQ_WAS_ACTIVE ? ", deactivated" : "");
+    }
+}
+
+int vgic_domain_relink(struct domain *d)
+{
+    for (unsigned intid = VGIC_NR_PRIVATE; intid < VGIC_NR_IRQS; intid++) {
+        if (vgic_bit(d->vgic.hw, intid)) {
+            int rc = arch_irq_assign(intid - VGIC_NR_PRIVATE, &d->vcpu[0]);
+            if (rc) {
+                return rc;
+            }
+            TRACE(irq_assign, d->id, intid, d->vcpu[0].pcpu);
+        }
+    }
     return 0;
 }
 

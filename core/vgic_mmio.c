@@ -5,6 +5,7 @@
  * writes, as do the SPIs the domain does not own. */
 #include <tessera/arch.h>
 #include <tessera/domain.h>
+#include <tessera/trace.h>
 #include <tessera/vgic.h>
 
 #include "vgic_priv.h"
@@ -95,6 +96,7 @@ static void vgic_bank_set(struct vgic_access *a, enum vgic_bank bank, unsigned i
         irq->state |= VGIC_ENABLED;
         if (hw) {
             arch_irq_set_enabled(intid - VGIC_NR_PRIVATE, true);
+            TRACE(irq_enable, v->dom->id, intid, 1);
         }
         a->kick |= 1u << t->id;
         break;
@@ -102,6 +104,7 @@ static void vgic_bank_set(struct vgic_access *a, enum vgic_bank bank, unsigned i
         irq->state &= (uint8_t)~VGIC_ENABLED;
         if (hw) {
             arch_irq_set_enabled(intid - VGIC_NR_PRIVATE, false);
+            TRACE(irq_enable, v->dom->id, intid, 0);
         }
         a->kick |= 1u << t->id;
         break;

@@ -138,6 +138,10 @@ int qemu_boot_argv(const struct qemu_machine *m, const char *hyp, const char *dt
         rc = rc ?: strvec_push(argv, "-icount");
         rc = rc ?: strvec_push(argv, "shift=0,sleep=off");
     }
+    /* A PL031 a domain owns (passthrough) counts virtual time from a fixed date, like every
+     * other clock a guest can read: its alarms come at the same point of every run. */
+    rc = rc ?: strvec_push(argv, "-rtc");
+    rc = rc ?: strvec_push(argv, "base=2024-01-01T00:00:00,clock=vm");
     for (size_t i = 0; tail[i] && !rc; i++) {
         rc = strvec_push(argv, tail[i]);
     }

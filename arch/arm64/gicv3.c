@@ -2,9 +2,10 @@
  * SPI owned by a domain is routed to the pCPU of its vCPU and enabled while the guest has it
  * enabled; when it fires, EL2 acknowledges it, drops its priority (EOImode 1) and makes it
  * pending in the domain's vGIC, which puts it in a list register with the HW bit, so the
- * guest's own end-of-interrupt deactivates the physical interrupt. The hypervisor's own
- * interrupts are one SGI (the kick), the maintenance and virtual timer PPIs, and its UART's
- * SPI (console input, on pCPU 0). */
+ * guest's own end-of-interrupt deactivates the physical interrupt. When the domain stops, its
+ * SPIs are released (disabled, cleared, owned by nobody) until a rebuilt instance gets them.
+ * The hypervisor's own interrupts are one SGI (the kick), the maintenance and virtual timer
+ * PPIs, and its UART's SPI (console input, on pCPU 0). */
 #include <tessera/arch.h>
 #include <tessera/arm64/gicv3.h>
 #include <tessera/arm64/percpu.h>
@@ -159,6 +160,30 @@ void arch_irq_set_enabled(unsigned spi, bool on)
     if (gicd && spi < GIC_MAX_SPIS && gic_owner[spi]) {
         gicd_write32((on ? GICD_ISENABLER : GICD_ICENABLER) + 4 * (intid / 32), 1u << (intid % 32));
     }
+}
+
+int arch_irq_release(unsigned spi, const struct domain *d)
+{
+    unsigned intid = GIC_SPI_BASE + spi, reg = 4 * (intid / 32);
+    uint32_t bit = 1u << (intid % 32);
+    struct vcpu *v = spi < GIC_MAX_SPIS ? __atomic_load_n(&gic_owner[spi], __ATOMIC_ACQUIRE) : NULL;
+    int state;
+
+    if (!gicd || !v || v->dom != d) {
+        return -ENOENT;
+    }
+    state = (gicd_read32(GICD_ISENABLER + reg) & bit ? ARCH_IRQ_WAS_ENABLED : 0) |
+            (gicd_read32(GICD_ISPENDR + reg) & bit ? ARCH_IRQ_WAS_PENDING : 0) |
+            (gicd_read32(GICD_ISACTIVER + reg) & bit ? ARCH_IRQ_WAS_ACTIVE : 0);
+    gicd_write32(GICD_ICENABLER + reg, bit);
+    gicd_wait_rwp(); /* the disable has reached every CPU interface */
+    gicd_write32(GICD_ICPENDR + reg, bit);
+    gicd_write32(GICD_ICACTIVER + reg, bit);
+    /* Routed nowhere a guest runs: to the boot pCPU, where it can no longer fire. */
+    *(volatile uint64_t *)(gicd + GICD_IROUTER + 8 * intid) =
+        arm64_percpu_ptrs[0]->mpidr & 0xff00ffffffull;
+    __atomic_store_n(&gic_owner[spi], NULL, __ATOMIC_RELEASE);
+    return state;
 }
 
 int arch_irq_route(unsigned spi, struct vcpu *v)

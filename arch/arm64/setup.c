@@ -4,6 +4,7 @@
 #include <tessera/arm64/gicv3.h>
 #include <tessera/arm64/mmu.h>
 #include <tessera/arm64/percpu.h>
+#include <tessera/arm64/pmu_debug.h>
 #include <tessera/arm64/pl011.h>
 #include <tessera/arm64/psci.h>
 #include <tessera/arm64/smp.h>
@@ -75,6 +76,7 @@ void arm64_primary_main(const void *dtb, uint64_t entry_ticks, uint64_t el, uint
     TRACE(boot_phase, TRACE_BOOT_MMU, 0);
     arm64_stage2_init();
     arm64_stage2_init_cpu();
+    arm64_pmu_debug_init_cpu();
 
     TRACE(boot_phase, TRACE_BOOT_HOSTDT, 0);
     rc = hostdt_parse(dtb, &setup_hd, err, sizeof(err));

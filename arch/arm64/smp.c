@@ -4,6 +4,7 @@
 #include <tessera/arm64/gicv3.h>
 #include <tessera/arm64/mmu.h>
 #include <tessera/arm64/percpu.h>
+#include <tessera/arm64/pmu_debug.h>
 #include <tessera/arm64/psci.h>
 #include <tessera/arm64/smp.h>
 #include <tessera/arm64/stage2.h>
@@ -77,6 +78,7 @@ void arm64_secondary_main(unsigned id)
     sysreg_write(vbar_el2, (uint64_t)(uintptr_t)arm64_vectors);
     isb();
     arm64_stage2_init_cpu();
+    arm64_pmu_debug_init_cpu();
     arm64_gic_init_cpu(id);
     cpu->online = 1;
     hyp_printf("cpu %u online mpidr=0x%llx", id, (unsigned long long)cpu->mpidr);

@@ -5,6 +5,7 @@
 #include <tessera/arm64/esr.h>
 #include <tessera/arm64/gicv3.h>
 #include <tessera/arm64/percpu.h>
+#include <tessera/arm64/pmu_debug.h>
 #include <tessera/arm64/psci.h>
 #include <tessera/arm64/sysreg.h>
 #include <tessera/arm64/traps.h>
@@ -38,6 +39,8 @@ const char *esr_class_name(unsigned ec)
         return "SMC";
     case EC_SYSREG:
         return "system register access";
+    case EC_SVE:
+        return "SVE access";
     case EC_IABT_LOW:
         return "instruction abort from lower EL";
     case EC_IABT_CUR:
@@ -64,15 +67,18 @@ static struct vcpu *trap_vcpu(void)
     return this_cpu()->vcpu;
 }
 
-/* Takes the vCPU off this pCPU for good; never returns. */
+/* Takes the vCPU off this pCPU for good; never returns. Its context leaves the registers
+ * before it is marked off: from then on another pCPU may start it afresh (PSCI CPU_ON). */
 static void trap_stop_vcpu(void) __attribute__((noreturn));
 static void trap_stop_vcpu(void)
 {
     struct vcpu *v = this_cpu()->vcpu;
 
     TRACE(sched_switch, arch_cpu_id(), TRACE_DV(v->dom->id, v->id), TRACE_IDLE, TRACE_SWITCH_EXIT);
-    __atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+    arm64_vcpu_ctx_leave(v);
+    arm64_vgic_unload();
     arm64_vtimer_stop();
+    __atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
     arch_cpu_park();
 }
 
@@ -176,9 +182,9 @@ static void trap_wfi(struct vcpu *v, struct arm64_regs *regs)
     TRACE(sched_wake, v->dom->id, v->id);
 }
 
-/* A trapped system register access: ICC_SGI1R_EL1 writes (virtual SGIs) are emulated; any
- * other register the guest may not use (the EL1 physical timer, CNTP_*) is refused with an
- * undefined instruction. */
+/* A trapped system register access: ICC_SGI1R_EL1 writes (virtual SGIs) are emulated, so are
+ * the PMU and debug registers (RAZ/WI, pmu_debug.c); any other register the guest may not use
+ * (the EL1 physical timer, CNTP_*; the trace unit) is refused with an undefined instruction. */
 static void trap_sysreg(struct vcpu *v, struct arm64_regs *regs, uint64_t esr)
 {
     uint32_t iss = ESR_ISS(esr);
@@ -187,6 +193,9 @@ static void trap_sysreg(struct vcpu *v, struct arm64_regs *regs, uint64_t esr)
     if ((iss & ISS_SYSREG_MASK) == ISS_ICC_SGI1R_EL1 && !(iss & ISS_SYSREG_DIR_READ)) {
         vgic_sgi1r(v, rt == 31 ? 0 : regs->x[rt]);
         regs->elr += 4;
+        return;
+    }
+    if (arm64_pmu_debug_trap(v, regs, iss)) {
         return;
     }
     hyp_printf("dom %s fault %s esr=0x%llx pc=0x%llx: undefined instruction injected", v->dom->name,
@@ -247,6 +256,7 @@ void arm64_trap_guest_sync(struct arm64_regs *regs)
         trap_sysreg(v, regs, esr);
         return;
     case EC_UNKNOWN:
+    case EC_SVE: /* CPTR_EL2.TZ: no SVE state is switched, so none is offered */
         hyp_printf("dom %s fault %s esr=0x%llx pc=0x%llx: undefined instruction injected",
                    v->dom->name, esr_class_name(ec), (unsigned long long)esr,
                    (unsigned long long)regs->elr);

@@ -3,6 +3,7 @@
 #include <tessera/arch.h>
 #include <tessera/arm64/gicv3.h>
 #include <tessera/arm64/percpu.h>
+#include <tessera/arm64/pmu_debug.h>
 #include <tessera/arm64/smp.h>
 #include <tessera/arm64/sysreg.h>
 #include <tessera/arm64/vcpu.h>
@@ -19,15 +20,20 @@
     (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TSC |   \
      HCR_RW)
 
+/* SVE and the trace unit's registers trapped (neither is offered: the first would be state no
+ * one switches); FP/SIMD left to the guest, switched with the rest of its context. */
+#define VCPU_CPTR (CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TTA)
+
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t arg0)
 {
     lib_memset(&v->arch, 0, sizeof(v->arch));
     v->arch.regs.x[0] = arg0;
     v->arch.regs.elr = entry;
     v->arch.regs.spsr = SPSR_EL1H_DAIF;
-    v->arch.sctlr_el1 = SCTLR_EL1_RES1;
+    v->arch.el1.sctlr = SCTLR_EL1_RES1;    /* everything else of its context starts at 0 */
     v->arch.vmpidr = (1ull << 31) | v->id; /* uniprocessor bit clear, Aff0 = vCPU id */
     v->arch.hcr = VCPU_HCR;
+    v->arch.mdcr = arm64_pmu_debug_mdcr();
 }
 
 void arm64_vcpu_run(struct vcpu *v)
@@ -38,17 +44,17 @@ void arm64_vcpu_run(struct vcpu *v)
     sysreg_write(hcr_el2, v->arch.hcr);
     sysreg_write(vpidr_el2, sysreg_read(midr_el1));
     sysreg_write(vmpidr_el2, v->arch.vmpidr);
-    sysreg_write(cptr_el2, CPTR_EL2_RES1);
+    sysreg_write(cptr_el2, VCPU_CPTR);
+    sysreg_write(mdcr_el2, v->arch.mdcr);
     /* The physical counter stays readable; the EL1 physical timer (CNTP_*) traps. */
     sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
     sysreg_write(cntvoff_el2, v->dom->vcounter_offset);
     isb();
+    arm64_vcpu_ctx_load(v); /* all of it: a new vCPU gets reset values, not the last one's */
     arm64_vgic_load(v);
     if (!v->entered) {
         /* A VMID may have belonged to an earlier domain: start with no stale entries. */
         __asm__ volatile("tlbi vmalls12e1; dsb nsh" ::: "memory");
-        sysreg_write(sctlr_el1, v->arch.sctlr_el1);
-        sysreg_write(cntv_ctl_el0, 0); /* its timer starts off, whoever ran here before */
         v->entered = true;
         v->power = VCPU_ON;
         if (v->id == 0) {

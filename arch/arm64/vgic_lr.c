@@ -2,7 +2,10 @@
  * pending set of the vCPU that runs here, highest priority first, on every way back into it.
  * When more is pending than there are list registers, the maintenance interrupt (NPIE: no
  * list register pending any more) brings EL2 back to refill them. A vCPU owns its pCPU's
- * interface while it runs there (one vCPU per pCPU), so nothing is saved or restored. */
+ * interface while it runs there (one vCPU per pCPU): the interface is cleared when a vCPU
+ * leaves and again when one enters, and nothing is saved, since under the null scheduler a
+ * vCPU leaves only for good (a scheduler that resumes vCPUs must fold it back into the
+ * pending sets). */
 #include <tessera/arch.h>
 #include <tessera/arm64/gicv3.h>
 #include <tessera/arm64/percpu.h>
@@ -52,7 +55,7 @@ static void vgic_lr_write(unsigned n, uint64_t v)
     }
 }
 
-void arm64_vgic_load(struct vcpu *v)
+void arm64_vgic_unload(void)
 {
     if (!arm64_gic_present()) {
         return;
@@ -69,6 +72,15 @@ void arm64_vgic_load(struct vcpu *v)
     sysreg_write(S3_4_C12_C9_0, 0);  /* ICH_AP1R0_EL2 */
     sysreg_write(S3_4_C12_C11_7, 0); /* ICH_VMCR_EL2: the guest enables its interface */
     sysreg_write(S3_4_C12_C11_0, ICH_HCR_EN);
+    isb();
+}
+
+void arm64_vgic_load(struct vcpu *v)
+{
+    if (!arm64_gic_present()) {
+        return;
+    }
+    arm64_vgic_unload(); /* whatever a former vCPU (or firmware) left */
     this_cpu()->vtimer_on = false;
     arm64_gic_ppi_enable(GIC_PPI_VTIMER, false);
     vgic_attention(v); /* whatever it had pending gets its first look */

@@ -115,6 +115,17 @@ int arch_irq_route(unsigned spi, struct vcpu *v)
     return 0;
 }
 
+int arch_irq_release(unsigned spi, const struct domain *d)
+{
+    if (spi >= HOST_MAX_SPIS || !host_spi_vcpu[spi] || host_spi_vcpu[spi]->dom != d) {
+        return -ENOENT;
+    }
+    int state = host_spi_enabled[spi] ? ARCH_IRQ_WAS_ENABLED : 0;
+    host_spi_enabled[spi] = false;
+    host_spi_vcpu[spi] = NULL;
+    return state;
+}
+
 void arch_vcpu_kick(struct vcpu *v)
 {
     v->arch.kicks++;

@@ -1,9 +1,12 @@
 /* Physical frame allocator: RAM ownership as sorted extents, neighbours with the same owner
- * always merged. Every change is planned before it is made, so a change that would overflow
- * the extent array is refused with -ENOSPC before anything (the map, the memory) is touched. */
+ * (and, when free, the same cleanliness) always merged. Every change is planned before it is
+ * made, so a change that would overflow the extent array is refused with -ENOSPC before
+ * anything (the map, the memory) is touched. Frames are scrubbed when freed; RAM not scrubbed
+ * since power-on (dirty, free) is scrubbed when a domain gets it (tessera/frame.h). */
 #include <tessera/errno.h>
 #include <tessera/frame.h>
 #include <tessera/lib.h>
+#include <tessera/trace.h>
 
 /* A planned change: extents [lo, hi) are to be replaced by piece[0..n). */
 struct frame_plan {
@@ -20,10 +23,16 @@ static paddr_t frame_end(const struct frame_extent *e)
     return e->base + (e->frames << FRAME_SHIFT);
 }
 
-static struct frame_extent frame_extent_of(paddr_t start, paddr_t end, int owner)
+static struct frame_extent frame_extent_of(paddr_t start, paddr_t end, int owner, bool dirty)
 {
     return (struct frame_extent){
-        .base = start, .frames = (end - start) >> FRAME_SHIFT, .owner = owner};
+        .base = start, .frames = (end - start) >> FRAME_SHIFT, .owner = owner, .dirty = dirty};
+}
+
+/* True if extent e merges with a range given to owner (such a range is never dirty). */
+static bool frame_same(const struct frame_extent *e, int owner)
+{
+    return e->owner == owner && !e->dirty;
 }
 
 static bool frame_valid_owner(int owner)
@@ -75,6 +84,55 @@ static enum frame_range frame_check(const struct frame_map *fm, paddr_t start, p
     return mixed ? FRAME_RANGE_MIXED : FRAME_RANGE_OWNED;
 }
 
+/* The dirty free frames of a range being given to a domain, to scrub once it is the domain's
+ * (outside the map's lock: nobody else can reach them then). Too many pieces: the whole range. */
+#define FRAME_DIRTY_RUNS 8
+
+struct frame_dirty {
+    paddr_t base[FRAME_DIRTY_RUNS];
+    uint64_t size[FRAME_DIRTY_RUNS];
+    unsigned n;
+    paddr_t start; /* the whole range, for an overflow */
+    paddr_t end;
+    bool overflow;
+};
+
+static void frame_collect_dirty(const struct frame_map *fm, paddr_t start, paddr_t end,
+                                struct frame_dirty *dl)
+{
+    dl->start = start;
+    dl->end = end;
+    for (unsigned i = frame_first_after(fm, start); i < fm->count && fm->ext[i].base < end; i++) {
+        const struct frame_extent *e = &fm->ext[i];
+        if (e->owner != FRAME_FREE || !e->dirty) {
+            continue;
+        }
+        paddr_t lo = MAX(e->base, start), hi = MIN(frame_end(e), end);
+        if (dl->n == FRAME_DIRTY_RUNS) {
+            dl->overflow = true;
+            return;
+        }
+        dl->base[dl->n] = lo;
+        dl->size[dl->n++] = hi - lo;
+    }
+}
+
+static void frame_scrub_dirty(struct frame_map *fm, const struct frame_dirty *dl, int owner)
+{
+    if (!fm->scrub) {
+        return;
+    }
+    if (dl->overflow) {
+        fm->scrub(dl->start, dl->end - dl->start);
+        TRACE(scrub, (uint64_t)(int64_t)owner, dl->start, dl->end - dl->start, FRAME_SCRUB_DIRTY);
+        return;
+    }
+    for (unsigned k = 0; k < dl->n; k++) {
+        fm->scrub(dl->base[k], dl->size[k]);
+        TRACE(scrub, (uint64_t)(int64_t)owner, dl->base[k], dl->size[k], FRAME_SCRUB_DIRTY);
+    }
+}
+
 static bool frame_fits(const struct frame_map *fm, const struct frame_plan *pl)
 {
     return fm->count - (pl->hi - pl->lo) + pl->n <= FRAME_MAX_EXTENTS;
@@ -95,22 +153,22 @@ static int frame_plan_set(const struct frame_map *fm, paddr_t start, paddr_t end
     pl->lo = i;
     pl->hi = j + 1;
     pl->n = 0;
-    if (first->base < start && first->owner == owner) {
+    if (first->base < start && frame_same(first, owner)) {
         mid_start = first->base;
     } else if (first->base < start) {
-        pl->piece[pl->n++] = frame_extent_of(first->base, start, first->owner);
-    } else if (i > 0 && frame_end(&fm->ext[i - 1]) == start && fm->ext[i - 1].owner == owner) {
+        pl->piece[pl->n++] = frame_extent_of(first->base, start, first->owner, first->dirty);
+    } else if (i > 0 && frame_end(&fm->ext[i - 1]) == start && frame_same(&fm->ext[i - 1], owner)) {
         mid_start = fm->ext[--pl->lo].base;
     }
-    if (frame_end(last) > end && last->owner == owner) {
+    if (frame_end(last) > end && frame_same(last, owner)) {
         mid_end = frame_end(last);
     } else if (j + 1 < fm->count && frame_end(last) == end && fm->ext[j + 1].base == end &&
-               fm->ext[j + 1].owner == owner) {
+               frame_same(&fm->ext[j + 1], owner)) {
         mid_end = frame_end(&fm->ext[pl->hi++]);
     }
-    pl->piece[pl->n++] = frame_extent_of(mid_start, mid_end, owner);
+    pl->piece[pl->n++] = frame_extent_of(mid_start, mid_end, owner, false);
     if (frame_end(last) > mid_end) {
-        pl->piece[pl->n++] = frame_extent_of(end, frame_end(last), last->owner);
+        pl->piece[pl->n++] = frame_extent_of(end, frame_end(last), last->owner, last->dirty);
     }
     return frame_fits(fm, pl) ? 0 : -ENOSPC;
 }
@@ -135,14 +193,15 @@ static int frame_set(struct frame_map *fm, paddr_t start, paddr_t end, int owner
     return rc;
 }
 
-/* Merges every pair of touching extents with the same owner. */
+/* Merges every pair of touching extents with the same owner and cleanliness. */
 static void frame_coalesce(struct frame_map *fm)
 {
     unsigned w = 0;
 
     for (unsigned r = 0; r < fm->count; r++) {
         struct frame_extent *prev = w > 0 ? &fm->ext[w - 1] : NULL;
-        if (prev && frame_end(prev) == fm->ext[r].base && prev->owner == fm->ext[r].owner) {
+        if (prev && frame_end(prev) == fm->ext[r].base && prev->owner == fm->ext[r].owner &&
+            prev->dirty == fm->ext[r].dirty) {
             prev->frames += fm->ext[r].frames;
         } else {
             fm->ext[w++] = fm->ext[r];
@@ -172,15 +231,18 @@ static int frame_add_ram_nolock(struct frame_map *fm, paddr_t base, uint64_t siz
     if (i < fm->count && fm->ext[i].base < end) {
         return -EEXIST;
     }
-    /* A new free extent at i, merged with free neighbours that touch it. */
+    /* A new free extent at i, dirty (whatever was there before we ran), merged with dirty
+     * free neighbours that touch it. */
     struct frame_plan pl = {.lo = i, .hi = i, .n = 1};
-    if (i > 0 && frame_end(&fm->ext[i - 1]) == start && fm->ext[i - 1].owner == FRAME_FREE) {
+    if (i > 0 && frame_end(&fm->ext[i - 1]) == start && fm->ext[i - 1].owner == FRAME_FREE &&
+        fm->ext[i - 1].dirty) {
         start = fm->ext[--pl.lo].base;
     }
-    if (i < fm->count && fm->ext[i].base == end && fm->ext[i].owner == FRAME_FREE) {
+    if (i < fm->count && fm->ext[i].base == end && fm->ext[i].owner == FRAME_FREE &&
+        fm->ext[i].dirty) {
         end = frame_end(&fm->ext[pl.hi++]);
     }
-    pl.piece[0] = frame_extent_of(start, end, FRAME_FREE);
+    pl.piece[0] = frame_extent_of(start, end, FRAME_FREE, true);
     if (!frame_fits(fm, &pl)) {
         return -ENOSPC;
     }
@@ -188,7 +250,8 @@ static int frame_add_ram_nolock(struct frame_map *fm, paddr_t base, uint64_t siz
     return 0;
 }
 
-static int frame_claim_nolock(struct frame_map *fm, paddr_t base, uint64_t size, int owner)
+static int frame_claim_nolock(struct frame_map *fm, paddr_t base, uint64_t size, int owner,
+                              struct frame_dirty *dl)
 {
     paddr_t start;
     paddr_t end;
@@ -202,26 +265,47 @@ static int frame_claim_nolock(struct frame_map *fm, paddr_t base, uint64_t size,
     case FRAME_RANGE_MIXED:
         return -EBUSY;
     default:
-        return frame_set(fm, start, end, owner);
+        break;
     }
+    struct frame_plan pl;
+    int rc = frame_plan_set(fm, start, end, owner, &pl);
+    if (rc == 0) {
+        if (owner >= 0) {
+            frame_collect_dirty(fm, start, end, dl);
+        }
+        frame_commit(fm, &pl);
+    }
+    return rc;
 }
 
-/* Whether size bytes at an address congruent to offset modulo align fit in free extent e;
- * *at gets the lowest such place. */
-static bool frame_fit_in(const struct frame_extent *e, uint64_t size, uint64_t align,
-                         uint64_t offset, paddr_t *at)
+/* The end of the run of touching free extents (clean or dirty) that extent i starts. */
+static paddr_t frame_run_end(const struct frame_map *fm, unsigned i)
 {
-    if (e->owner != FRAME_FREE || e->base > UINT64_MAX - (align - 1) - offset) {
+    paddr_t end = frame_end(&fm->ext[i]);
+
+    for (unsigned j = i + 1;
+         j < fm->count && fm->ext[j].owner == FRAME_FREE && fm->ext[j].base == end; j++) {
+        end = frame_end(&fm->ext[j]);
+    }
+    return end;
+}
+
+/* Whether size bytes at an address congruent to offset modulo align fit in the free run
+ * [base, end); *at gets the lowest such place. */
+static bool frame_fit_in(paddr_t base, paddr_t end, uint64_t size, uint64_t align, uint64_t offset,
+                         paddr_t *at)
+{
+    if (base > UINT64_MAX - (align - 1) - offset) {
         return false;
     }
-    *at = ALIGN_UP(e->base, align) + offset;
-    if (*at - align >= e->base && *at >= align) {
-        *at -= align; /* the previous congruent address is still inside e */
+    *at = ALIGN_UP(base, align) + offset;
+    if (*at - align >= base && *at >= align) {
+        *at -= align; /* the previous congruent address is still inside the run */
     }
-    return *at < frame_end(e) && frame_end(e) - *at >= size;
+    return *at < end && end - *at >= size;
 }
 static int frame_alloc_at_nolock(struct frame_map *fm, uint64_t size, uint64_t align,
-                                 uint64_t offset, int owner, paddr_t *out)
+                                 uint64_t offset, int owner, paddr_t *out, struct frame_dirty *dl)
 {
     struct frame_plan pl;
     int rc = -ENOMEM;
@@ -238,11 +322,15 @@ static int frame_alloc_at_nolock(struct frame_map *fm, uint64_t size, uint64_t a
     /* A fit that would overflow the extent array may be followed by one that does not
      * (an exact fit needs no split), so keep looking. */
     for (unsigned i = 0; i < fm->count; i++) {
-        if (!frame_fit_in(&fm->ext[i], size, align, offset, &at)) {
+        if (fm->ext[i].owner != FRAME_FREE ||
+            !frame_fit_in(fm->ext[i].base, frame_run_end(fm, i), size, align, offset, &at)) {
             continue;
         }
         rc = frame_plan_set(fm, at, at + size, owner, &pl);
         if (rc == 0) {
+            if (owner >= 0) {
+                frame_collect_dirty(fm, at, at + size, dl);
+            }
             frame_commit(fm, &pl);
             *out = at;
             return 0;
@@ -274,6 +362,7 @@ static int frame_free_nolock(struct frame_map *fm, paddr_t base, uint64_t size, 
     }
     if (fm->scrub) {
         fm->scrub(start, end - start);
+        TRACE(scrub, (uint64_t)(int64_t)owner, start, end - start, FRAME_SCRUB_FREED);
     }
     frame_commit(fm, &pl);
     return 0;
@@ -314,8 +403,11 @@ static uint64_t frame_release_all_nolock(struct frame_map *fm, int owner)
         }
         if (fm->scrub) {
             fm->scrub(e->base, e->frames << FRAME_SHIFT);
+            TRACE(scrub, (uint64_t)(int64_t)owner, e->base, e->frames << FRAME_SHIFT,
+                  FRAME_SCRUB_FREED);
         }
         e->owner = FRAME_FREE;
+        e->dirty = false;
         released += e->frames;
     }
     frame_coalesce(fm);
@@ -360,8 +452,9 @@ int frame_alloc(struct frame_map *fm, uint64_t size, uint64_t align, int owner, 
 }
 
 /* The public operations: each takes the map's lock, so pCPUs building domains in parallel
- * can share one allocator. Scrubbing happens under the lock too (a freed range is never
- * visible as free before it is clean). */
+ * can share one allocator. Scrubbing freed frames happens under the lock (a freed range is
+ * never visible as free before it is clean); scrubbing dirty frames a domain gets happens
+ * after it (they are the domain's already, and its builder waits for them). */
 #define FRAME_LOCKED(type, call)                                                                   \
     do {                                                                                           \
         struct frame_map *m_ = (struct frame_map *)fm;                                             \
@@ -378,13 +471,29 @@ int frame_add_ram(struct frame_map *fm, paddr_t base, uint64_t size)
 
 int frame_claim(struct frame_map *fm, paddr_t base, uint64_t size, int owner)
 {
-    FRAME_LOCKED(int, frame_claim_nolock(fm, base, size, owner));
+    struct frame_dirty dl = {.n = 0};
+
+    spin_lock(&fm->lock);
+    int rc = frame_claim_nolock(fm, base, size, owner, &dl);
+    spin_unlock(&fm->lock);
+    if (rc == 0) {
+        frame_scrub_dirty(fm, &dl, owner);
+    }
+    return rc;
 }
 
 int frame_alloc_at(struct frame_map *fm, uint64_t size, uint64_t align, uint64_t offset, int owner,
                    paddr_t *out)
 {
-    FRAME_LOCKED(int, frame_alloc_at_nolock(fm, size, align, offset, owner, out));
+    struct frame_dirty dl = {.n = 0};
+
+    spin_lock(&fm->lock);
+    int rc = frame_alloc_at_nolock(fm, size, align, offset, owner, out, &dl);
+    spin_unlock(&fm->lock);
+    if (rc == 0) {
+        frame_scrub_dirty(fm, &dl, owner);
+    }
+    return rc;
 }
 
 int frame_free(struct frame_map *fm, paddr_t base, uint64_t size, int owner)

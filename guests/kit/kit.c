@@ -5,6 +5,7 @@
 #include <tessera/lib.h>
 
 uint64_t kit_start_ticks;
+uint64_t kit_entry_sp, kit_entry_vbar;
 static kit_fault_fn kit_fault_handler;
 
 struct hc_ret kit_hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)

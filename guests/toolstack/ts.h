@@ -26,5 +26,8 @@ const struct mf_fleet *ts_parse(const struct ts_env *env, const void *fleet_dtb)
 /* Builds (dom0 mode) or releases (bootdomain mode) every domain of the fleet in start order;
  * *built counts them. -1 after the first failure (reported on env->out). */
 int ts_build_all(unsigned *built);
+/* How many domains ts_build_all released rather than built: the hypervisor had built them
+ * (bootdomain mode). */
+unsigned ts_released(void);
 
 #endif

@@ -18,6 +18,7 @@ static uint8_t ts_dtb[GFDT_BUF_SIZE] __attribute__((aligned(8)));
 static struct domctl_create ts_req __attribute__((aligned(8)));
 
 static const struct ts_env *ts_env;
+static unsigned ts_released_count;
 
 static int64_t ts_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
@@ -101,13 +102,10 @@ static int ts_release(unsigned i)
     int64_t rc = 0;
 
     if (m->late & MF_LATE_AFFINITY) {
-        /* Pin the vCPUs now; the entry point and device tree are where the layout puts them. */
-        struct dom_spec s;
-        char err[160];
-        rc = domspec_build(&ts_fleet, i, &s, ts_dtb, err, sizeof(err));
+        /* Pin the vCPUs now (entry 0: they enter where the hypervisor built them to; the boot
+         * domain sees nothing of the fleet's images). */
         for (unsigned v = 0; !rc && v < m->cpus; v++) {
-            rc = ts_call(HC_DOMCTL_SET_VCPU, m->domid, v, m->affinity[v],
-                         v == 0 ? s.image.entry : 0, v == 0 ? s.dtb_ipa : 0);
+            rc = ts_call(HC_DOMCTL_SET_VCPU, m->domid, v, m->affinity[v], 0, 0);
         }
         if (!rc) {
             ts_env->out("%s: late cpu-affinity applied (vCPU 0 on pCPU %u)\n", m->name,
@@ -125,6 +123,7 @@ static int ts_release(unsigned i)
         return ts_fail(m->name, "not released", rc);
     }
     ts_env->out("%s: start order applied, unpaused\n", m->name);
+    ts_released_count++;
     return 0;
 }
 
@@ -189,4 +188,9 @@ int ts_build_all(unsigned *built)
         (*built)++;
     }
     return 0;
+}
+
+unsigned ts_released(void)
+{
+    return ts_released_count;
 }

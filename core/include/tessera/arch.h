@@ -67,6 +67,14 @@ int arch_irq_assign(unsigned spi, struct vcpu *v);
 void arch_irq_set_enabled(unsigned spi, bool on);
 /* The guest routed its passthrough SPI spi to vCPU v: the physical one goes to v's pCPU. */
 int arch_irq_route(unsigned spi, struct vcpu *v);
+/* The physical side of passthrough SPI spi, if a vCPU of d owns it: disabled, its pending and
+ * active state cleared, routed to no guest's pCPU and owned by nobody, so that nothing of it
+ * reaches a pCPU once d has stopped (a rebuilt d gets it again with arch_irq_assign). Returns
+ * what it was (ARCH_IRQ_WAS_*), or -ENOENT if d does not own it (any more). */
+#define ARCH_IRQ_WAS_ENABLED (1 << 0)
+#define ARCH_IRQ_WAS_PENDING (1 << 1)
+#define ARCH_IRQ_WAS_ACTIVE  (1 << 2)
+int arch_irq_release(unsigned spi, const struct domain *d);
 /* Makes v look at its pending virtual interrupts soon: at once if it runs on another pCPU
  * (which it interrupts), on the way back to the guest if it runs on this one. */
 void arch_vcpu_kick(struct vcpu *v);

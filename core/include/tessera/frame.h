@@ -1,6 +1,12 @@
 /* Physical frame allocator: every 4 KiB frame of RAM has exactly one owner (free, the
  * hypervisor, a boot module, or a domain). Ownership is kept as sorted extents, so start-up
- * costs nothing per frame and a whole domain's memory is one or a few records. */
+ * costs nothing per frame and a whole domain's memory is one or a few records.
+ * Scrubbing: a domain never gets a frame holding anything of someone else. Frames are zeroed
+ * when they are freed (before the free pool shows them); RAM added at start is free but dirty
+ * (whatever firmware or a previous boot left), and is zeroed when a domain gets it by
+ * frame_alloc or frame_claim, not before: zeroing all of RAM at start would cost more than the
+ * whole boot. The hypervisor's own allocations, and claims for it or for boot modules (whose
+ * content is what the loader put there), are left as they are. Traced as `scrub`. */
 #ifndef TESSERA_FRAME_H
 #define TESSERA_FRAME_H
 
@@ -24,10 +30,16 @@ struct frame_extent {
     paddr_t base;
     uint64_t frames;
     int32_t owner;
+    bool dirty; /* free frames never scrubbed since start (content unknown) */
 };
 
-/* Called on memory being returned to the free pool, before anyone can get it again; it runs
- * under the map's lock, so it must not call frame_* itself. */
+/* The scrub trace event's why: freed by their owner, or dirty frames a domain gets. */
+#define FRAME_SCRUB_FREED 0
+#define FRAME_SCRUB_DIRTY 1
+
+/* Zeroes memory: memory being returned to the free pool, before anyone can get it again (under
+ * the map's lock), and dirty memory a domain gets, before the allocation returns (after it).
+ * It must not call frame_* itself. */
 typedef void (*frame_scrub_fn)(paddr_t base, uint64_t size);
 
 struct frame_map {
@@ -39,14 +51,16 @@ struct frame_map {
 
 /* Empties the map; scrub may be NULL (no scrubbing). */
 void frame_init(struct frame_map *fm, frame_scrub_fn scrub);
-/* Adds a RAM bank as free frames, shrunk inwards to frame boundaries.
+/* Adds a RAM bank as free, dirty frames, shrunk inwards to frame boundaries.
  * -EINVAL if empty after rounding, -EEXIST if it overlaps a bank, -ENOSPC if out of extents. */
 int frame_add_ram(struct frame_map *fm, paddr_t base, uint64_t size);
-/* Gives a free range (rounded outwards to frames) to owner.
+/* Gives a free range (rounded outwards to frames) to owner; dirty frames in it are scrubbed
+ * first when owner is a domain.
  * -EINVAL if not wholly RAM, -EBUSY if any frame is not free, -ENOSPC if out of extents. */
 int frame_claim(struct frame_map *fm, paddr_t base, uint64_t size, int owner);
 /* Finds size bytes (rounded up to frames) aligned to align (a power of two >= FRAME_SIZE),
- * lowest address first, and gives them to owner. -ENOMEM if no free run fits. */
+ * lowest address first, and gives them to owner, scrubbing dirty frames first when owner is a
+ * domain. -ENOMEM if no free run fits. */
 int frame_alloc(struct frame_map *fm, uint64_t size, uint64_t align, int owner, paddr_t *out);
 /* Like frame_alloc, but the address returned is offset (a multiple of FRAME_SIZE below align)
  * past a multiple of align: memory whose physical and guest addresses agree modulo a block

@@ -72,6 +72,14 @@ void vgic_domain_init(struct domain *d);
 /* Gives SPI spi (INTID 32 + spi) to d, linked to the physical SPI of the same number, which
  * the arch routes to the pCPU of vCPU 0; -EINVAL beyond the SPIs a domain can have. */
 int vgic_assign_spi(struct domain *d, unsigned spi);
+/* d stops (shut down, crashed, destroyed): the physical side of each SPI it owns passed through
+ * is released (disabled, pending and active state cleared, unrouted: arch_irq_release), so a
+ * device that keeps its line asserted reaches no pCPU. Ownership stays with d. Traced as
+ * irq_release; a second call does nothing. */
+void vgic_domain_stop(struct domain *d);
+/* A rebuilt d gets the physical side of its passthrough SPIs back, routed to the pCPU of its
+ * vCPU 0 and disabled until the new instance enables them. Traced as irq_assign. */
+int vgic_domain_relink(struct domain *d);
 /* Gives SPI spi to d as the interrupt of one of its emulated devices: owned, linked to no
  * physical interrupt, level-sensitive, driven by vgic_set_level. Again for the same SPI is a
  * no-op (a restarted domain); -EBUSY if d owns it passed through, -EINVAL beyond the SPIs a

@@ -11,6 +11,7 @@
 #include <tessera/evtchn.h>
 #include <tessera/hypercall.h>
 #include <tessera/hypercall_dispatch.h>
+#include <tessera/vgic.h>
 
 #define MIB      (1ull << 20)
 #define RAM_SIZE (64 * MIB)
@@ -19,12 +20,18 @@ static uint8_t *ram;
 static paddr_t module_pa;
 static const char dtb[] = "not really a device tree, but bytes to place";
 
+/* Scrubbing for real: the test's RAM is ordinary memory. */
+static void scrub(paddr_t base, uint64_t size)
+{
+    memset((void *)(uintptr_t)base, 0, size);
+}
+
 static void setup(void)
 {
     ram = aligned_alloc(2 * MIB, RAM_SIZE);
     cr_assert_not_null(ram);
-    memset(ram, 0, RAM_SIZE);
-    frame_init(&hyp_frames, NULL);
+    memset(ram, 0xee, RAM_SIZE); /* what firmware might have left: dirty until scrubbed */
+    frame_init(&hyp_frames, scrub);
     cr_assert_eq(frame_add_ram(&hyp_frames, (paddr_t)(uintptr_t)ram, RAM_SIZE), 0);
     /* a 12 KiB raw kernel, 2 MiB-aligned, as the harness places modules */
     module_pa = (paddr_t)(uintptr_t)ram + 32 * MIB;
@@ -194,6 +201,10 @@ Test(domain, crash_policies)
     a.on_crash = DOM_CRASH_DESTROY;
     b.on_crash = DOM_CRASH_RESTART;
     b.allow_map = false;
+    /* Each domain has its own module, as the manifest gives them. */
+    memset(ram + 36 * MIB, 0x5a, 12 * 1024);
+    b.kernel.pa = (paddr_t)(uintptr_t)ram + 36 * MIB;
+    cr_assert_eq(frame_claim(&hyp_frames, b.kernel.pa, 12 * 1024, FRAME_MODULE), 0);
     struct domain *da, *db;
     int status;
     cr_assert_eq(dom_create(&a, &da), 0);
@@ -203,7 +214,9 @@ Test(domain, crash_policies)
     dom_crash(da, "test");
     cr_assert_eq(da->state, DOM_CRASHED);
     cr_assert_eq(frame_count(&hyp_frames, 1), 0, "destroy released everything");
-    cr_assert_eq(frame_owner(&hyp_frames, module_pa), FRAME_MODULE);
+    cr_assert_eq(frame_owner(&hyp_frames, module_pa), FRAME_FREE,
+                 "the image it was mapped from was its RAM: released too");
+    cr_assert_eq(ram[32 * MIB], 0, "and scrubbed");
 
     for (unsigned i = 1; i <= DOM_MAX_RESTARTS; i++) {
         dom_crash(db, "test");
@@ -266,4 +279,61 @@ Test(domain, first_shutdown_wins)
     cr_assert_eq(d->shutdown_reason, HC_SHUTDOWN_POWEROFF);
     cr_assert_eq(d->restarts, 0, "no restart for a domain already shut down");
     cr_assert_null(strstr(arch_host_serial(), "shutdown reason=crash"), "%s", arch_host_serial());
+}
+
+/* A passthrough SPI ends with the domain instance that had it: released (disabled, owned by no
+ * vCPU) when it stops, given back disabled to the rebuilt instance, released again at its
+ * poweroff; releasing twice changes nothing. */
+Test(domain, passthrough_spis_end_with_the_instance)
+{
+    struct dom_spec s = spec(2, "again", 4 * MIB, 1);
+    struct domain *d;
+
+    s.on_crash = DOM_CRASH_RESTART;
+    s.allow_map = false;
+    cr_assert_eq(dom_create(&s, &d), 0);
+    cr_assert_eq(vgic_assign_spi(d, 5), 0);
+    cr_assert_eq(dom_start_eligible(), 0);
+    arch_irq_set_enabled(5, true); /* what the guest's ISENABLER write does */
+    cr_assert(arch_host_spi_enabled(5));
+
+    dom_crash(d, "test");
+    cr_assert_eq(d->state, DOM_RUNNING, "rebuilt");
+    cr_assert_not(arch_host_spi_enabled(5),
+                  "disabled at the crash; the rebuild does not enable it");
+    cr_assert_eq(arch_host_spi_vcpu(5), &d->vcpu[0], "routed to the rebuilt instance's vCPU 0");
+    cr_assert_str_neq(arch_host_serial(), "");
+    cr_assert_not_null(strstr(arch_host_serial(), "dom again released SPI 5 (INTID 37)"));
+
+    dom_shutdown(d, HC_SHUTDOWN_POWEROFF);
+    cr_assert_null(arch_host_spi_vcpu(5), "unrouted at its poweroff");
+    cr_assert_eq(arch_irq_release(5, d), -ENOENT, "nothing left to release");
+}
+
+/* RAM starts dirty (the test fills it with 0xee, as firmware might leave it): a new domain
+ * sees its image, its device tree, and zeros; nothing else. Mapped or copied image alike. */
+Test(domain, a_new_domain_sees_zeros_or_its_own_image)
+{
+    for (int mapped = 0; mapped <= 1; mapped++) {
+        struct dom_spec s = spec(1 + mapped, mapped ? "mapped" : "copied", 4 * MIB, mapped);
+        struct domain *d;
+        uint64_t other = 0;
+
+        s.allow_map = mapped;
+        cr_assert_eq(dom_create(&s, &d), 0);
+        cr_assert_eq(d->kernel_mapped, (bool)mapped);
+        for (uint64_t off = 0; off < 4 * MIB; off++) {
+            uint64_t ipa = DOM_RAM_IPA + off;
+            uint8_t b = guest(d, ipa)[0];
+            if (off < 12 * 1024) {
+                cr_assert_eq(b, 0x5a, "its image at 0x%llx", (unsigned long long)ipa);
+            } else if (ipa >= s.dtb_ipa && ipa < s.dtb_ipa + sizeof(dtb)) {
+                cr_assert_eq(b, (uint8_t)dtb[ipa - s.dtb_ipa]);
+            } else {
+                other += b != 0;
+            }
+        }
+        cr_assert_eq(other, 0, "%llu bytes of someone else in %s domain", (unsigned long long)other,
+                     s.name);
+    }
 }

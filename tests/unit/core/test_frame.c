@@ -1,6 +1,7 @@
 /* Frame allocator: RAM banks, claims, aligned allocation, freeing with scrubbing, ownership
  * checks, transfers, release of a whole owner, extent merging, the error codes, and behaviour
- * when the extent array is full (refused, map unchanged, nothing scrubbed). */
+ * when the extent array is full (refused, map unchanged, nothing scrubbed); RAM added at start
+ * is dirty and scrubbed when a domain gets it. */
 #include <criterion/criterion.h>
 #include <string.h>
 #include <tessera/errno.h>
@@ -58,9 +59,25 @@ static void check_map(void)
         }
         paddr_t prev_end = fm.ext[i - 1].base + fm.ext[i - 1].frames * FRAME_SIZE;
         cr_assert_leq(prev_end, fm.ext[i].base, "extents %u and %u overlap", i - 1, i);
-        cr_assert(prev_end != fm.ext[i].base || fm.ext[i - 1].owner != fm.ext[i].owner,
+        cr_assert(prev_end != fm.ext[i].base || fm.ext[i - 1].owner != fm.ext[i].owner ||
+                      fm.ext[i - 1].dirty != fm.ext[i].dirty,
                   "extents %u and %u should have merged", i - 1, i);
+        cr_assert(!fm.ext[i].dirty || fm.ext[i].owner == FRAME_FREE, "only free frames are dirty");
     }
+}
+
+/* A RAM bank whose frames have all been scrubbed once (given to a domain and freed), so the
+ * tests of freeing and merging see one clean free extent; the scrub counters start at 0. */
+static void add_clean_ram(paddr_t base, uint64_t size)
+{
+    cr_assert_eq(frame_add_ram(&fm, base, size), 0);
+    cr_assert_eq(frame_claim(&fm, base, size, 99), 0);
+    cr_assert_eq(frame_free(&fm, base, size, 99), 0);
+    cr_assert_eq(fm.count, 1);
+    cr_assert_not(fm.ext[0].dirty);
+    scrub_calls = 0;
+    scrub_bytes = 0;
+    scrub_last_base = 0;
 }
 
 Test(frame, add_ram_rounds_inwards)
@@ -179,7 +196,7 @@ Test(frame, free_scrubs_then_releases)
 {
     paddr_t pa;
 
-    frame_add_ram(&fm, RAM, GiB);
+    add_clean_ram(RAM, GiB);
     frame_alloc(&fm, 8 * FRAME_SIZE, FRAME_SIZE, 5, &pa);
     cr_assert_eq(frame_free(&fm, pa + 2 * FRAME_SIZE, 2 * FRAME_SIZE, 5), 0);
     cr_assert_eq(scrub_calls, 1);
@@ -201,7 +218,7 @@ Test(frame, free_checks_ownership_without_scrubbing)
     paddr_t a;
     paddr_t b;
 
-    frame_add_ram(&fm, RAM, GiB);
+    add_clean_ram(RAM, GiB);
     frame_alloc(&fm, 4 * FRAME_SIZE, FRAME_SIZE, 1, &a);
     frame_alloc(&fm, 4 * FRAME_SIZE, FRAME_SIZE, 2, &b);
     cr_assert_eq(frame_free(&fm, a, 4 * FRAME_SIZE, 2), -EPERM);
@@ -220,7 +237,7 @@ Test(frame, free_without_scrub_callback)
     paddr_t pa;
 
     frame_init(&fm, NULL);
-    frame_add_ram(&fm, RAM, MiB);
+    add_clean_ram(RAM, MiB);
     frame_alloc(&fm, FRAME_SIZE, FRAME_SIZE, 1, &pa);
     cr_assert_eq(frame_free(&fm, pa, FRAME_SIZE, 1), 0);
     cr_assert_eq(frame_release_all(&fm, 1), 0);
@@ -271,7 +288,7 @@ Test(frame, release_all_scrubs_every_extent)
 {
     paddr_t pa;
 
-    frame_add_ram(&fm, RAM, GiB);
+    add_clean_ram(RAM, GiB);
     for (int i = 0; i < 6; i++) {
         frame_alloc(&fm, MiB, FRAME_SIZE, i % 2 ? 1 : 2, &pa);
     }
@@ -304,7 +321,7 @@ Test(frame, merges_with_both_neighbours)
  * then the free rest of the bank. */
 static void fill_map(void)
 {
-    frame_add_ram(&fm, RAM, GiB);
+    add_clean_ram(RAM, GiB);
     for (unsigned i = 0; fm.count < FRAME_MAX_EXTENTS; i++) {
         cr_assert_eq(frame_claim(&fm, RAM + 3ull * i * FRAME_SIZE, 2 * FRAME_SIZE, 1), 0);
     }
@@ -332,7 +349,7 @@ Test(frame, full_map_refuses_free_before_scrubbing)
 {
     paddr_t pa;
 
-    frame_add_ram(&fm, RAM, GiB);
+    add_clean_ram(RAM, GiB);
     frame_alloc(&fm, 4 * FRAME_SIZE, FRAME_SIZE, 9, &pa);
     for (unsigned i = 0; fm.count < FRAME_MAX_EXTENTS; i++) {
         frame_claim(&fm, RAM + MiB + 2ull * i * FRAME_SIZE, FRAME_SIZE, 1);
@@ -399,4 +416,89 @@ Test(frame, random_operations_keep_invariants)
         check_map();
         cr_assert_eq(frame_count(&fm, owner), owner_frames[owner]);
     }
+}
+
+/* RAM added at start is dirty: whatever a domain gets of it by allocation is scrubbed first,
+ * once; the hypervisor's own allocations are not. */
+Test(frame, dirty_ram_is_scrubbed_when_a_domain_gets_it)
+{
+    paddr_t a, b, c;
+
+    frame_add_ram(&fm, RAM, GiB);
+    cr_assert(fm.ext[0].dirty);
+    cr_assert_eq(frame_owner(&fm, RAM), FRAME_FREE, "dirty frames are free");
+    cr_assert_eq(frame_alloc(&fm, 2 * MiB, FRAME_SIZE, 3, &a), 0);
+    cr_assert_eq(scrub_calls, 1);
+    cr_assert_eq(scrub_bytes, 2 * MiB);
+    cr_assert_eq(scrub_last_base, a);
+    cr_assert_eq(frame_alloc(&fm, MiB, FRAME_SIZE, FRAME_HYP, &b), 0);
+    cr_assert_eq(scrub_calls, 1, "the hypervisor initialises its own memory");
+    /* Freed frames are scrubbed as they are freed, and given out again without another. */
+    cr_assert_eq(frame_free(&fm, a, 2 * MiB, 3), 0);
+    cr_assert_eq(scrub_calls, 2);
+    cr_assert_eq(frame_alloc(&fm, 2 * MiB, FRAME_SIZE, 4, &c), 0);
+    cr_assert_eq(c, a, "lowest first: the clean frames just freed");
+    cr_assert_eq(scrub_calls, 2, "clean: nothing to scrub");
+    check_map();
+}
+
+/* Claims keep what the loader put in RAM (the hypervisor, the DTB, boot modules) but scrub the
+ * dirty frames a domain claims (the free frames after a module mapped in place). */
+Test(frame, claims_scrub_dirty_frames_for_domains_only)
+{
+    frame_add_ram(&fm, RAM, GiB);
+    cr_assert_eq(frame_claim(&fm, RAM, MiB, FRAME_MODULE), 0);
+    cr_assert_eq(frame_claim(&fm, RAM + MiB, MiB, FRAME_HYP), 0);
+    cr_assert_eq(scrub_calls, 0);
+    cr_assert_eq(frame_claim(&fm, RAM + 2 * MiB, MiB, 7), 0);
+    cr_assert_eq(scrub_calls, 1);
+    cr_assert_eq(scrub_last_base, RAM + 2 * MiB);
+    cr_assert_eq(scrub_bytes, MiB);
+    /* Module frames handed to a domain are its image: not scrubbed. */
+    cr_assert_eq(frame_transfer(&fm, RAM, MiB, FRAME_MODULE, 7), 0);
+    cr_assert_eq(scrub_calls, 1);
+    check_map();
+}
+
+/* Clean and dirty free frames that touch are one run for allocation; only the dirty part of
+ * what is given out is scrubbed. */
+Test(frame, allocation_spans_clean_and_dirty_frames)
+{
+    paddr_t a, b;
+
+    frame_add_ram(&fm, RAM, 4 * MiB);
+    cr_assert_eq(frame_alloc(&fm, MiB, FRAME_SIZE, 1, &a), 0);
+    cr_assert_eq(frame_free(&fm, a, MiB, 1), 0);
+    cr_assert_eq(fm.count, 2, "a clean MiB, then 3 dirty ones");
+    scrub_calls = 0;
+    scrub_bytes = 0;
+    cr_assert_eq(frame_alloc(&fm, 2 * MiB, FRAME_SIZE, 2, &b), 0);
+    cr_assert_eq(b, RAM);
+    cr_assert_eq(scrub_calls, 1);
+    cr_assert_eq(scrub_last_base, RAM + MiB, "only the dirty part");
+    cr_assert_eq(scrub_bytes, MiB);
+    cr_assert_eq(frame_count(&fm, 2), 2 * MiB / FRAME_SIZE);
+    cr_assert_eq(frame_alloc(&fm, 3 * MiB, FRAME_SIZE, 3, &b), -ENOMEM);
+    check_map();
+}
+
+/* A domain getting more separate dirty pieces than are tracked one by one gets its whole range
+ * scrubbed. */
+Test(frame, many_dirty_pieces_scrub_the_whole_range)
+{
+    paddr_t pa;
+
+    frame_add_ram(&fm, RAM, 64 * MiB);
+    /* Clean and dirty every other MiB: 1 MiB taken and freed (clean), 1 MiB left dirty. */
+    for (unsigned i = 0; i < 32; i++) {
+        cr_assert_eq(frame_claim(&fm, RAM + 2ull * i * MiB, MiB, 1), 0);
+    }
+    cr_assert_eq(frame_release_all(&fm, 1), 32 * MiB / FRAME_SIZE);
+    scrub_calls = 0;
+    scrub_bytes = 0;
+    cr_assert_eq(frame_alloc(&fm, 40 * MiB, FRAME_SIZE, 2, &pa), 0);
+    cr_assert_eq(pa, RAM);
+    cr_assert_eq(scrub_calls, 1);
+    cr_assert_eq(scrub_bytes, 40 * MiB, "more than 8 dirty pieces: all of it");
+    check_map();
 }

@@ -34,7 +34,7 @@ Test(qemu, boot_command_line)
                         "-serial stdio -kernel hyp.bin -dtb out/boot.dtb -device "
                         "loader,file=img/hello.bin,addr=0x50000000,force-raw=on -device "
                         "loader,file=odd,,name.bin,addr=0x50200000,force-raw=on -icount "
-                        "shift=0,sleep=off -no-reboot");
+                        "shift=0,sleep=off -rtc base=2024-01-01T00:00:00,clock=vm -no-reboot");
     cr_assert_null(argv.v[argv.n]);
     free(s);
     strvec_free(&argv);

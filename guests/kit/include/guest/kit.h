@@ -24,6 +24,9 @@ void kit_shutdown(unsigned reason) __attribute__((noreturn));
 uint64_t kit_counter(void);
 uint64_t kit_counter_hz(void);
 extern uint64_t kit_start_ticks;
+/* SP_EL1 and VBAR_EL1 as the guest was entered with, before the kit set its own stack and
+ * vectors (a vCPU starts with both 0, docs/platform.md). */
+extern uint64_t kit_entry_sp, kit_entry_vbar;
 
 /* A handler for synchronous exceptions: return true and set *resume to continue at another
  * address; false ends the guest with a crash report. */

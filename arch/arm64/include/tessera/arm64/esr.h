@@ -17,6 +17,7 @@
 #define EC_HVC64    0x16
 #define EC_SMC64    0x17
 #define EC_SYSREG   0x18
+#define EC_SVE      0x19
 #define EC_IABT_LOW 0x20
 #define EC_IABT_CUR 0x21
 #define EC_PC_ALIGN 0x22

@@ -19,6 +19,10 @@ struct vcpu;
 #define GICD_IGROUPR        0x0080
 #define GICD_ISENABLER      0x0100
 #define GICD_ICENABLER      0x0180
+#define GICD_ISPENDR        0x0200
+#define GICD_ICPENDR        0x0280
+#define GICD_ISACTIVER      0x0300
+#define GICD_ICACTIVER      0x0380
 #define GICD_IPRIORITYR     0x0400
 #define GICD_ICFGR          0x0c00
 #define GICD_IROUTER        0x6000
@@ -85,9 +89,11 @@ void arm64_gic_deactivate(unsigned intid);
 /* Sends SGI sgi to pCPU cpu. */
 void arm64_gic_send_sgi(unsigned cpu, unsigned sgi);
 
-/* The virtual CPU interface of this pCPU (vgic_lr.c): cleared for a vCPU that starts here;
- * refilled from v's pending set on every way back into v; the maintenance interrupt. */
+/* The virtual CPU interface of this pCPU (vgic_lr.c): cleared for a vCPU that starts here, and
+ * when one leaves (a physical interrupt a list register still links is deactivated); refilled
+ * from v's pending set on every way back into v; the maintenance interrupt. */
 void arm64_vgic_load(struct vcpu *v);
+void arm64_vgic_unload(void);
 void arm64_vgic_flush(struct vcpu *v);
 /* The way back into v: its interface is refreshed only when the vGIC flagged it. */
 static inline void arm64_vgic_refresh(struct vcpu *v)

@@ -83,8 +83,13 @@ static inline void dsb_ish(void)
 #define SPSR_MODE_EL1T 0x4ull
 #define SPSR_MODE_EL1H 0x5ull
 
-/* CPTR_EL2 (non-VHE): RES1 bits 0-7, 9, 12, 13; no FP/SIMD trap */
+/* CPTR_EL2 (non-VHE): RES1 bits 0-7, 9, 12, 13; TZ (bit 8, RES1 without SVE) traps SVE, TFP
+ * FP/SIMD (left clear: the vCPU context switch moves FP/SIMD eagerly, vcpu_ctx.c), TTA the
+ * trace unit's system registers. */
 #define CPTR_EL2_RES1 0x32ffull
+#define CPTR_EL2_TZ   (1ull << 8)
+#define CPTR_EL2_TFP  (1ull << 10)
+#define CPTR_EL2_TTA  (1ull << 20)
 
 /* CNTHCTL_EL2: EL1 may use the physical counter and timer */
 #define CNTHCTL_EL1PCTEN (1ull << 0)
