@@ -71,7 +71,7 @@ static void main_run_usage(FILE *out)
         "trace-stats.txt.\n"
         "\n"
         "options:\n"
-        "  -m, --mode MODE       launch mode: hyperlaunch or dom0 (bootdomain comes later);\n"
+        "  -m, --mode MODE       launch mode: hyperlaunch, dom0 or bootdomain;\n"
         "                        it must be listed in the scenario's /experiment/modes\n"
         "  -o, --out DIR         results directory (default tessera-out/SCENARIO-MODE)\n"
         "      --qemu PATH       QEMU program (default qemu-system-aarch64 from PATH)\n"
