@@ -857,6 +857,7 @@ static int hd_chosen(struct hd_ctx *c)
     int len;
     int chosen = hd_lookup(c->fdt, "/chosen", 7);
 
+    c->out->chosen_node = chosen >= 0 ? chosen : -1;
     if (chosen < 0) {
         return 0;
     }
@@ -902,6 +903,7 @@ int hostdt_parse(const void *fdt, struct hostdt *out, char *err, size_t errlen)
     }
     lib_memset(out, 0, sizeof(*out));
     out->hypervisor_node = -1;
+    out->chosen_node = -1;
     if (hd_check_blob(&c) || hd_index(&c) || hd_memory(&c) || hd_reserved(&c) || hd_cpus(&c) ||
         hd_psci(&c) || hd_gic(&c) || hd_iommus(&c) || hd_timer(&c) || hd_uart(&c) ||
         hd_chosen(&c)) {

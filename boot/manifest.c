@@ -411,8 +411,5 @@ int mf_parse(const void *fdt, int node, enum mf_source src, struct mf_fleet *out
             return rc;
         }
     }
-    if (mf_run_seed(fdt, src, out)) {
-        return mf_fail(&c, node, NULL, "/chosen/tessera,seed is not a 64-bit value");
-    }
     return 0;
 }

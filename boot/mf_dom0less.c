@@ -149,7 +149,7 @@ int mf_parse_dom0less(const void *fdt, int chosen, enum mf_source src, struct mf
         }
         d->domid = ++out->count;
     }
-    if (out->count && mf_run_seed(fdt, src, out)) {
+    if (out->count && src == MF_BOOT_DTB && mf_run_seed(fdt, chosen, out)) {
         return mf_fail(&c, chosen, "tessera,seed", "not a 64-bit value");
     }
     return out->count ? 0 : -ENOENT;

@@ -136,12 +136,12 @@ int mf_domain_name(struct mf_ctx *c, int node, struct mf_domain *d)
     return 0;
 }
 
-int mf_run_seed(const void *fdt, enum mf_source src, struct mf_fleet *out)
+int mf_run_seed(const void *fdt, int chosen, struct mf_fleet *out)
 {
-    int chosen = fdt_path_offset(fdt, "/chosen"), len;
+    int len;
     const fdt64_t *v = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "tessera,seed", &len);
 
-    if (src != MF_BOOT_DTB || !v) {
+    if (!v) {
         return 0;
     }
     if (len != (int)sizeof(*v)) {

@@ -26,9 +26,6 @@ int mf_flag(struct mf_ctx *c, int node, const char *prop, bool *out);
 /* Refuses any property of node that is not in allowed (NULL-terminated). */
 int mf_known_props(struct mf_ctx *c, int node, const char *const *allowed);
 bool mf_compatible(struct mf_ctx *c, int node, const char *compat);
-/* The run's entropy seed from a boot DTB's /chosen/tessera,seed (a u64), into out->seed; a
- * scenario has none. -EINVAL if the property is not 8 bytes. */
-int mf_run_seed(const void *fdt, enum mf_source src, struct mf_fleet *out);
 /* Copies a node name as a domain name, refusing reserved or unusable ones. */
 int mf_domain_name(struct mf_ctx *c, int node, struct mf_domain *d);
 

@@ -93,6 +93,9 @@ static void start_manifest(const struct boot_info *bi, struct mf_fleet *f)
 
     if (bi->hd->hypervisor_node >= 0) {
         rc = mf_parse(bi->fdt, bi->hd->hypervisor_node, MF_BOOT_DTB, f, err, sizeof(err));
+        if (!rc && mf_run_seed(bi->fdt, bi->hd->chosen_node, f)) {
+            start_fail("manifest", "/chosen/tessera,seed: not a 64-bit value");
+        }
     } else {
         int chosen = fdt_path_offset(bi->fdt, "/chosen");
         rc = chosen < 0 ? -ENOENT

@@ -38,6 +38,9 @@ int fleet_load(const void *fdt, enum mf_source src, unsigned pcpus, struct mf_fl
     }
     if (kind == SCENARIO_TESSERA) {
         rc = mf_parse(fdt, node, src, f, err, sizeof(err));
+        if (rc == 0 && src == MF_BOOT_DTB && mf_run_seed(fdt, fdt_path_offset(fdt, "/chosen"), f)) {
+            return herr_set(e, -EINVAL, "/chosen/tessera,seed: not a 64-bit value");
+        }
     } else {
         rc = mf_parse_dom0less(fdt, node, src, f, err, sizeof(err));
         if (rc == -ENOENT) {

@@ -163,6 +163,10 @@ const struct mf_fleet *ts_parse(const struct ts_env *env, const void *fleet)
     char err[192];
     int hv = fdt_path_offset(fleet, "/chosen/hypervisor");
     int rc = hv < 0 ? -1 : mf_parse(fleet, hv, MF_BOOT_DTB, &ts_fleet, err, sizeof(err));
+    if (rc == 0 && mf_run_seed(fleet, fdt_path_offset(fleet, "/chosen"), &ts_fleet)) {
+        rc = -1;
+        lib_strlcpy(err, "/chosen/tessera,seed: not a 64-bit value", sizeof(err));
+    }
 
     ts_env = env;
     if (rc) {

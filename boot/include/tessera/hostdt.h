@@ -81,6 +81,7 @@ struct hostdt {
     const char *trace_target; /* /chosen/tessera,trace (set by the harness), NULL if absent */
     size_t trace_target_size; /* its property length, the NUL and the padding included */
     int hypervisor_node;      /* offset of /chosen/hypervisor, or -1 */
+    int chosen_node;          /* offset of /chosen, or -1 */
 };
 
 /* Parses fdt into out. On error returns -EINVAL and writes a message naming the node and

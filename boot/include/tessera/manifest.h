@@ -100,6 +100,10 @@ int mf_parse(const void *fdt, int node, enum mf_source src, struct mf_fleet *out
  * -ENOENT if there are none, else as mf_parse. pCPUs are given out in node order. */
 int mf_parse_dom0less(const void *fdt, int chosen, enum mf_source src, struct mf_fleet *out,
                       char *err, size_t errlen);
+/* The run's entropy seed, a boot DTB's /chosen/tessera,seed (a u64; chosen: the offset of /chosen,
+ * which the caller has already found: looking it up again walks the whole tree), into out->seed;
+ * absent leaves it 0. -EINVAL if the property is not 8 bytes. */
+int mf_run_seed(const void *fdt, int chosen, struct mf_fleet *out);
 /* Checks the fleet against the machine: pCPU ids < pcpus, duplicate domids, one vCPU per pCPU
  * under the null scheduler, start-after cycles. Same error convention. */
 int mf_validate(const void *fdt, const struct mf_fleet *f, unsigned pcpus, char *err,
