@@ -154,22 +154,6 @@ static void forge_all(bool vpl011)
     forge_through(vpl011, frames, lib_strlen(frames));
 }
 
-/* A hypercall with five arguments (domctl_load, domctl_set_vcpu); returns x0. */
-static int64_t hvc5(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-    register uint64_t x0 __asm__("x0") = fn;
-    register uint64_t x1 __asm__("x1") = a1;
-    register uint64_t x2 __asm__("x2") = a2;
-    register uint64_t x3 __asm__("x3") = a3;
-    register uint64_t x4 __asm__("x4") = a4;
-    register uint64_t x5 __asm__("x5") = a5;
-    __asm__ volatile("hvc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
-                     :
-                     : "memory");
-    return (int64_t)x0;
-}
-
 /* The code a domain made by domctl_create runs: one console_write of its message, then
  * shutdown poweroff. Position-independent, copied to the new domain's RAM base. */
 extern const char forge_stub[], forge_stub_end[];
@@ -211,15 +195,15 @@ static void forge_names(void)
         req.vcpus = 1;
         req.memory_kib = 2048;
         lib_strlcpy(req.name, names[i], sizeof(req.name));
-        int64_t rc = hvc5(HC_DOMCTL_CREATE, (uint64_t)(uintptr_t)&req, 0, 0, 0, 0);
+        int64_t rc = kit_hvc5(HC_DOMCTL_CREATE, (uint64_t)(uintptr_t)&req, 0, 0, 0, 0);
         lib_snprintf(msg, sizeof(msg), "domctl_create with bad name %zu returns -EINVAL (%lld)", i,
                      (long long)rc);
         kit_check(rc == -EINVAL, msg);
         if (rc == 0 && i == 0) {
-            hvc5(HC_DOMCTL_LOAD, id, 0x40000000ull, (uint64_t)(uintptr_t)forge_stub,
-                 (uint64_t)(forge_stub_end - forge_stub), 0);
-            hvc5(HC_DOMCTL_SET_VCPU, id, 0, 1, 0x40000000ull, 0);
-            hvc5(HC_DOMCTL_UNPAUSE, id, 0, 0, 0, 0);
+            kit_hvc5(HC_DOMCTL_LOAD, id, 0x40000000ull, (uint64_t)(uintptr_t)forge_stub,
+                     (uint64_t)(forge_stub_end - forge_stub), 0);
+            kit_hvc5(HC_DOMCTL_SET_VCPU, id, 0, 1, 0x40000000ull, 0);
+            kit_hvc5(HC_DOMCTL_UNPAUSE, id, 0, 0, 0, 0);
         }
     }
 }

@@ -131,16 +131,9 @@ static int survivor(void)
 static bool role_is(const void *fdt, const char *name)
 {
     int chosen = fdt_path_offset(fdt, "/chosen");
-    const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
-    size_t n = lib_strlen(name);
 
-    for (const char *p = args; p && *p; p++) {
-        if ((p == args || p[-1] == ' ') && lib_strncmp(p, "role=", 5) == 0 &&
-            lib_strncmp(p + 5, name, n) == 0 && (p[5 + n] == ' ' || p[5 + n] == '\0')) {
-            return true;
-        }
-    }
-    return false;
+    return kit_arg_is(chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL, "role",
+                      name);
 }
 
 int guest_main(uint64_t dtb)

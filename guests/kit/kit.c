@@ -18,6 +18,35 @@ struct hc_ret kit_hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
     return (struct hc_ret){(int64_t)x0, x1, x2, x3};
 }
 
+int64_t kit_hvc5(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    register uint64_t x0 __asm__("x0") = fn;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2;
+    register uint64_t x3 __asm__("x3") = a3;
+    register uint64_t x4 __asm__("x4") = a4;
+    register uint64_t x5 __asm__("x5") = a5;
+    __asm__ volatile("hvc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
+                     :
+                     : "memory");
+    return (int64_t)x0;
+}
+
+bool kit_arg_is(const char *args, const char *key, const char *value)
+{
+    size_t k = lib_strlen(key), n = lib_strlen(value);
+
+    for (const char *p = args; p && *p; p++) {
+        if ((p == args || p[-1] == ' ') && lib_strncmp(p, key, k) == 0 && p[k] == '=' &&
+            lib_strncmp(p + k + 1, value, n) == 0 &&
+            (p[k + 1 + n] == ' ' || p[k + 1 + n] == '\0')) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int64_t kit_console_write(const void *buf, uint64_t len)
 {
     return kit_hvc(HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)buf, len, 0).status;

@@ -19,17 +19,7 @@ void *arch_phys_to_virt(paddr_t pa)
 
 static int64_t bm_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    register uint64_t x0 __asm__("x0") = fn;
-    register uint64_t x1 __asm__("x1") = a1;
-    register uint64_t x2 __asm__("x2") = a2;
-    register uint64_t x3 __asm__("x3") = a3;
-    register uint64_t x4 __asm__("x4") = a4;
-    register uint64_t x5 __asm__("x5") = a5;
-    __asm__ volatile("hvc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
-                     :
-                     : "memory");
-    return (int64_t)x0;
+    return kit_hvc5(fn, a1, a2, a3, a4, a5);
 }
 
 /* Guest RAM is mapped at IPA = VA: pointers are the addresses the hypervisor reads. */

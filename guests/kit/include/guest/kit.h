@@ -14,6 +14,10 @@ struct hc_ret {
 };
 
 struct hc_ret kit_hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+/* A hypercall with five arguments (domctl_load, domctl_set_vcpu): returns the status (x0). */
+int64_t kit_hvc5(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
+/* True if the command line args (NULL: none) holds the word KEY=VALUE. */
+bool kit_arg_is(const char *args, const char *key, const char *value);
 /* console_write hypercall on a buffer: returns the status (0 or a negative errno). */
 int64_t kit_console_write(const void *buf, uint64_t len);
 int kit_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
