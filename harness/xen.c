@@ -83,6 +83,11 @@ static int xen_check_kernel(const struct mf_domain *d, struct images_ctx *ic, st
 
 static int xen_check_domain(const struct mf_domain *d, struct images_ctx *ic, struct herr *e)
 {
+    int rc = xen_check_kernel(d, ic, e);
+
+    if (rc) {
+        return rc;
+    }
     if (d->start_after_count > 0) {
         return xen_refuse(e, d, "start-after (Xen dom0less starts every domain at once)");
     }
@@ -109,7 +114,7 @@ static int xen_check_domain(const struct mf_domain *d, struct images_ctx *ic, st
                           "no vpl011 (without it a dom0less domain has no console, and its ready "
                           "marker could not be seen)");
     }
-    return xen_check_kernel(d, ic, e);
+    return 0;
 }
 
 int xen_check_fleet(const struct mf_fleet *f, const char *mode, unsigned pcpus,
@@ -124,18 +129,6 @@ int xen_check_fleet(const struct mf_fleet *f, const char *mode, unsigned pcpus,
                         "Dom0 + xl path is not implemented yet",
                         mode);
     }
-    if (pcpus != 1) {
-        return herr_set(e, -ENOTSUP,
-                        "%u pCPUs: Xen 4.17 hangs bringing up its second CPU under -icount "
-                        "(QEMU-FACTS.md), so --backend xen runs 1-pCPU scenarios only",
-                        pcpus);
-    }
-    if (strcmp(f->scheduler, "null") != 0) {
-        return herr_set(e, -ENOTSUP,
-                        "/hypervisor: scheduler = \"%s\": Xen cannot express this (--backend xen "
-                        "maps only null, one vCPU per pCPU, to Xen's %s)",
-                        f->scheduler, XEN_SCHEDULER);
-    }
     for (unsigned i = 0; i < f->count; i++) {
         if (!xen_in_fleet(&f->dom[i])) {
             continue;
@@ -145,7 +138,22 @@ int xen_check_fleet(const struct mf_fleet *f, const char *mode, unsigned pcpus,
         }
         n++;
     }
-    return n ? 0 : herr_set(e, -EINVAL, "the fleet is empty: nothing for Xen to build");
+    if (n == 0) {
+        return herr_set(e, -EINVAL, "the fleet is empty: nothing for Xen to build");
+    }
+    if (strcmp(f->scheduler, "null") != 0) {
+        return herr_set(e, -ENOTSUP,
+                        "/hypervisor: scheduler = \"%s\": Xen cannot express this (--backend xen "
+                        "maps only null, one vCPU per pCPU, to Xen's %s)",
+                        f->scheduler, XEN_SCHEDULER);
+    }
+    if (pcpus != 1) {
+        return herr_set(e, -ENOTSUP,
+                        "%u pCPUs: Xen 4.17 hangs bringing up its second CPU under -icount "
+                        "(QEMU-FACTS.md), so --backend xen runs 1-pCPU scenarios only",
+                        pcpus);
+    }
+    return 0;
 }
 
 /* One multiboot module node under dom: compatible, the scenario's image and bootargs. */

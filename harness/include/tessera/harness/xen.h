@@ -24,11 +24,11 @@
 /* The Xen image: given (--hypervisor) or the cached one. New string in *path. */
 int xen_image_path(const char *given, char **path, struct herr *e);
 
-/* Checks that Xen can run the fleet of mode on pcpus pCPUs as the scenario says, refusing by
- * name every feature it cannot express (start-after, on-crash restart/destroy, event channels,
- * passthrough, a given dtb, priorities, guests that are not Linux arm64 Images, no vpl011,
- * a scheduler other than null, more than one pCPU, a mode other than hyperlaunch). Returns 0 or
- * -ENOTSUP with e naming the node and property. */
+/* Checks, domain by domain and then the machine, that Xen can run the fleet of mode on pcpus pCPUs
+ * as the scenario says, refusing by name every feature it cannot express (start-after, on-crash
+ * restart/destroy, event channels, passthrough, a given dtb, priorities, guests that are not Linux
+ * arm64 Images, no vpl011, a scheduler other than null, more than one pCPU, a mode other than
+ * hyperlaunch). Returns 0 or -ENOTSUP with e naming the node and property. */
 int xen_check_fleet(const struct mf_fleet *f, const char *mode, unsigned pcpus,
                     struct images_ctx *ic, struct herr *e);
 
