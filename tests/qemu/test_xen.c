@@ -112,6 +112,62 @@ static void refused(const char *path, const char *mode, const char *what)
     proc_buf_free(&err);
 }
 
+/* `tessera compare --backend tessera,xen --repeat 2` on linux-one: both backends pass twice with
+ * every number equal, the table names the work and gives the xen/tessera ratio, and
+ * compare.json holds both columns, the work line and the ratios. */
+Test(xen, compare_puts_both_side_by_side_on_the_same_work, .timeout = 110)
+{
+    char dir[] = "/tmp/tessera-compare-xen-XXXXXX";
+    char *argv[] = {TESSERA_EXE,
+                    "compare",
+                    TESSERA_SCENARIOS "/linux-one.dts",
+                    "--backend",
+                    "tessera,xen",
+                    "--repeat",
+                    "2",
+                    "--no-trace",
+                    "--quiet",
+                    "--images",
+                    TESSERA_IMAGE_DIR,
+                    "--out",
+                    dir,
+                    NULL};
+    struct proc_buf out = {0}, err = {0};
+    json_error_t je;
+    json_t *j, *modes, *ratio;
+    char *path;
+    int status;
+
+    cr_assert_not_null(mkdtemp(dir));
+    status = tool(argv, &out, &err);
+    cr_assert_eq(status, 0, "tessera compare exited %d:\n%s%s", status, out.data ? out.data : "",
+                 err.data ? err.data : "");
+    cr_assert_not_null(strstr(out.data, "\nwork: 1-domain fleet: linux1 (1 vCPU, 256 MiB, "
+                                        "linux/Image + linux/initramfs.cpio"),
+                       "no work line:\n%s", out.data);
+    cr_assert_not_null(strstr(out.data, "1 pCPU, 1024 MiB; icount shift=0,sleep=off"));
+    cr_assert_not_null(strstr(out.data, "ratio xen/tessera hyperlaunch (all ready): "));
+    cr_assert_not_null(strstr(out.data, "reruns: identical (2 runs of each mode"), "%s", out.data);
+    path = fileio_join(dir, "compare.json");
+    j = json_load_file(path, 0, &je);
+    cr_assert_not_null(j, "%s: %s", path, je.text);
+    cr_assert_not_null(strstr(get_str(j, "work"), "linux1 (1 vCPU, 256 MiB"));
+    modes = jget(j, "modes");
+    cr_assert_eq(get_int(jget(modes, "tessera-hyperlaunch"), "passed"), 2);
+    cr_assert_eq(get_int(jget(modes, "xen-hyperlaunch"), "passed"), 2);
+    cr_assert(json_is_true(jget(jget(modes, "xen-hyperlaunch"), "identical")));
+    cr_assert(json_is_true(jget(jget(modes, "tessera-hyperlaunch"), "identical")));
+    ratio = jget(jget(jget(j, "ratios"), "xen/tessera hyperlaunch"), "all_ready_ns");
+    cr_assert(json_is_real(ratio) && json_real_value(ratio) > 0, "no all-ready ratio");
+    json_decref(j);
+    free(path);
+    path = fileio_join(dir, "xen/hyperlaunch/run-2/summary.json");
+    cr_assert(fileio_is_file(path), "%s missing", path);
+    free(path);
+    proc_buf_free(&out);
+    proc_buf_free(&err);
+}
+
 Test(xen, what_xen_cannot_express_is_refused_by_name)
 {
     refused(TESSERA_QEMU_DATA "/xen-start-after.dts", "hyperlaunch",
