@@ -58,6 +58,7 @@ bench: build
 	sh bench/latency.sh $(TESSERA)
 	sh bench/scenarios.sh $(TESSERA)
 	sh bench/linux.sh $(TESSERA)
+	sh bench/reference-xen.sh $(TESSERA)
 	sh bench/automotive.sh $(TESSERA)
 
 format:

@@ -2,6 +2,7 @@
  * in-process), checks that icount reruns reproduce every number, computes statistics over
  * realtime repeats, and writes the side-by-side table, compare.json, compare.md and the plots. */
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 #include <tessera/harness/fileio.h>
 #include <tessera/harness/run.h>
 #include <tessera/harness/scenario.h>
+#include <tessera/harness/fleet.h>
+#include <tessera/harness/xen.h>
 
 static const char *const cmp_field_key[CMP_FIELDS] = {"created_ns", "first_instr_ns",
                                                       "first_output_ns", "ready_ns"};
@@ -224,7 +227,8 @@ static void cmp_one(struct cmp_ctx *c, struct cmp_mode *m, unsigned k)
     int64_t all = 0;
 
     ro.scenario = c->o->scenario;
-    ro.mode = m->name;
+    ro.mode = m->mode;
+    ro.backend = m->backend;
     ro.quiet = c->o->quiet; /* the run's milestones and progress while QEMU runs */
     ro.realtime = c->o->realtime;
     ro.no_summary = true;
@@ -290,6 +294,120 @@ static int cmp_reruns(struct cmp_ctx *c, struct cmp_mode *m)
     return rc < 0 ? rc : 0;
 }
 
+/* A new string from a format (NULL when out of memory). */
+static char *cmp_strf(const char *fmt, const char *a, const char *b)
+{
+    char *s;
+    return asprintf(&s, fmt, a, b) < 0 ? NULL : s;
+}
+
+/* --backend B1,B2: each "tessera" or "xen", once; "tessera" when not given. */
+static int cmp_parse_backends(struct cmp_ctx *c)
+{
+    const char *list = c->o->run.backend ? c->o->run.backend : "tessera";
+    char *copy = strdup(list), *save = NULL;
+    int rc = copy ? 0 : -ENOMEM;
+
+    for (char *b = copy ? strtok_r(copy, ",", &save) : NULL; b && !rc;
+         b = strtok_r(NULL, ",", &save)) {
+        if (strcmp(b, "tessera") != 0 && strcmp(b, "xen") != 0) {
+            fprintf(stderr, "tessera compare: --backend: '%s' is neither tessera nor xen\n", b);
+            rc = -EINVAL;
+        }
+        for (size_t i = 0; !rc && i < c->backends.n; i++) {
+            if (strcmp(c->backends.v[i], b) == 0) {
+                fprintf(stderr, "tessera compare: --backend: '%s' is listed twice\n", b);
+                rc = -EINVAL;
+            }
+        }
+        rc = rc ?: strvec_push(&c->backends, b);
+    }
+    if (!rc && c->backends.n == 0) {
+        fprintf(stderr, "tessera compare: --backend: no backend given\n");
+        rc = -EINVAL;
+    }
+    free(copy);
+    return rc;
+}
+
+static bool cmp_has_backend(const struct cmp_ctx *c, const char *b)
+{
+    for (size_t i = 0; i < c->backends.n; i++) {
+        if (strcmp(c->backends.v[i], b) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Appends to c->work, truncating at its size. */
+static void cmp_work_add(struct cmp_ctx *c, const char *fmt, ...)
+{
+    size_t used = strlen(c->work);
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(c->work + used, sizeof(c->work) - used, fmt, ap);
+    va_end(ap);
+}
+
+/* One fleet domain: "linux1 (1 vCPU, 256 MiB, linux/Image + linux/initramfs.cpio, "args")". */
+static void cmp_work_domain(struct cmp_ctx *c, const struct mf_domain *d, bool first)
+{
+    cmp_work_add(c, "%s%s (%u vCPU%s, %llu MiB, %s", first ? "" : "; ", d->name, d->cpus,
+                 d->cpus == 1 ? "" : "s", (unsigned long long)(d->memory_kib >> 10),
+                 d->kernel.image ? d->kernel.image : "?");
+    if (d->ramdisk.present && d->ramdisk.image) {
+        cmp_work_add(c, " + %s", d->ramdisk.image);
+    }
+    cmp_work_add(c, d->kernel.bootargs ? ", \"%s\")" : ")", d->kernel.bootargs);
+}
+
+/* The one line naming the work compared: the fleet every mode builds (domains, vCPUs, memory,
+ * images, command lines), the machine (pCPUs, RAM) and the time mode. */
+static int cmp_work(struct cmp_ctx *c)
+{
+    struct scenario_experiment x = {0};
+    struct mf_fleet *f = malloc(sizeof(*f));
+    char *dtb = fileio_join(c->out, "scenario.dtb");
+    struct herr e = {0};
+    void *fdt = NULL;
+    size_t len;
+    unsigned n = 0;
+    int rc = f && dtb ? 0 : herr_set(&e, -ENOMEM, "out of memory");
+
+    rc = rc ?: scenario_compile("dtc", c->o->scenario, dtb, &e);
+    rc = rc ?: fileio_read(dtb, &fdt, &len, &e);
+    rc = rc ?: scenario_experiment(fdt, &x, &e);
+    rc = rc ?: fleet_load(fdt, MF_SCENARIO, c->o->run.smp ? c->o->run.smp : x.cpus, f, &e);
+    if (!rc) {
+        for (unsigned i = 0; i < f->count; i++) {
+            n += xen_in_fleet(&f->dom[i]);
+        }
+        cmp_work_add(c, "work: %u-domain fleet: ", n);
+        for (unsigned i = 0, k = 0; i < f->count; i++) {
+            if (xen_in_fleet(&f->dom[i])) {
+                cmp_work_domain(c, &f->dom[i], k++ == 0);
+            }
+        }
+        cmp_work_add(c, "; machine QEMU virt cortex-a57 GICv3, %u pCPU%s, %u MiB; %s; scheduler %s",
+                     c->o->run.smp ? c->o->run.smp : x.cpus,
+                     (c->o->run.smp ? c->o->run.smp : x.cpus) == 1 ? "" : "s", x.memory_mib,
+                     c->o->realtime ? "realtime (no icount)" : "icount shift=0,sleep=off",
+                     f->scheduler);
+        if (cmp_has_backend(c, "xen")) {
+            cmp_work_add(c, " (Xen: %s)", XEN_SCHEDULER);
+        }
+    } else {
+        fprintf(stderr, "tessera: %s: %s\n", c->o->scenario, e.msg);
+    }
+    scenario_experiment_free(&x);
+    free(fdt);
+    free(dtb);
+    free(f);
+    return rc;
+}
+
 static int cmp_setup(struct cmp_ctx *c)
 {
     struct herr e = {0};
@@ -316,11 +434,22 @@ static int cmp_setup(struct cmp_ctx *c)
     if (rc) {
         return rc;
     }
-    c->nm = c->modes.n;
+    if ((rc = cmp_parse_backends(c)) || (rc = cmp_work(c))) {
+        return rc;
+    }
+    c->nm = c->modes.n * c->backends.n;
     c->m = calloc(c->nm, sizeof(*c->m));
     for (size_t i = 0; c->m && i < c->nm; i++) {
-        c->m[i].name = c->modes.v[i];
-        c->m[i].dir = fileio_join(c->out, c->m[i].name);
+        bool one = c->backends.n == 1;
+        c->m[i].mode = c->modes.v[i / c->backends.n];
+        c->m[i].backend = c->backends.v[i % c->backends.n];
+        c->m[i].name =
+            one ? strdup(c->m[i].mode) : cmp_strf("%s-%s", c->m[i].backend, c->m[i].mode);
+        c->m[i].rel = one ? strdup(c->m[i].mode) : cmp_strf("%s/%s", c->m[i].backend, c->m[i].mode);
+        c->m[i].dir = c->m[i].rel ? fileio_join(c->out, c->m[i].rel) : NULL;
+        if (!c->m[i].name) {
+            return -ENOMEM;
+        }
         c->m[i].sum = calloc(c->repeat, sizeof(json_t *));
         c->m[i].status = calloc(c->repeat, sizeof(int));
         if (!c->m[i].dir || !c->m[i].sum || !c->m[i].status) {
@@ -339,11 +468,14 @@ static void cmp_free(struct cmp_ctx *c)
         free(c->m[i].sum);
         free(c->m[i].status);
         free(c->m[i].dir);
+        free(c->m[i].name);
+        free(c->m[i].rel);
         strvec_free(&c->m[i].diffs);
     }
     free(c->m);
     cmp_rows_free(&c->rows);
     strvec_free(&c->modes);
+    strvec_free(&c->backends);
     free(c->name);
     free(c->out);
 }
@@ -364,7 +496,8 @@ static int cmp_status(const struct cmp_ctx *c)
 
 int compare_command(const struct compare_opts *o)
 {
-    struct cmp_ctx c = {.o = o, .repeat = o->repeat ? o->repeat : 1, .modes = STRVEC_INIT};
+    struct cmp_ctx c = {
+        .o = o, .repeat = o->repeat ? o->repeat : 1, .modes = STRVEC_INIT, .backends = STRVEC_INIT};
     int rc = cmp_setup(&c), status = RUN_EXIT_USAGE;
 
     if (rc == -ENOMEM) {

@@ -63,34 +63,58 @@ static bool cmp_cell(const struct cmp_ctx *c, const struct cmp_mode *m, const st
     return true;
 }
 
-static const struct cmp_mode *cmp_mode_named(const struct cmp_ctx *c, const char *name)
+static const struct cmp_mode *cmp_mode_named(const struct cmp_ctx *c, const char *backend,
+                                             const char *mode)
 {
     for (size_t i = 0; i < c->nm; i++) {
-        if (strcmp(c->m[i].name, name) == 0) {
+        if (strcmp(c->m[i].mode, mode) == 0 && strcmp(c->m[i].backend, backend) == 0) {
             return &c->m[i];
         }
     }
     return NULL;
 }
 
-/* all-ready of mode num over all-ready of hyperlaunch, if both ran and became ready. */
-static bool cmp_ratio(const struct cmp_ctx *c, const char *num, double *ratio)
+/* Row r of column a over row r of column b, if both have it. */
+static bool cmp_ratio_of(const struct cmp_ctx *c, const struct cmp_mode *a,
+                         const struct cmp_mode *b, const struct cmp_row *r, double *ratio)
 {
-    const struct cmp_mode *a = cmp_mode_named(c, num), *b = cmp_mode_named(c, "hyperlaunch");
-    struct cmp_row r = {.field = "all_ready_ns"};
     double x, y;
 
-    if (!a || !b || !cmp_cell(c, a, &r, &x) || !cmp_cell(c, b, &r, &y) || y <= 0) {
+    if (!a || !b || !cmp_cell(c, a, r, &x) || !cmp_cell(c, b, r, &y) || y <= 0) {
         return false;
     }
     *ratio = x / y;
     return true;
 }
 
+/* all-ready of mode num over all-ready of hyperlaunch on one backend, if both became ready. */
+static bool cmp_ratio(const struct cmp_ctx *c, const char *backend, const char *num, double *ratio)
+{
+    struct cmp_row r = {.field = "all_ready_ns"};
+
+    return cmp_ratio_of(c, cmp_mode_named(c, backend, num),
+                        cmp_mode_named(c, backend, "hyperlaunch"), &r, ratio);
+}
+
+/* With both backends: the modes that ran on each, for the xen/tessera ratio columns. */
+static size_t cmp_pairs(const struct cmp_ctx *c, const char *modes[], size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < c->modes.n && n < max; i++) {
+        if (cmp_mode_named(c, "tessera", c->modes.v[i]) &&
+            cmp_mode_named(c, "xen", c->modes.v[i])) {
+            modes[n++] = c->modes.v[i];
+        }
+    }
+    return n;
+}
+
 static const char *const cmp_ratio_modes[] = {"dom0", "bootdomain"};
 
 static void cmp_timing_line(const struct cmp_ctx *c, FILE *out, const char *pre)
 {
+    fprintf(out, "%s%s\n", pre, c->work);
     if (c->o->realtime) {
         fprintf(out,
                 "%stiming realtime (no -icount, multi-threaded TCG): every number is "
@@ -139,18 +163,68 @@ void cmp_header(const struct cmp_ctx *c, FILE *out, bool md, int width)
     }
 }
 
+/* The width of the side-by-side table's columns: the longest column name fits. */
+static int cmp_col_w(const struct cmp_ctx *c)
+{
+    int w = CMP_COL_W;
+
+    for (size_t i = 0; i < c->nm; i++) {
+        w = (int)strlen(c->m[i].name) + 1 > w ? (int)strlen(c->m[i].name) + 1 : w;
+    }
+    return w;
+}
+
+/* The header of the side-by-side table: one column per run column, then one xen/tessera ratio
+ * column per mode that ran on both backends. */
+static void cmp_table_header(const struct cmp_ctx *c, FILE *out, bool md, const char *pairs[],
+                             size_t np)
+{
+    char head[48];
+    int w = cmp_col_w(c);
+
+    cmp_put_label(out, md, "");
+    for (size_t i = 0; i < c->nm; i++) {
+        cmp_put(out, md, w, c->m[i].name);
+    }
+    for (size_t p = 0; p < np; p++) {
+        if (np == 1) {
+            snprintf(head, sizeof(head), "xen/tessera");
+        } else {
+            snprintf(head, sizeof(head), "x/t %s", pairs[p]);
+        }
+        cmp_put(out, md, w, head);
+    }
+    fprintf(out, "\n");
+    if (md) {
+        fprintf(out, "|---|");
+        for (size_t i = 0; i < c->nm + np; i++) {
+            fprintf(out, "---:|");
+        }
+        fprintf(out, "\n");
+    }
+}
+
 /* The side-by-side table; md: as a Markdown table. */
 static void cmp_table(const struct cmp_ctx *c, FILE *out, bool md)
 {
+    int w = cmp_col_w(c);
+    const char *pairs[8];
+    size_t np = cmp_pairs(c, pairs, 8);
     char buf[48];
     double ns;
 
-    cmp_header(c, out, md, CMP_COL_W);
+    cmp_table_header(c, out, md, pairs, np);
     for (size_t r = 0; r < c->rows.n; r++) {
         cmp_put_label(out, md, c->rows.v[r].label);
         for (size_t i = 0; i < c->nm; i++) {
             bool ok = cmp_cell(c, &c->m[i], &c->rows.v[r], &ns);
-            cmp_put(out, md, CMP_COL_W, ok ? cmp_fmt_ms(ns, buf, sizeof(buf)) : "-");
+            cmp_put(out, md, w, ok ? cmp_fmt_ms(ns, buf, sizeof(buf)) : "-");
+        }
+        for (size_t p = 0; p < np; p++) {
+            bool ok = cmp_ratio_of(c, cmp_mode_named(c, "xen", pairs[p]),
+                                   cmp_mode_named(c, "tessera", pairs[p]), &c->rows.v[r], &ns);
+            snprintf(buf, sizeof(buf), "%.3f", ok ? ns : 0.0);
+            cmp_put(out, md, w, ok ? buf : "-");
         }
         fprintf(out, "\n");
     }
@@ -197,11 +271,23 @@ static void cmp_notes(const struct cmp_ctx *c, FILE *out, const char *pre)
 {
     bool all_identical = true, compared = false;
     double ratio;
+    const char *pairs[8];
+    size_t np = cmp_pairs(c, pairs, 8);
+    struct cmp_row all = {.field = "all_ready_ns"};
 
-    for (size_t i = 0; i < sizeof(cmp_ratio_modes) / sizeof(cmp_ratio_modes[0]); i++) {
-        if (cmp_ratio(c, cmp_ratio_modes[i], &ratio)) {
-            fprintf(out, "%sratio %s/hyperlaunch (all ready): %.3f\n", pre, cmp_ratio_modes[i],
-                    ratio);
+    for (size_t b = 0; b < c->backends.n; b++) {
+        for (size_t i = 0; i < sizeof(cmp_ratio_modes) / sizeof(cmp_ratio_modes[0]); i++) {
+            if (cmp_ratio(c, c->backends.v[b], cmp_ratio_modes[i], &ratio)) {
+                fprintf(out, "%s%s%sratio %s/hyperlaunch (all ready): %.3f\n", pre,
+                        c->backends.n > 1 ? c->backends.v[b] : "", c->backends.n > 1 ? " " : "",
+                        cmp_ratio_modes[i], ratio);
+            }
+        }
+    }
+    for (size_t p = 0; p < np; p++) {
+        if (cmp_ratio_of(c, cmp_mode_named(c, "xen", pairs[p]),
+                         cmp_mode_named(c, "tessera", pairs[p]), &all, &ratio)) {
+            fprintf(out, "%sratio xen/tessera %s (all ready): %.3f\n", pre, pairs[p], ratio);
         }
     }
     for (size_t i = 0; i < c->nm; i++) {
@@ -274,8 +360,8 @@ static json_t *cmp_json_mode(const struct cmp_ctx *c, const struct cmp_mode *m)
     for (unsigned k = 0; k < c->repeat; k++) {
         json_array_append_new(st, json_integer(m->status[k]));
         cmp_run_dir(c, k, sub, sizeof(sub));
-        json_array_append_new(dirs, c->repeat > 1 ? json_sprintf("%s/%s", m->name, sub)
-                                                  : json_string(m->name));
+        json_array_append_new(dirs, c->repeat > 1 ? json_sprintf("%s/%s", m->rel, sub)
+                                                  : json_string(m->rel));
     }
     for (size_t i = 0; i < m->diffs.n; i++) {
         json_array_append_new(diffs, json_string(m->diffs.v[i]));
@@ -290,6 +376,37 @@ static json_t *cmp_json_mode(const struct cmp_ctx *c, const struct cmp_mode *m)
     json_object_set_new(o, c->o->realtime ? "stats" : "summary", cmp_json_numbers(c, m));
     cmp_metrics_json(m, o);
     return o;
+}
+
+static json_t *cmp_json_backends(const struct cmp_ctx *c)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < c->backends.n; i++) {
+        json_array_append_new(a, json_string(c->backends.v[i]));
+    }
+    return a;
+}
+
+/* "xen/tessera MODE": {row key: ratio} for every mode that ran on both backends. */
+static void cmp_json_backend_ratios(const struct cmp_ctx *c, json_t *ratios)
+{
+    const char *pairs[8];
+    size_t np = cmp_pairs(c, pairs, 8);
+    char key[64];
+    double ratio;
+
+    for (size_t p = 0; p < np; p++) {
+        json_t *rows = json_object();
+        for (size_t r = 0; r < c->rows.n; r++) {
+            if (cmp_ratio_of(c, cmp_mode_named(c, "xen", pairs[p]),
+                             cmp_mode_named(c, "tessera", pairs[p]), &c->rows.v[r], &ratio)) {
+                json_object_set_new(rows, c->rows.v[r].key, json_real(ratio));
+            }
+        }
+        snprintf(key, sizeof(key), "xen/tessera %s", pairs[p]);
+        json_object_set_new(ratios, key, rows);
+    }
 }
 
 static json_t *cmp_json(const struct cmp_ctx *c)
@@ -307,12 +424,17 @@ static json_t *cmp_json(const struct cmp_ctx *c)
             json_array_append_new(warn, json_sprintf("%s: runs differ under icount", c->m[i].name));
         }
     }
-    for (size_t i = 0; i < sizeof(cmp_ratio_modes) / sizeof(cmp_ratio_modes[0]); i++) {
-        if (cmp_ratio(c, cmp_ratio_modes[i], &ratio)) {
-            snprintf(key, sizeof(key), "%s/hyperlaunch", cmp_ratio_modes[i]);
-            json_object_set_new(ratios, key, json_real(ratio));
+    for (size_t b = 0; b < c->backends.n; b++) {
+        for (size_t i = 0; i < sizeof(cmp_ratio_modes) / sizeof(cmp_ratio_modes[0]); i++) {
+            if (cmp_ratio(c, c->backends.v[b], cmp_ratio_modes[i], &ratio)) {
+                snprintf(key, sizeof(key), "%s%s%s/hyperlaunch",
+                         c->backends.n > 1 ? c->backends.v[b] : "", c->backends.n > 1 ? " " : "",
+                         cmp_ratio_modes[i]);
+                json_object_set_new(ratios, key, json_real(ratio));
+            }
         }
     }
+    cmp_json_backend_ratios(c, ratios);
     gmtime_r(&now, &tm);
     strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
     json_object_set_new(prov, "commit", json_string(tessera_commit));
@@ -325,6 +447,8 @@ static json_t *cmp_json(const struct cmp_ctx *c)
     json_object_set_new(j, "wall_derived", json_boolean(c->o->realtime));
     json_object_set_new(j, "unit", json_string("ns"));
     json_object_set_new(j, "repeat", json_integer(c->repeat));
+    json_object_set_new(j, "work", json_string(c->work));
+    json_object_set_new(j, "backends", cmp_json_backends(c));
     json_object_set_new(j, "modes", modes);
     json_object_set_new(j, "ratios", ratios);
     json_object_set_new(j, "warnings", warn);

@@ -24,10 +24,13 @@ struct cmp_rows {
 };
 
 struct cmp_mode {
-    const char *name;
-    char *dir;    /* OUT/MODE */
-    json_t **sum; /* summary.json of each run, NULL if it has none */
-    int *status;  /* exit status of each run */
+    char *name;          /* the column: MODE, or BACKEND-MODE when several backends run */
+    const char *mode;    /* the launch mode */
+    const char *backend; /* "tessera" or "xen" (--backend) */
+    char *rel;           /* its folder under OUT: MODE, or BACKEND/MODE */
+    char *dir;           /* OUT/REL */
+    json_t **sum;        /* summary.json of each run, NULL if it has none */
+    int *status;         /* exit status of each run */
     unsigned passed;
     int identical;       /* icount with repeats: 1 or 0; -1: not compared */
     struct strvec diffs; /* keys that differ between runs */
@@ -38,6 +41,8 @@ struct cmp_ctx {
     unsigned repeat;
     char *name, *out;
     struct strvec modes;
+    struct strvec backends; /* --backend, in order; "tessera" when not given */
+    char work[1024];        /* the one line naming the work compared (cmp_work) */
     struct cmp_mode *m;
     size_t nm;
     json_t *ref;          /* the first summary there is: it names the table's rows */

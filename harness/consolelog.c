@@ -16,7 +16,7 @@
 
 /* ---- domains and tails ---- */
 
-static void clog_tail_push(struct clog_tail *t, const char *line)
+void clog_tail_push(struct clog_tail *t, const char *line)
 {
     char *copy = strdup(line);
     if (!copy) {
@@ -447,7 +447,7 @@ static int clog_hyp(struct clog *c, int64_t ns, const char *p, const char *line,
     return 0;
 }
 
-static void clog_malformed(struct clog *c, const char *line)
+void clog_malformed(struct clog *c, const char *line)
 {
     c->malformed++;
     if (!c->first_malformed) {
@@ -456,8 +456,8 @@ static void clog_malformed(struct clog *c, const char *line)
 }
 
 /* A line of a domain's own output. */
-static int clog_guest(struct clog *c, int64_t ns, const char *name, const char *line,
-                      const char *text, struct clog_note *n)
+int clog_feed_guest(struct clog *c, int64_t ns, const char *name, const char *line,
+                    const char *text, struct clog_note *n)
 {
     long i = clog_note_dom(c, name, n);
     int rc;
@@ -499,7 +499,7 @@ int clog_feed(struct clog *c, const char *line, struct clog_note *n)
     if (strcmp(name, "hyp") == 0) {
         rc = clog_hyp(c, ns, text, line, n);
     } else {
-        rc = clog_guest(c, ns, name, line, text, n);
+        rc = clog_feed_guest(c, ns, name, line, text, n);
     }
     if (n->ev == CLOG_EV_MALFORMED) {
         clog_malformed(c, line);

@@ -77,7 +77,12 @@ static void main_run_usage(FILE *out)
         "      --qemu PATH       QEMU program (default qemu-system-aarch64 from PATH)\n"
         "      --images DIR      where guest images are looked up after the scenario's\n"
         "                        directory, and tessera.bin (default %s)\n"
-        "      --hypervisor FILE hypervisor image (default IMAGES/tessera.bin)\n"
+        "      --backend B       tessera (default) or xen: Xen 4.17 (Debian's\n"
+        "                        xen-hypervisor-4.17-arm64) boots the fleet dom0less on the\n"
+        "                        same machine; a feature Xen cannot express is refused\n"
+        "                        (docs/reference-xen.md)\n"
+        "      --hypervisor FILE hypervisor image (default IMAGES/tessera.bin; with --backend\n"
+        "                        xen ~/.cache/tessera/xen/boot/xen-4.17-arm64)\n"
         "      --smp N           number of pCPUs (default /experiment/cpus)\n"
         "      --board NAME      qemu-virt (QEMU starts the hypervisor), qemu-virt-uboot (U-Boot\n"
         "                        runs the board script and booti, as on a board) or\n"
@@ -157,6 +162,7 @@ enum {
     MAIN_OPT_SEED,
     MAIN_OPT_INPUT,
     MAIN_OPT_INPUT_AFTER,
+    MAIN_OPT_BACKEND,
 };
 
 /* Their long names, in both commands' tables. */
@@ -165,6 +171,7 @@ enum {
     {"qemu", required_argument, NULL, MAIN_OPT_QEMU},                 \
     {"images", required_argument, NULL, MAIN_OPT_IMAGES},             \
     {"hypervisor", required_argument, NULL, MAIN_OPT_HYPERVISOR},     \
+    {"backend", required_argument, NULL, MAIN_OPT_BACKEND},           \
     {"board", required_argument, NULL, MAIN_OPT_BOARD},               \
     {"timeout-ms", required_argument, NULL, MAIN_OPT_TIMEOUT},        \
     {"no-trace", no_argument, NULL, MAIN_OPT_NO_TRACE},                \
@@ -185,6 +192,9 @@ static int main_per_run_option(const char *cmd, int opt, struct run_opts *o)
         return 0;
     case MAIN_OPT_HYPERVISOR:
         o->hypervisor = optarg;
+        return 0;
+    case MAIN_OPT_BACKEND:
+        o->backend = optarg;
         return 0;
     case MAIN_OPT_TIMEOUT:
         return main_number(cmd, "--timeout-ms", optarg, &o->timeout_ms);
@@ -366,6 +376,8 @@ static void main_compare_usage(FILE *out)
             "                        over the repeats: min, median, p99, max)\n"
             "      --qemu PATH       QEMU program (default qemu-system-aarch64 from PATH)\n"
             "      --images DIR      image directory (default %s)\n"
+            "      --backend B1,B2   tessera (default), xen, or tessera,xen: every mode on\n"
+            "                        each, side by side, with xen/tessera ratios\n"
             "      --hypervisor FILE hypervisor image (default IMAGES/tessera.bin)\n"
             "      --board NAME      as in `tessera run` (through U-Boot every time includes\n"
             "                        its firmware_ns)\n"

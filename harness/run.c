@@ -26,6 +26,8 @@
 #include <tessera/harness/summary.h>
 #include <tessera/harness/verdict.h>
 #include <tessera/harness/watch.h>
+#include <tessera/harness/xen.h>
+#include <tessera/harness/xenlog.h>
 
 #ifndef TESSERA_IMAGE_DIR
 #define TESSERA_IMAGE_DIR "image"
@@ -60,6 +62,9 @@ struct run_ctx {
     char bootargs[256];
     struct input_step input[INPUT_MAX_STEPS];
     size_t ninput;
+    bool xen;              /* --backend xen: Xen 4.17 dom0less boots the fleet */
+    struct xenlog xenlog;  /* --backend xen: its console parser */
+    char xen_cmdline[512]; /* --backend xen: xen,xen-bootargs */
     struct herr err;
 };
 
@@ -90,7 +95,8 @@ static int run_paths(struct run_ctx *c)
     c->scenario_dir = fileio_dirname(o->scenario);
     if (o->out) {
         c->out_dir = strdup(o->out);
-    } else if (asprintf(&c->out_dir, "tessera-out/%s-%s", c->scenario_name, o->mode) < 0) {
+    } else if (asprintf(&c->out_dir, "tessera-out/%s-%s%s", c->scenario_name, o->mode,
+                        c->xen ? "-xen" : "") < 0) {
         c->out_dir = NULL;
     }
     c->images_dir = strdup(o->images ? o->images : TESSERA_IMAGE_DIR);
@@ -137,7 +143,9 @@ static int run_seed(struct run_ctx *c)
  * buffers are (where the trace goes is /chosen/tessera,trace: its console). */
 static int run_cmdline(struct run_ctx *c)
 {
-    int rc = run_trace_prepare(&c->trace, c->out_dir, !c->o->no_trace, c->o->trace_kib, &c->err);
+    /* Xen has no Tessera trace: its runs are console-only. */
+    int rc = run_trace_prepare(&c->trace, c->out_dir, !c->o->no_trace && !c->xen, c->o->trace_kib,
+                               &c->err);
 
     if (rc) {
         return rc;
@@ -197,10 +205,16 @@ static int run_check_manifest(struct run_ctx *c)
 {
     int rc;
 
-    if (c->o->skip_check) {
+    if (c->o->skip_check && !c->xen) {
         return 0;
     }
     rc = fleet_load(c->scn, MF_SCENARIO, run_pcpus(c), &c->fleet, &c->err);
+    if (!rc && c->xen) {
+        struct images_ctx ic = {c->scenario_dir, c->images_dir};
+        return (rc = xen_check_fleet(&c->fleet, c->o->mode, run_pcpus(c), &ic, &c->err))
+                   ? herr_prefix(&c->err, rc, "%s", c->o->scenario)
+                   : 0;
+    }
     if (!rc) {
         rc = check_passthrough(c->scn, &c->fleet, c->exp.memory_mib, &c->err);
     }
@@ -256,6 +270,19 @@ static int run_machine(struct run_ctx *c)
         c->qm.env = c->uboot_env;
         c->qm.tftp_dir = board_preloaded(&c->board) ? NULL : c->board_out;
     }
+    if (c->xen) {
+        free(c->hyp_path);
+        c->hyp_path = NULL;
+        if (c->board.uboot) {
+            return herr_set(&c->err, -ENOTSUP,
+                            "--backend xen: platform '%s': Xen runs boot from QEMU directly "
+                            "(qemu-virt) only",
+                            c->board.name);
+        }
+        if ((rc = xen_image_path(c->o->hypervisor, &c->hyp_path, &c->err))) {
+            return rc;
+        }
+    }
     if (!fileio_is_file(c->hyp_path)) {
         return herr_set(&c->err, -ENOENT,
                         "hypervisor image %s not found; build it with `cmake --build BUILD_DIR "
@@ -308,6 +335,35 @@ static int run_board_bundle(struct run_ctx *c, const struct bootdtb_params *dtb)
     return rc ?: fileio_write(c->boot_dtb, c->boot.fdt, c->boot.size, &c->err);
 }
 
+/* Xen: the fleet as xen,domain nodes (xen.c), placed as any dom0less manifest is, plus Xen's
+ * command line in xen,xen-bootargs (its console: the machine's stdout-path). */
+static int run_xen_bootdtb(struct run_ctx *c, struct bootdtb_params *p)
+{
+    int chosen = fdt_path_offset(c->machine, "/chosen"), rc;
+    const char *uart = chosen >= 0 ? fdt_getprop(c->machine, chosen, "stdout-path", NULL) : NULL;
+    void *scn = NULL;
+
+    if (!uart) {
+        return herr_set(&c->err, -EINVAL,
+                        "the machine DTB has no /chosen/stdout-path for Xen's console");
+    }
+    if (xen_cmdline(uart, c->xen_cmdline, sizeof(c->xen_cmdline))) {
+        return herr_set(&c->err, -ENOSPC, "Xen's command line is too long");
+    }
+    if ((rc = xen_scenario(&c->fleet, &scn, &p->scenario_len, &c->err))) {
+        return herr_prefix(&c->err, rc, "%s", c->o->scenario);
+    }
+    p->scenario = scn;
+    p->bootargs = c->xen_cmdline;
+    rc = bootdtb_build(p, &c->boot, &c->err);
+    free(scn);
+    if (rc) {
+        return herr_prefix(&c->err, rc, "%s", c->o->scenario);
+    }
+    rc = xen_set_bootargs(&c->boot.fdt, &c->boot.size, c->xen_cmdline, &c->err);
+    return rc ?: fileio_write(c->boot_dtb, c->boot.fdt, c->boot.size, &c->err);
+}
+
 static int run_bootdtb(struct run_ctx *c)
 {
     struct images_ctx ic = {c->scenario_dir, c->images_dir};
@@ -326,6 +382,9 @@ static int run_bootdtb(struct run_ctx *c)
 
     if (c->qm.firmware) {
         return run_board_bundle(c, &p);
+    }
+    if (c->xen) {
+        return run_xen_bootdtb(c, &p);
     }
     rc = bootdtb_build(&p, &c->boot, &c->err);
 
@@ -354,7 +413,7 @@ static int run_check_build(struct run_ctx *c)
     };
     int rc;
 
-    if (c->o->skip_check || c->qm.firmware) {
+    if (c->o->skip_check || c->qm.firmware || c->xen) { /* Xen builds its domains itself */
         return 0;
     }
     if (!(placed = malloc(sizeof(*placed)))) {
@@ -380,6 +439,12 @@ static int run_declare(struct run_ctx *c)
         if (rc < 0) {
             return herr_set(&c->err, -EINVAL, "%s: domain name '%s' cannot appear on the console",
                             c->o->scenario, d->name);
+        }
+    }
+    for (unsigned i = 0; c->xen && i < c->fleet.count; i++) {
+        if (xen_in_fleet(&c->fleet.dom[i]) && xenlog_add_domain(&c->xenlog, c->fleet.dom[i].name)) {
+            return herr_set(&c->err, -EINVAL, "%s: domain name '%s' is too long", c->o->scenario,
+                            c->fleet.dom[i].name);
         }
     }
     return 0;
@@ -417,6 +482,11 @@ static int run_qemu(struct run_ctx *c)
     }
     wp.input = c->input;
     wp.ninput = c->ninput;
+    if (c->xen) {
+        wp.feed = xenlog_feed;
+        wp.feed_ctx = &c->xenlog;
+        wp.finished = xenlog_all_ready;
+    }
     if (c->qm.firmware ? qemu_boot_argv(&c->qm, NULL, NULL, c->preload, c->npreload, &c->argv)
                        : qemu_boot_argv(&c->qm, c->hyp_path, c->boot_dtb, c->boot.mods,
                                         c->boot.nmods, &c->argv)) {
@@ -476,7 +546,7 @@ static void run_report_qemu(struct run_ctx *c)
     }
     if (c->wr.timed_out) {
         run_report_timeout(c, c->o->timeout_ms ? c->o->timeout_ms : c->exp.timeout_ms);
-    } else if ((!WIFEXITED(st) || WEXITSTATUS(st) != 0) && !c->log.fatal) {
+    } else if ((!WIFEXITED(st) || WEXITSTATUS(st) != 0) && !c->log.fatal && !c->wr.finished) {
         proc_describe(st, how, sizeof(how));
         fprintf(stderr, "tessera: %s: QEMU %s\n", c->label, how);
     } else {
@@ -530,13 +600,17 @@ static bool run_results_trace(struct run_ctx *c, struct strvec *reasons)
 static int run_results(struct run_ctx *c)
 {
     struct strvec reasons = STRVEC_INIT;
-    struct verdict_input vi = {&c->log, c->wr.status, c->wr.timed_out,
-                               c->o->timeout_ms ? c->o->timeout_ms : c->exp.timeout_ms, &c->doms};
+    struct verdict_input vi = {
+        &c->log,         c->wr.status,
+        c->wr.timed_out, c->o->timeout_ms ? c->o->timeout_ms : c->exp.timeout_ms,
+        &c->doms,        c->xen,
+        c->wr.finished};
     bool exited = !c->wr.timed_out && WIFEXITED(c->wr.status);
     struct summary_input si = {
         .scenario = c->scenario_name,
         .scenario_file = c->o->scenario,
         .mode = c->o->mode,
+        .backend = c->xen ? "xen" : "tessera",
         .platform = c->exp.platform,
         .firmware = c->qm.firmware != NULL,
         .timing = c->o->realtime ? "realtime" : "icount",
@@ -607,7 +681,13 @@ int run_command(const struct run_opts *o)
     if ((rc = run_check_mode(o->mode))) {
         return rc;
     }
+    if (o->backend && strcmp(o->backend, "tessera") != 0 && strcmp(o->backend, "xen") != 0) {
+        fprintf(stderr, "tessera: --backend: '%s' is neither tessera nor xen\n", o->backend);
+        return RUN_EXIT_USAGE;
+    }
+    c.xen = o->backend && strcmp(o->backend, "xen") == 0;
     clog_init(&c.log);
+    xenlog_init(&c.xenlog, &c.log);
     rc = run_paths(&c);
     rc = rc ?: run_cmdline(&c);
     rc = rc ?: run_scenario(&c);

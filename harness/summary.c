@@ -45,8 +45,8 @@ static const char *summary_state(const struct clog_domain *d)
     if (d->shutdown_ns != CLOG_NONE) {
         return strcmp(d->shutdown_reason, "crash") == 0 ? "crashed" : "shutdown";
     }
-    if (d->first_instr_ns != CLOG_NONE) {
-        return "running";
+    if (d->first_instr_ns != CLOG_NONE || d->first_output_ns != CLOG_NONE) {
+        return "running"; /* entered, or it could not have printed */
     }
     /* Built ("created" is printed once construction is over), not entered yet. */
     return d->created_ns != CLOG_NONE ? "paused" : NULL;
@@ -262,6 +262,7 @@ static bool summary_header(json_t *j, const struct summary_input *in)
            summary_set(j, "scenario_file", json_string(in->scenario_file)) &&
            summary_set(j, "manifest", json_string(summary_kind(in->domains->kind))) &&
            summary_set(j, "mode", json_string(in->mode)) &&
+           summary_set(j, "backend", json_string(in->backend ? in->backend : "tessera")) &&
            summary_set(j, "platform", json_string(in->platform)) &&
            summary_set(j, "timing", json_string(in->timing)) && summary_seed(j, in->seed) &&
            summary_set(j, "counter_hz",

@@ -36,6 +36,22 @@ static void verdict_hypervisor(const struct clog *log, struct strvec *reasons)
     }
 }
 
+/* Xen: its first line, and QEMU ended by the harness once every domain was ready (Xen neither
+ * exits nor powers off when its dom0less domains end). */
+static void verdict_xen(const struct verdict_input *in, struct strvec *reasons)
+{
+    if (!in->log->have_entry) {
+        strvec_push(reasons, "Xen printed no line (no '(XEN) [TICKS]' console line)");
+    }
+    if (in->timed_out) {
+        verdict_qemu(in, reasons);
+    } else if (!in->finished) {
+        char how[128];
+        proc_describe(in->qemu_status, how, sizeof(how));
+        strvec_pushf(reasons, "QEMU %s before every domain was ready", how);
+    }
+}
+
 static const struct scenario_domain *verdict_manifest_domain(const struct scenario_domains *doms,
                                                              const char *name)
 {
@@ -78,7 +94,7 @@ void verdict_not_ready(const struct clog *log, const struct scenario_domains *do
 
     if (d->created_ns == CLOG_NONE) {
         snprintf(buf + used, len - used, "it was never created");
-    } else if (d->first_instr_ns == CLOG_NONE) {
+    } else if (d->first_instr_ns == CLOG_NONE && d->first_output_ns == CLOG_NONE) {
         snprintf(buf + used, len - used, "it was built but never started");
         verdict_waiting(log, verdict_manifest_domain(domains, d->name), buf, len);
     } else if (d->shutdown_ns != CLOG_NONE) {
@@ -130,6 +146,8 @@ bool verdict_decide(const struct verdict_input *in, struct strvec *reasons)
             verdict_qemu(in, reasons);
         }
         strvec_pushf(reasons, "the hypervisor stopped: FATAL %s", in->log->fatal);
+    } else if (in->xen) {
+        verdict_xen(in, reasons);
     } else {
         verdict_qemu(in, reasons);
         verdict_hypervisor(in->log, reasons);

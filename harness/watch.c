@@ -84,11 +84,15 @@ static int watch_line(void *ctx, const char *line, size_t len)
     if (fwrite(line, 1, len, s->console) != len || fputc('\n', s->console) == EOF) {
         return -EIO;
     }
-    if ((rc = clog_feed(s->p->log, line, &n))) {
+    rc = s->p->feed ? s->p->feed(s->p->feed_ctx, line, &n) : clog_feed(s->p->log, line, &n);
+    if (rc) {
         return rc;
     }
     watch_milestone(s, &n);
     watch_input(s, line, len);
+    if (s->p->finished && !s->r->finished && s->p->finished(s->p->feed_ctx)) {
+        s->r->finished = true;
+    }
     return 0;
 }
 
@@ -184,8 +188,12 @@ static int watch_loop(struct watch_state *s)
 {
     int rc = 0;
 
-    while (rc == 0 && (s->qemu.out_fd >= 0 || s->qemu.err_fd >= 0)) {
+    while (rc == 0 && !s->r->finished && (s->qemu.out_fd >= 0 || s->qemu.err_fd >= 0)) {
         rc = watch_poll(s);
+    }
+    if (rc == 0 && s->r->finished) {
+        proc_kill(&s->qemu, WATCH_KILL_GRACE_MS, &s->r->status);
+        return 0;
     }
     if (rc == 0) {
         rc = watch_reap(s);

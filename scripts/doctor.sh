@@ -63,6 +63,11 @@ check_build() {
     need_deb libfdt-dev:arm64 'libfdt-dev_*_arm64.deb'
     need_deb busybox-static:arm64 'busybox-static_*_arm64.deb'
     need_deb linux-image-arm64 'linux-image-[0-9]*-arm64_*_arm64.deb'
+    need_deb xen-hypervisor-4.17-arm64:arm64 'xen-hypervisor-4.17-arm64_*_arm64.deb'
+    if [ ! -f "$cache/xen/boot/xen-4.17-arm64" ]; then
+        echo "doctor: missing $cache/xen/boot/xen-4.17-arm64 (Xen 4.17 for --backend xen, unpacked from xen-hypervisor-4.17-arm64:arm64: run 'make setup')" >&2
+        missing=$((missing + 1))
+    fi
 }
 
 check_coverage() {

@@ -50,4 +50,10 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 fi
 sh "$here/fetch-deb.sh" libfdt-dev:arm64
 sh "$here/fetch-deb.sh" busybox-static:arm64
+# Xen 4.17, the reference backend of `tessera run/compare --backend xen` (docs/reference-xen.md),
+# unpacked where the harness looks for it.
+cache=${TESSERA_CACHE:-$HOME/.cache/tessera}
+if [ ! -f "$cache/xen/boot/xen-4.17-arm64" ]; then
+    sh "$here/fetch-deb.sh" xen-hypervisor-4.17-arm64:arm64 "$cache/xen"
+fi
 sh "$here/fetch-linux.sh" --download-only >/dev/null

@@ -389,7 +389,7 @@ static const char *const clean[] = {
 
 static bool decide(int status, bool timed_out)
 {
-    struct verdict_input vi = {&log, status, timed_out, 30000, &doms};
+    struct verdict_input vi = {&log, status, timed_out, 30000, &doms, false, false};
     return verdict_decide(&vi, &reasons);
 }
 
@@ -505,7 +505,7 @@ Test(verdict, explains_a_domain_waiting_for_its_predecessor)
     struct scenario_domain v[] = {{.name = "hello", .id = 1},
                                   {.name = "idle", .id = 2, .after = {"hello"}, .nafter = 1}};
     struct scenario_domains ds = {.v = v, .n = 2};
-    struct verdict_input vi = {&log, SIGTERM, true, 30000, &ds};
+    struct verdict_input vi = {&log, SIGTERM, true, 30000, &ds, false, false};
     char why[512];
 
     feed("[0.000001000] hyp: entry el=2 counter_hz=62500000 entry_ticks=0 cpus=1");

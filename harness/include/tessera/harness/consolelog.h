@@ -105,8 +105,8 @@ struct clog_note {
 void clog_init(struct clog *c);
 void clog_free(struct clog *c);
 /* Declares a manifest domain the run expects to become ready, so it is listed even if the
- * console never names it. Returns its index, or -ENOMEM / -EINVAL (a name outside domctl_name_valid:
- * empty, too long, "hyp", or a character other than A-Z, a-z, 0-9, _ and -). */
+ * console never names it. Returns its index, or -ENOMEM / -EINVAL (a name outside
+ * domctl_name_valid: empty, too long, "hyp", or a character other than A-Z, a-z, 0-9, _ and -). */
 long clog_declare(struct clog *c, const char *name);
 /* Declares a manifest domain the launch mode does not build (the console may still name it):
  * not expected to become ready. Same returns. */
@@ -119,6 +119,13 @@ int clog_feed(struct clog *c, const char *line, struct clog_note *note);
 bool clog_describe(const struct clog *c, const struct clog_note *n, char *buf, size_t len);
 /* The lines kept in t, oldest first; returns how many (at most CLOG_TAIL). */
 unsigned clog_tail_lines(const struct clog_tail *t, const char *out[CLOG_TAIL]);
+/* For parsers of other hypervisors' consoles (xenlog.h): a line of domain name's own output
+ * (first output, tail, `lat` and `isolation` lines), with clog_feed's returns; a line that
+ * breaks the console's format; a line kept in a tail. */
+int clog_feed_guest(struct clog *c, int64_t ns, const char *name, const char *line,
+                    const char *text, struct clog_note *n);
+void clog_malformed(struct clog *c, const char *line);
+void clog_tail_push(struct clog_tail *t, const char *line);
 /* Number of expected domains that have ready_ns. */
 unsigned clog_ready_count(const struct clog *c);
 

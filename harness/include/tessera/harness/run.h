@@ -21,6 +21,7 @@ struct run_opts {
     const char *qemu;       /* NULL: qemu-system-aarch64 from PATH */
     const char *images;     /* NULL: the build's image directory */
     const char *hypervisor; /* NULL: IMAGES/tessera.bin */
+    const char *backend;    /* NULL or "tessera": Tessera; "xen": Xen 4.17 dom0less (xen.h) */
     unsigned smp;           /* 0: /experiment/cpus */
     unsigned timeout_ms;    /* 0: /experiment/timeout-ms */
     bool quiet;

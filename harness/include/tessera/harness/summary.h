@@ -16,6 +16,7 @@ struct summary_input {
     const char *scenario;      /* scenario name: the file name without .dts */
     const char *scenario_file; /* as given on the command line */
     const char *mode;
+    const char *backend; /* "tessera" or "xen" (--backend); NULL: "tessera" */
     const char *platform;
     bool firmware;      /* firmware (U-Boot) ran before the hypervisor: its time is entry_ns */
     const char *timing; /* "icount" */

@@ -17,6 +17,10 @@ struct verdict_input {
     bool timed_out;
     uint32_t timeout_ms;
     const struct scenario_domains *domains; /* for start-after explanations; may be NULL */
+    /* Xen (--backend xen): it never ends a dom0less run; the harness ended QEMU once every
+     * domain was ready (finished), and there is no 'exit status=' line to expect. */
+    bool xen;
+    bool finished;
 };
 
 /* Returns true for a pass; appends a reason per failed expectation to reasons. A FATAL line of

@@ -26,11 +26,19 @@ struct watch_params {
      * were written; stdin is closed after the last. None: stdin is /dev/null. */
     const struct input_step *input;
     size_t ninput;
+    /* Another hypervisor's console (xenlog.h): each line goes to feed(feed_ctx, ...) instead of
+     * clog_feed(log, ...); NULL: Tessera's console. */
+    int (*feed)(void *ctx, const char *line, struct clog_note *n);
+    void *feed_ctx;
+    /* Checked after every line: once it is true the run is over and QEMU is ended (a hypervisor
+     * that never powers the machine off, such as Xen dom0less). NULL: QEMU ends by itself. */
+    bool (*finished)(void *ctx);
 };
 
 struct watch_result {
     int status;     /* QEMU's wait status (after a kill too) */
     bool timed_out; /* the limit was reached and QEMU was killed */
+    bool finished;  /* finished() became true and the harness ended QEMU */
     double wall_s;
     struct proc_buf err; /* QEMU's stderr (capped at WATCH_STDERR_CAP, the rest counted) */
     unsigned long long split_lines; /* console lines too long to keep whole */
