@@ -58,7 +58,8 @@ void arm64_vcpu_run(struct vcpu *v)
         v->entered = true;
         v->power = VCPU_ON;
         if (v->id == 0) {
-            v->dom->state = DOM_RUNNING;
+            /* dom_start made the domain running (under its lock) before handing vCPU 0 over;
+             * writing it here could revive a domain destroyed meanwhile. */
             TRACE(boot_dom_step, v->dom->id, TRACE_DOM_STEP_FIRST_ENTRY, v->arch.regs.elr);
         }
         hyp_printf("dom %s vcpu %u entry pc=0x%llx", v->dom->name, v->id,

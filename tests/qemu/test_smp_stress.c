@@ -16,7 +16,7 @@
 #include "../../guests/chirp/chirp.h"
 #include "boot_helpers.h"
 
-#define STRESS_ROUNDS 30 /* bootargs rounds= of smp-stress.dts */
+#define STRESS_ROUNDS 15 /* bootargs rounds= of smp-stress.dts */
 
 /* Per domain and vCPU: the incarnation and sequence number of the last chirp line seen. */
 struct chirp_seen {

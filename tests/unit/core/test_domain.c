@@ -13,6 +13,15 @@
 #include <tessera/hypercall_dispatch.h>
 #include <tessera/vgic.h>
 
+/* dom_start takes the domain locked, as its callers in the hypervisor hold it. */
+static int start_locked(struct domain *d)
+{
+    struct domain_locked l = dom_lock(d);
+    int rc = dom_start(l);
+    dom_unlock(l);
+    return rc;
+}
+
 #define MIB      (1ull << 20)
 #define RAM_SIZE (64 * MIB)
 
@@ -270,7 +279,7 @@ Test(domain, first_shutdown_wins)
     s.affinity[1] = 1;
     s.on_crash = DOM_CRASH_RESTART;
     cr_assert_eq(dom_create(&s, &d), 0);
-    cr_assert_eq(dom_start(d), 0);
+    cr_assert_eq(start_locked(d), 0);
     cr_assert_eq(d->vcpu[0].power, VCPU_ON_PENDING);
     cr_assert_eq(d->vcpu[1].power, VCPU_OFF, "vCPU 1 waits for PSCI CPU_ON");
     dom_shutdown(d, HC_SHUTDOWN_POWEROFF);
