@@ -1,6 +1,6 @@
 /* Domain lifecycle: slots, references, creation through the builder, start ordering
  * (start-after), readiness, shutdown, the on-crash policy and destruction. Locking and lifetime
- * rules: docs/platform.md, "Locking". */
+ * rules: docs/locking.md. */
 #include <tessera/arch.h>
 #include <tessera/dom_build.h>
 #include <tessera/domain.h>

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#define CHIRP_ORDERS_IPA   0x40100000ull /* 1 MiB into its RAM: past its image and stacks */
+#define CHIRP_ORDERS_IPA   0x40080000ull /* 512 KiB into its RAM: past its image and stacks */
 #define CHIRP_ORDERS_MAGIC 0x70726963u
 
 /* How an incarnation ends. */

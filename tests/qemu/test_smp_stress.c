@@ -16,7 +16,7 @@
 #include "../../guests/chirp/chirp.h"
 #include "boot_helpers.h"
 
-#define STRESS_ROUNDS 15 /* bootargs rounds= of smp-stress.dts */
+#define STRESS_ROUNDS 12 /* bootargs rounds= of smp-stress.dts */
 
 /* Per domain and vCPU: the incarnation and sequence number of the last chirp line seen. */
 struct chirp_seen {
@@ -117,7 +117,7 @@ static unsigned count(const struct boot *b, const char *text)
     return n;
 }
 
-Test(smp, stress, .timeout = 115)
+Test(smp, stress, .timeout = 118)
 {
     static const char *const extra[] = {"--timing", "realtime", "--no-trace", NULL};
     struct boot b = {0};

@@ -12,8 +12,8 @@
 
 /* A domain's line buffer: output is held until a newline or until the line is full. Its lock
  * guards every other field: a domain's vCPUs print from several pCPUs at once, and its line may
- * be flushed from the pCPU that ends it. Taken before the console's own lock (docs/platform.md,
- * "Locking"); never reset while the domain can be reached. */
+ * be flushed from the pCPU that ends it. Taken before the console's own lock (docs/locking.md);
+ * never reset while the domain can be reached. */
 struct console_line {
     struct spinlock lock;
     int domid; /* for the trace: whose line it is */

@@ -97,7 +97,7 @@ struct vcpu {
     struct arch_vcpu arch;
 };
 
-/* Locking and lifetime (docs/platform.md, "Locking"): lock guards the fields marked [L]; the
+/* Locking and lifetime (docs/locking.md): lock guards the fields marked [L]; the
  * others are set while the domain is constructing, or are atomics, or have their own lock
  * (console, vgic, vpl011). refs counts the references: the domain table's own (from creation
  * until domctl_destroy) and each dom_get. A dying domain gives out no new reference; the last
