@@ -139,9 +139,11 @@ Test(smp, stress, .timeout = 118)
     cr_assert_eq(count(&b, "hyp: dom chirpa created"), STRESS_ROUNDS + 1);
     cr_assert_eq(count(&b, "hyp: dom chirpb created"), STRESS_ROUNDS + 1);
     cr_assert_geq(chirps, 2 * (STRESS_ROUNDS + 1), "every incarnation printed");
-    /* Each destroy frees the domain once its last reference goes; when chirpb goes, chirpa is
-     * gone too, so the frames free then are the same every round: nothing leaked. */
-    cr_assert_eq(same_value(&b, "hyp: dom chirpa freed", "free=", &free_frames), STRESS_ROUNDS);
+    /* Each destroy frees the domain once its last reference goes. The stress domain destroys
+     * chirpa, then chirpb: when chirpb goes, chirpa is gone too, so the frames free then are
+     * the same every round: nothing leaked. (When chirpa goes, chirpb may or may not have been
+     * reclaimed by its on-crash policy yet.) */
+    cr_assert_eq(count(&b, "hyp: dom chirpa freed, "), STRESS_ROUNDS);
     cr_assert_eq(same_value(&b, "hyp: dom chirpb freed", "free=", &free_frames), STRESS_ROUNDS);
     cr_assert_eq(get_int(jget(b.summary, "hypervisor"), "exit_status"), 0);
     boot_free(&b, true);
