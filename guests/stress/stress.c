@@ -252,8 +252,7 @@ int guest_main(uint64_t dtb)
         return 1;
     }
     int64_t before = stress_count();
-    kit_printf("%u rounds of %u domains, %lld listed\n", rounds, stress_victims,
-               (long long)before);
+    kit_printf("%u rounds of %u domains, %lld listed\n", rounds, stress_victims, (long long)before);
     for (unsigned r = 0; r < rounds; r++) {
         if (!stress_round(r, ends[r % 3], true)) {
             break;
