@@ -1,4 +1,5 @@
-/* The hypervisor console: timestamped, whole lines under one lock, so the harness can time
+/* The hypervisor console: timestamped, whole lines under one lock (each domain's line buffer
+ * under its own), so the harness can time
  * every event from the serial log alone (docs/console.md). Only the hypervisor starts a line:
  * every control byte in a line's text, a guest's or its own, goes out as \xNN. */
 #include <stdarg.h>
@@ -100,8 +101,21 @@ static void console_put(struct console_line *cl, const char *name, char c)
 
 /* A newline ends the line; a carriage return just before it (CRLF, perhaps in two writes) is
  * part of the line's end. Any other carriage return is text, escaped when the line goes out. */
-void console_feed(struct console_line *cl, const char *name, const char *buf, size_t n)
+struct console_line_locked console_line_lock(struct console_line *cl)
 {
+    spin_lock(&cl->lock);
+    return (struct console_line_locked){cl};
+}
+
+void console_line_unlock(struct console_line_locked l)
+{
+    spin_unlock(&l.cl->lock);
+}
+
+void console_feed_locked(struct console_line_locked l, const char *name, const char *buf, size_t n)
+{
+    struct console_line *cl = l.cl;
+
     for (size_t i = 0; i < n; i++) {
         char c = buf[i];
         if (c == '\n') {
@@ -122,8 +136,17 @@ void console_feed(struct console_line *cl, const char *name, const char *buf, si
     }
 }
 
+void console_feed(struct console_line *cl, const char *name, const char *buf, size_t n)
+{
+    struct console_line_locked l = console_line_lock(cl);
+
+    console_feed_locked(l, name, buf, n);
+    console_line_unlock(l);
+}
+
 void console_flush(struct console_line *cl, const char *name)
 {
+    spin_lock(&cl->lock);
     if (cl->cr) {
         cl->cr = false;
         console_put(cl, name, '\r');
@@ -132,4 +155,14 @@ void console_flush(struct console_line *cl, const char *name)
         console_line_out(cl, name);
         cl->splits = 0;
     }
+    spin_unlock(&cl->lock);
+}
+
+void console_reset(struct console_line *cl)
+{
+    spin_lock(&cl->lock);
+    cl->len = 0;
+    cl->splits = 0;
+    cl->cr = false;
+    spin_unlock(&cl->lock);
 }

@@ -24,28 +24,32 @@ static bool ci_live(const struct domain *d)
     return d && d->vpl011.enabled && (d->state == DOM_PAUSED || d->state == DOM_RUNNING);
 }
 
-/* The live domain with the smallest domid above after that also has all of the functions
- * want (none: any), or NULL. */
-static struct domain *ci_next(int after, uint32_t want)
+/* The smallest domid above after of a live domain that also has all of the functions want
+ * (none: any), or -1. Each domain is looked at through a reference. */
+static int ci_next(int after, uint32_t want)
 {
-    struct domain *best = NULL;
+    int best = -1;
 
     for (unsigned i = 0; i < DOM_MAX; i++) {
-        struct domain *d = dom_by_index(i);
-        if (ci_live(d) && d->id > after && (d->functions & want) == want &&
-            (!best || d->id < best->id)) {
-            best = d;
+        struct domain *d = dom_get_index(i);
+        if (!d) {
+            continue;
         }
+        if (ci_live(d) && d->id > after && (d->functions & want) == want &&
+            (best < 0 || d->id < best)) {
+            best = d->id;
+        }
+        dom_put(d);
     }
     return best;
 }
 
 /* Where input goes before any switch: the domain with the console function, else the one
  * with the smallest domid. */
-static struct domain *ci_default(void)
+static int ci_default(void)
 {
-    struct domain *d = ci_next(-1, DOM_FUNC_CONSOLE);
-    return d ? d : ci_next(-1, 0);
+    int id = ci_next(-1, DOM_FUNC_CONSOLE);
+    return id >= 0 ? id : ci_next(-1, 0);
 }
 
 static int ci_target(void)
@@ -53,8 +57,8 @@ static int ci_target(void)
     if (ci_focus != CI_FOCUS_AUTO) {
         return ci_focus;
     }
-    struct domain *d = ci_default();
-    return d ? d->id : CI_FOCUS_HYP;
+    int id = ci_default();
+    return id >= 0 ? id : CI_FOCUS_HYP;
 }
 
 static void ci_announce(int target)
@@ -63,30 +67,36 @@ static void ci_announce(int target)
         return;
     }
     ci_announced = target;
-    struct domain *d = target >= 0 ? dom_by_id(target) : NULL;
+    struct domain *d = target >= 0 ? dom_get(target) : NULL;
     hyp_printf("console input to %s", d ? d->name : "hyp");
+    if (d) {
+        dom_put(d);
+    }
 }
 
 static void ci_switch(void)
 {
     int cur = ci_target();
-    struct domain *next = ci_next(cur == CI_FOCUS_HYP ? -1 : cur, 0);
+    int next = ci_next(cur == CI_FOCUS_HYP ? -1 : cur, 0);
 
-    ci_focus = next ? next->id : CI_FOCUS_HYP;
-    TRACE(console_focus, next ? (uint64_t)next->id : TRACE_HYP_DOMID);
+    ci_focus = next >= 0 ? next : CI_FOCUS_HYP;
+    TRACE(console_focus, next >= 0 ? (uint64_t)next : TRACE_HYP_DOMID);
     ci_announce(ci_focus);
 }
 
 static void ci_deliver(char c)
 {
     int target = ci_target();
-    struct domain *d = target >= 0 ? dom_by_id(target) : NULL;
+    struct domain *d = target >= 0 ? dom_get(target) : NULL; /* alive until it is put */
 
     if (ci_live(d)) {
         ci_announce(target);
         vpl011_receive(d, c);
     } else {
         TRACE(console_rx, (uint8_t)c, TRACE_HYP_DOMID, CI_DROPPED);
+    }
+    if (d) {
+        dom_put(d);
     }
 }
 

@@ -233,6 +233,8 @@ int dom_build(struct domain *d, const struct dom_spec *s)
         v->dom = d;
         v->id = i;
         v->pcpu = s->affinity[i];
+        v->entered = false; /* a rebuilt domain's vCPUs start afresh */
+        v->power = VCPU_OFF;
         /* Secondary vCPUs start only through PSCI CPU_ON. */
         arch_vcpu_init(v, s->image.entry, s->dtb_size ? s->dtb_ipa : 0);
     }

@@ -13,22 +13,26 @@
 #include <tessera/trace.h>
 
 /* True if a live domain other than except has a vCPU pinned to pcpu (the null scheduler runs
- * one vCPU per pCPU). */
+ * one vCPU per pCPU). Each domain is looked at through a reference, never under its lock (the
+ * caller holds except's). */
 static bool domctl_pcpu_taken(unsigned pcpu, const struct domain *except)
 {
-    for (unsigned i = 0; i < DOM_MAX; i++) {
-        const struct domain *d = dom_by_index(i);
-        if (d == except || d->state == DOM_FREE || d->state == DOM_SHUTDOWN ||
-            d->state == DOM_CRASHED) {
+    bool taken = false;
+
+    for (unsigned i = 0; i < DOM_MAX && !taken; i++) {
+        struct domain *d = dom_get_index(i);
+        if (!d) {
             continue;
         }
-        for (unsigned k = 0; k < d->vcpu_count; k++) {
-            if (d->vcpu[k].pcpu == pcpu) {
-                return true;
-            }
+        enum dom_state s = __atomic_load_n(&d->state, __ATOMIC_ACQUIRE);
+        for (unsigned k = 0;
+             d != except && s != DOM_SHUTDOWN && s != DOM_CRASHED && k < d->vcpu_count && !taken;
+             k++) {
+            taken = d->vcpu[k].pcpu == pcpu;
         }
+        dom_put(d);
     }
-    return false;
+    return taken;
 }
 
 static int64_t domctl_create(struct vcpu *v, uint64_t ipa, uint64_t *domid)
@@ -69,17 +73,23 @@ static int64_t domctl_create(struct vcpu *v, uint64_t ipa, uint64_t *domid)
     return rc;
 }
 
-/* The target of an operation: another domain than the caller. */
+/* The target of an operation: another domain than the caller, with a reference the caller
+ * puts. */
 static struct domain *domctl_target(struct vcpu *v, uint64_t domid, int64_t *rc)
 {
-    struct domain *t = domid <= 0x7fff ? dom_by_id((int)domid) : NULL;
+    struct domain *t = domid <= 0x7fff ? dom_get((int)domid) : NULL;
 
     *rc = !t ? -ESRCH : t == v->dom ? -EINVAL : 0;
+    if (*rc && t) {
+        dom_put(t);
+    }
     return *rc ? NULL : t;
 }
 
-static int64_t domctl_set_vcpu(struct domain *t, uint64_t *x)
+static int64_t domctl_set_vcpu(struct domain_locked l, uint64_t *x)
 {
+    struct domain *t = l.d;
+
     if (t->state != DOM_PAUSED) {
         return -EBUSY;
     }
@@ -99,12 +109,18 @@ static int64_t domctl_set_vcpu(struct domain *t, uint64_t *x)
     return 0;
 }
 
-static int64_t domctl_start_after(struct domain *t, uint64_t pred)
+static int64_t domctl_start_after(struct domain_locked l, uint64_t pred)
 {
+    struct domain *t = l.d;
+    struct domain *p = pred <= 0x7fff ? dom_get((int)pred) : NULL;
+
+    if (p) {
+        dom_put(p); /* only its existence matters now */
+    }
     if (t->state != DOM_PAUSED) {
         return -EBUSY;
     }
-    if (!dom_by_id((int)pred) || (int)pred == t->id || pred > 0x7fff) {
+    if (!p || (int)pred == t->id) {
         return -ESRCH;
     }
     if (t->start_after_count == DOM_MAX_DEPS) {
@@ -133,12 +149,13 @@ static int64_t domctl_list(struct vcpu *v, uint64_t ipa, uint64_t cap, uint64_t 
     uint64_t n = 0;
 
     for (unsigned i = 0; i < DOM_MAX; i++) {
-        const struct domain *d = dom_by_index(i);
-        if (d->state == DOM_FREE) {
-            continue;
+        struct domain *d = dom_get_index(i);
+        if (!d) {
+            continue; /* free, or dying */
         }
+        uint32_t id = (uint32_t)d->id;
+        dom_put(d);
         if (n < cap) {
-            uint32_t id = (uint32_t)d->id;
             int rc = guest_copy_to(v->dom, ipa + 4 * n, &id, sizeof(id));
             if (rc) {
                 return rc;
@@ -150,7 +167,35 @@ static int64_t domctl_list(struct vcpu *v, uint64_t ipa, uint64_t cap, uint64_t 
     return 0;
 }
 
-/* Operations on an existing target domain. */
+/* An operation on the target under its lock: its state cannot change under the operation (its
+ * own vCPUs shut it down, its on-crash policy or another control domain destroys it). */
+static int64_t domctl_locked(struct vcpu *v, unsigned op, struct domain_locked l, uint64_t *x)
+{
+    struct domain *t = l.d;
+
+    switch (op) {
+    case HC_NUMBER(HC_DOMCTL_LOAD):
+        if (t->state != DOM_PAUSED) {
+            return -EBUSY;
+        }
+        return guest_copy_between(t, x[2], x[3] ? v->dom : NULL, x[3], x[4]);
+    case HC_NUMBER(HC_DOMCTL_SET_VCPU):
+        return domctl_set_vcpu(l, x);
+    case HC_NUMBER(HC_DOMCTL_START_AFTER):
+        return domctl_start_after(l, x[2]);
+    case HC_NUMBER(HC_DOMCTL_UNPAUSE):
+        return dom_unpause(l);
+    case HC_NUMBER(HC_DOMCTL_PAUSE):
+        return dom_hold(l);
+    default: /* HC_DOMCTL_GETINFO */
+        x[1] = domctl_state(t->state);
+        x[2] = t->spec.memory_bytes / 1024;
+        x[3] = (t->ready ? 1u : 0u) | ((uint64_t)t->vcpu_count << 8);
+        return 0;
+    }
+}
+
+/* Operations on an existing target domain, reached through a reference. */
 static int64_t domctl_on_target(struct vcpu *v, unsigned op, uint64_t *x)
 {
     int64_t rc;
@@ -159,28 +204,14 @@ static int64_t domctl_on_target(struct vcpu *v, unsigned op, uint64_t *x)
     if (!t) {
         return rc;
     }
-    switch (op) {
-    case HC_NUMBER(HC_DOMCTL_LOAD):
-        if (t->state != DOM_PAUSED) {
-            return -EBUSY;
-        }
-        return guest_copy_between(t, x[2], x[3] ? v->dom : NULL, x[3], x[4]);
-    case HC_NUMBER(HC_DOMCTL_SET_VCPU):
-        return domctl_set_vcpu(t, x);
-    case HC_NUMBER(HC_DOMCTL_START_AFTER):
-        return domctl_start_after(t, x[2]);
-    case HC_NUMBER(HC_DOMCTL_UNPAUSE):
-        return t->state != DOM_PAUSED ? -EBUSY : dom_unpause(t);
-    case HC_NUMBER(HC_DOMCTL_PAUSE):
-        return t->state == DOM_PAUSED ? dom_hold(t) : -EBUSY;
-    case HC_NUMBER(HC_DOMCTL_DESTROY):
-        return dom_release(t);
-    default: /* HC_DOMCTL_GETINFO */
-        x[1] = domctl_state(t->state);
-        x[2] = t->spec.memory_bytes / 1024;
-        x[3] = (t->ready ? 1u : 0u) | ((uint64_t)t->vcpu_count << 8);
-        return 0;
+    if (op == HC_NUMBER(HC_DOMCTL_DESTROY)) {
+        return dom_destroy_ref(t); /* takes over the reference */
     }
+    struct domain_locked l = dom_lock(t);
+    rc = domctl_locked(v, op, l, x);
+    dom_unlock(l);
+    dom_put(t);
+    return rc;
 }
 
 void domctl_dispatch(struct vcpu *v, uint64_t *regs)

@@ -1,5 +1,6 @@
 /* Event channels: pending bits raised by the peer, taken by the owner. Lock-free: the only
- * shared word is each domain's pending mask, updated atomically. */
+ * shared word is each domain's pending mask, updated atomically; the peer is held by a
+ * reference while it is raised. */
 #include <tessera/arch.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -27,8 +28,12 @@ int evtchn_send(struct domain *d, unsigned port)
         return -EINVAL;
     }
     const struct evtchn_port *p = &d->evtchn.port[port];
-    struct domain *peer = dom_by_id(p->peer_dom);
-    if (!peer || peer->state == DOM_CRASHED || peer->state == DOM_SHUTDOWN) {
+    struct domain *peer = dom_get(p->peer_dom); /* alive until it is put */
+    enum dom_state s = peer ? __atomic_load_n(&peer->state, __ATOMIC_ACQUIRE) : DOM_FREE;
+    if (!peer || s == DOM_CRASHED || s == DOM_SHUTDOWN) {
+        if (peer) {
+            dom_put(peer);
+        }
         return -ESRCH;
     }
     TRACE(evtchn_send, d->id, port, peer->id, p->peer_port);
@@ -36,6 +41,7 @@ int evtchn_send(struct domain *d, unsigned port)
     __atomic_fetch_add(&d->evtchn.sent, 1, __ATOMIC_RELAXED);
     __atomic_fetch_add(&peer->evtchn.received, 1, __ATOMIC_RELAXED);
     arch_send_event(); /* a peer waiting in WFE looks again */
+    dom_put(peer);
     return 0;
 }
 

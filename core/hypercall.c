@@ -25,18 +25,20 @@ static int64_t hc_console_write(struct vcpu *v, uint64_t ipa, uint64_t len, uint
     if (guest_check(v->dom, ipa, len, false)) {
         return -EFAULT; /* nothing of a buffer with a bad byte is printed */
     }
-    while (done < len) {
+    /* One write stays together: its domain's other vCPUs print before or after it. */
+    struct console_line_locked line = console_line_lock(&v->dom->console);
+    int rc = 0;
+    while (done < len && !rc) {
         size_t chunk = MIN(len - done, sizeof(buf));
-        int rc = guest_copy_from(v->dom, buf, ipa + done, chunk);
-        if (rc) {
-            *written = done;
-            return rc;
+        rc = guest_copy_from(v->dom, buf, ipa + done, chunk);
+        if (!rc) {
+            console_feed_locked(line, v->dom->name, buf, chunk);
+            done += chunk;
         }
-        console_feed(&v->dom->console, v->dom->name, buf, chunk);
-        done += chunk;
     }
+    console_line_unlock(line);
     *written = done;
-    return 0;
+    return rc;
 }
 
 static int64_t hc_ready(struct vcpu *v, uint64_t code)

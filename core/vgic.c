@@ -39,8 +39,10 @@ void vgic_domain_init(struct domain *d)
     struct vgic_dist *g = &d->vgic;
 
     /* All zero is the reset state (disabled, priority 0, level, routed to vCPU 0), but for
-     * the redistributors' ProcessorSleep. */
-    g->lock = (struct spinlock)SPINLOCK_INIT;
+     * the redistributors' ProcessorSleep. The lock itself is never reset: another pCPU may
+     * hold it (an emulated device's line driven from the console input while the domain is
+     * rebuilt); the state is reset under it. */
+    spin_lock(&g->lock);
     g->ctlr = 0;
     lib_memset(g->spi, 0, sizeof(g->spi));
     lib_memset(g->irouter, 0, sizeof(g->irouter));
@@ -51,6 +53,7 @@ void vgic_domain_init(struct domain *d)
         lib_memset(c, 0, sizeof(*c));
         c->asleep = true;
     }
+    spin_unlock(&g->lock);
 }
 
 int vgic_assign_spi(struct domain *d, unsigned spi)

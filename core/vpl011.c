@@ -182,8 +182,10 @@ static uint64_t vpl011_read(struct vpl011 *u, uint64_t offset)
 
 /* One transmitted character: to the domain's console line, and through the ready-marker match
  * (a whole line equal to VPL011_READY_MARKER, carriage returns ignored). The transmit FIFO
- * passes its level on the way back to empty at once: TXIS. */
-static void vpl011_tx(struct domain *d, char c)
+ * passes its level on the way back to empty at once: TXIS. True if that ended a marker line:
+ * the caller declares the domain ready once it has dropped the lock (the ready path takes
+ * domain locks, which come before this one). */
+static bool vpl011_tx(struct domain *d, char c)
 {
     static const char marker[] = VPL011_READY_MARKER;
     struct vpl011 *u = &d->vpl011;
@@ -191,37 +193,37 @@ static void vpl011_tx(struct domain *d, char c)
     u->ris |= VPL011_INT_TX;
     console_feed(&d->console, d->name, &c, 1);
     if (c == '\r') {
-        return;
+        return false;
     }
     if (c == '\n') {
         bool ready = u->marker == (int)sizeof(marker) - 1;
         u->marker = 0;
-        if (ready && !d->ready) {
-            dom_declare_ready(d, 0, "console");
-        }
-        return;
+        return ready;
     }
     if (u->marker >= 0) {
         u->marker =
             u->marker < (int)sizeof(marker) - 1 && c == marker[u->marker] ? u->marker + 1 : -1;
     }
+    return false;
 }
 
-static void vpl011_write(struct domain *d, uint64_t offset, uint32_t value)
+static bool vpl011_write(struct domain *d, uint64_t offset, uint32_t value)
 {
     struct vpl011 *u = &d->vpl011;
     uint32_t mask = 0;
     uint32_t *r = vpl011_reg(u, offset, &mask);
 
     if (offset == UART_DR) {
-        vpl011_tx(d, (char)(value & 0xff));
-    } else if (offset == UART_RSR) {
+        return vpl011_tx(d, (char)(value & 0xff));
+    }
+    if (offset == UART_RSR) {
         u->rsr = 0; /* ECR: any write clears the error status */
     } else if (offset == UART_ICR) {
         u->ris &= ~(value & VPL011_INT_ALL);
     } else if (r) {
         *r = value & mask;
     }
+    return false;
 }
 
 bool vpl011_access(struct domain *d, uint64_t offset, unsigned size, bool write, uint64_t *value)
@@ -232,14 +234,18 @@ bool vpl011_access(struct domain *d, uint64_t offset, unsigned size, bool write,
         return false;
     }
     offset &= ~3ull; /* byte and halfword accesses address the containing register */
+    bool ready = false;
     spin_lock(&u->lock);
     if (write) {
-        vpl011_write(d, offset, (uint32_t)*value);
+        ready = vpl011_write(d, offset, (uint32_t)*value);
     } else {
         *value = vpl011_read(u, offset);
     }
     vpl011_update(d);
     spin_unlock(&u->lock);
+    if (ready && !d->ready) {
+        dom_declare_ready(d, 0, "console");
+    }
     return true; /* writes to read-only or reserved registers are ignored, as on hardware */
 }
 

@@ -92,6 +92,9 @@ static void main_run_usage(FILE *out)
         "30000)\n"
         "      --skip-check      boot even if the host-side manifest check fails, to see the\n"
         "                        hypervisor refuse it\n"
+        "      --timing T        icount (default: one instruction per ns, deterministic) or\n"
+        "                        realtime (no -icount: multi-threaded TCG, pCPUs truly in\n"
+        "                        parallel, wall-derived times)\n"
         "      --trace-kib N     KiB of trace buffer per pCPU (default 128)\n"
         "      --no-trace        no trace dump (and no trace outputs)\n"
         "      --seed N|random  the run's entropy seed, from which each domain's rng-seed\n"
@@ -163,7 +166,19 @@ enum {
     MAIN_OPT_INPUT,
     MAIN_OPT_INPUT_AFTER,
     MAIN_OPT_BACKEND,
+    MAIN_OPT_RUN_TIMING,
 };
+
+/* --timing icount|realtime (run and compare): sets *realtime; prints an error otherwise. */
+static int main_timing(const char *cmd, const char *s, bool *realtime)
+{
+    if (strcmp(s, "icount") == 0 || strcmp(s, "realtime") == 0) {
+        *realtime = s[0] == 'r';
+        return 0;
+    }
+    fprintf(stderr, "tessera %s: --timing: '%s' is neither icount nor realtime\n", cmd, s);
+    return -EINVAL;
+}
 
 /* Their long names, in both commands' tables. */
 /* clang-format off */
@@ -236,6 +251,8 @@ static int main_run_option(int opt, void *opts)
     case MAIN_OPT_SKIP_CHECK:
         o->skip_check = true;
         return 0;
+    case MAIN_OPT_RUN_TIMING:
+        return main_timing("run", optarg, &o->realtime);
     case MAIN_OPT_INPUT_AFTER:
         o->next_after = optarg;
         return 0;
@@ -293,6 +310,7 @@ static int main_run(int argc, char **argv)
         MAIN_PER_RUN_LONGOPTS,
         {"smp", required_argument, NULL, MAIN_OPT_SMP},
         {"skip-check", no_argument, NULL, MAIN_OPT_SKIP_CHECK},
+        {"timing", required_argument, NULL, MAIN_OPT_RUN_TIMING},
         {"input", required_argument, NULL, MAIN_OPT_INPUT},
         {"input-after", required_argument, NULL, MAIN_OPT_INPUT_AFTER},
         {"quiet", no_argument, NULL, 'q'},
@@ -415,12 +433,7 @@ static int main_compare_option(int opt, void *opts)
         o->modes = optarg;
         return 0;
     case MAIN_OPT_TIMING:
-        if (strcmp(optarg, "icount") == 0 || strcmp(optarg, "realtime") == 0) {
-            o->realtime = optarg[0] == 'r';
-            return 0;
-        }
-        fprintf(stderr, "tessera compare: --timing: '%s' is neither icount nor realtime\n", optarg);
-        return -EINVAL;
+        return main_timing("compare", optarg, &o->realtime);
     default:
         return main_per_run_option("compare", opt, &o->run);
     }

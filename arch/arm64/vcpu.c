@@ -58,7 +58,8 @@ void arm64_vcpu_run(struct vcpu *v)
         v->entered = true;
         v->power = VCPU_ON;
         if (v->id == 0) {
-            v->dom->state = DOM_RUNNING;
+            /* dom_start made the domain running (under its lock) before handing vCPU 0 over;
+             * writing it here could revive a domain destroyed meanwhile. */
             TRACE(boot_dom_step, v->dom->id, TRACE_DOM_STEP_FIRST_ENTRY, v->arch.regs.elr);
         }
         hyp_printf("dom %s vcpu %u entry pc=0x%llx", v->dom->name, v->id,
@@ -170,6 +171,18 @@ void arch_vcpu_stop(struct vcpu *v)
     }
 }
 
+/* Waits until no pCPU runs a vCPU any more. When every domain has ended, a vCPU of one may still
+ * be finishing a hypercall on its pCPU (its last console line, say) before it leaves at the exit
+ * its kick forces: the system ends after that, not in the middle of it. */
+static void vcpu_wait_all_parked(void)
+{
+    for (unsigned i = 0; i < arm64_smp_cpus(); i++) {
+        while (__atomic_load_n(&arm64_percpu_ptrs[i]->vcpu, __ATOMIC_SEQ_CST) != NULL) {
+            arch_wait_event();
+        }
+    }
+}
+
 void arch_cpu_park(void)
 {
     static int exiting;
@@ -185,6 +198,7 @@ void arch_cpu_park(void)
             arm64_vcpu_run(v);
         }
         if (dom_all_ended(&status) && !__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL)) {
+            vcpu_wait_all_parked();
             hyp_printf("exit status=%d", status);
             arch_system_exit(status);
         }

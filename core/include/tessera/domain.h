@@ -97,22 +97,31 @@ struct vcpu {
     struct arch_vcpu arch;
 };
 
+/* Locking and lifetime (docs/locking.md): lock guards the fields marked [L]; the
+ * others are set while the domain is constructing, or are atomics, or have their own lock
+ * (console, vgic, vpl011). refs counts the references: the domain table's own (from creation
+ * until domctl_destroy) and each dom_get. A dying domain gives out no new reference; the last
+ * dom_put frees it. */
 struct domain {
+    struct spinlock lock;
+    uint32_t refs;  /* atomic */
+    bool dying;     /* [L] destroyed by domctl: dom_get finds it no more */
+    bool resources; /* [L] it holds memory, stage-2 and a VMID (released at most once) */
     int id;
     char name[DOM_NAME_MAX];
-    enum dom_state state;
-    unsigned shutdown_reason;
-    bool ready;
-    bool held;              /* built by a toolstack: starts only when it unpauses it */
-    bool stranded;          /* paused for good: reported as never starting */
-    unsigned domctl_denied; /* domctl calls refused for lack of the control permission */
+    enum dom_state state;     /* [L] for every change; read without it as a hint */
+    unsigned shutdown_reason; /* [L] */
+    bool ready;               /* [L] */
+    bool held;                /* [L] built by a toolstack: starts only when it unpauses it */
+    bool stranded;            /* paused for good: reported as never starting */
+    unsigned domctl_denied;   /* domctl calls refused for lack of the control permission */
     uint32_t permissions;
     uint32_t functions;
     unsigned priority;
     enum dom_on_crash on_crash;
-    int start_after[DOM_MAX_DEPS];
-    unsigned start_after_count;
-    struct dom_mem mem[DOM_MAX_MEM];
+    int start_after[DOM_MAX_DEPS];   /* [L] */
+    unsigned start_after_count;      /* [L] */
+    struct dom_mem mem[DOM_MAX_MEM]; /* [L] with p2m_root and vmid: built, released */
     unsigned mem_count;
     bool kernel_mapped;
     bool ramdisk_mapped;
@@ -136,14 +145,28 @@ struct domain {
 
 extern struct frame_map hyp_frames;
 
+/* A domain whose lock the holder has: what a function that needs the lock takes. */
+struct domain_locked {
+    struct domain *d;
+};
+struct domain_locked dom_lock(struct domain *d);
+void dom_unlock(struct domain_locked l);
+
+/* The live domain with that id (not dying), with a reference the caller puts; NULL if none. */
+struct domain *dom_get(int id);
+/* The same for slot i, in creation-slot order (iterations over every domain). */
+struct domain *dom_get_index(unsigned i);
+/* Drops a reference; the last one of a dying domain frees it (traced as dom_freed). */
+void dom_put(struct domain *d);
+
 /* Builds a domain from spec: memory (module frames mapped in place where allowed and
  * aligned, the rest allocated), stage-2, kernel, ramdisk and DTB placed, vCPUs set to enter
  * the kernel with x0 = DTB. The domain is left paused. On failure nothing is left allocated;
  * returns 0 or a negative errno (-EINVAL for a name outside domctl_name_valid) and, on
  * success, the domain in *out. */
 int dom_create(const struct dom_spec *spec, struct domain **out);
-/* Hands every vCPU of a paused domain to its pCPU. */
-int dom_start(struct domain *d);
+/* Starts a paused domain: vCPU 0 to its pCPU (the others wait for PSCI CPU_ON). */
+int dom_start(struct domain_locked l);
 /* The domain declared itself ready: starts every paused domain whose start-after
  * predecessors are now all ready. */
 void dom_set_ready(struct domain *d);
@@ -154,12 +177,17 @@ int64_t dom_declare_ready(struct domain *d, uint64_t code, const char *via);
 /* Starts the paused domains that wait for nobody (or for domains already ready). */
 int dom_start_eligible(void);
 /* Lets a held (toolstack-built) paused domain start: now, or when its predecessors are ready. */
-int dom_unpause(struct domain *d);
+int dom_unpause(struct domain_locked l);
 /* Holds a paused domain back from starting. */
-int dom_hold(struct domain *d);
-/* Removes a domain that is not running: memory scrubbed and released, slot freed.
- * -EBUSY if it runs. */
+int dom_hold(struct domain_locked l);
+/* domctl_destroy: marks d dying (no new reference is given out), stops its vCPUs if it runs
+ * (each taken off its pCPU), releases its memory (scrubbed), stage-2 and VMID, drops the
+ * table's reference and waits for the other holders to put theirs; d is free when this
+ * returns. The caller must hold no reference of its own. -EBUSY while it is constructing or
+ * its on-crash policy is at work, -ESRCH if it is dying already. */
 int dom_release(struct domain *d);
+/* The same for a caller that holds a reference (from dom_get), which the call consumes. */
+int dom_destroy_ref(struct domain *d);
 /* Ends a domain with reason (HC_SHUTDOWN_*): its vCPUs never run again. */
 void dom_shutdown(struct domain *d, unsigned reason);
 /* Marks a domain crashed with a message naming what it did, then applies its on-crash
@@ -170,6 +198,8 @@ void dom_crash(struct domain *d, const char *why);
 void dom_launch_complete(void);
 /* True once every created domain has shut down or crashed; *status is 0 if all powered off. */
 bool dom_all_ended(int *status);
+/* Lookups without a reference, for a single pCPU (the boot before the scheduler starts, unit
+ * tests): elsewhere a domain is reached with dom_get. */
 struct domain *dom_by_index(unsigned i);
 struct domain *dom_by_id(int id);
 

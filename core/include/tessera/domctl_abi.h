@@ -22,7 +22,7 @@
 #define HC_DOMCTL_UNPAUSE HC_ID(0x14)
 /* x1 = domid: keeps a domain that has not started from starting (-EBUSY once it runs) */
 #define HC_DOMCTL_PAUSE HC_ID(0x15)
-/* x1 = domid: releases a domain that is not running (paused, ended or crashed) */
+/* x1 = domid: releases a domain, stopping it first if it runs; its id is free on return */
 #define HC_DOMCTL_DESTROY HC_ID(0x16)
 /* x1 = domid; x1 <- state (DOMCTL_STATE_*), x2 <- memory in KiB,
  * x3 <- flags: bit 0 ready, bits 8-15 vCPUs */

@@ -1,6 +1,8 @@
 /* Console: the timestamp prefix, whole lines per domain, splitting of over-long lines and the
  * hypervisor's own lines, checked on the hosted arch's captured serial output. */
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <tessera/arch_host.h>
 #include <tessera/console.h>
@@ -106,4 +108,57 @@ Test(console, hyp_lines_escape_control_bytes)
     hyp_printf("dom %s created", "x\n[0.000000001] hyp: exit status=0");
     cr_assert_str_eq(arch_host_serial(),
                      "[0.000000000] hyp: dom x\\x0a[0.000000001] hyp: exit status=0 created\n");
+}
+
+/* Two vCPUs of one domain print into its line buffer at once (two threads here): each line
+ * comes out whole, every one of them, never mixed with the other's (the line's lock). */
+#define RACE_LINES 1000
+
+struct racer {
+    struct console_line *cl;
+    char tag;
+    pthread_barrier_t *start;
+};
+
+static void *race_feed(void *arg)
+{
+    const struct racer *r = arg;
+    char line[64];
+
+    pthread_barrier_wait(r->start); /* both at once */
+    for (int i = 0; i < RACE_LINES; i++) {
+        int n = snprintf(line, sizeof(line), "%c%04d\n", r->tag, i);
+        console_feed(r->cl, "rt", line, (size_t)n);
+    }
+    return NULL;
+}
+
+Test(console, two_vcpus_printing_at_once_never_mix_their_lines)
+{
+    static struct console_line cl;
+    pthread_barrier_t start;
+    struct racer a = {&cl, 'a', &start}, b = {&cl, 'b', &start};
+    pthread_t ta, tb;
+
+    cr_assert_eq(pthread_barrier_init(&start, NULL, 2), 0);
+    int seen[2] = {0, 0};
+
+    cr_assert_eq(pthread_create(&ta, NULL, race_feed, &a), 0);
+    cr_assert_eq(pthread_create(&tb, NULL, race_feed, &b), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    for (const char *p = arch_host_serial(); *p;) {
+        const char *eol = strchr(p, '\n');
+        char tag;
+        int num, used = 0;
+        cr_assert_not_null(eol, "an unended line: %s", p);
+        int len = (int)(eol - p);
+        cr_assert(sscanf(p, "[0.000000000] rt: %c%4d%n", &tag, &num, &used) == 2 && used == len &&
+                      (tag == 'a' || tag == 'b') && num == seen[tag - 'a'],
+                  "a mixed or lost line: %.*s", len, p);
+        seen[tag - 'a']++;
+        p = eol + 1;
+    }
+    cr_assert_eq(seen[0], RACE_LINES);
+    cr_assert_eq(seen[1], RACE_LINES);
 }

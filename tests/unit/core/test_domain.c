@@ -13,6 +13,15 @@
 #include <tessera/hypercall_dispatch.h>
 #include <tessera/vgic.h>
 
+/* dom_start takes the domain locked, as its callers in the hypervisor hold it. */
+static int start_locked(struct domain *d)
+{
+    struct domain_locked l = dom_lock(d);
+    int rc = dom_start(l);
+    dom_unlock(l);
+    return rc;
+}
+
 #define MIB      (1ull << 20)
 #define RAM_SIZE (64 * MIB)
 
@@ -270,7 +279,7 @@ Test(domain, first_shutdown_wins)
     s.affinity[1] = 1;
     s.on_crash = DOM_CRASH_RESTART;
     cr_assert_eq(dom_create(&s, &d), 0);
-    cr_assert_eq(dom_start(d), 0);
+    cr_assert_eq(start_locked(d), 0);
     cr_assert_eq(d->vcpu[0].power, VCPU_ON_PENDING);
     cr_assert_eq(d->vcpu[1].power, VCPU_OFF, "vCPU 1 waits for PSCI CPU_ON");
     dom_shutdown(d, HC_SHUTDOWN_POWEROFF);
@@ -335,5 +344,70 @@ Test(domain, a_new_domain_sees_zeros_or_its_own_image)
         }
         cr_assert_eq(other, 0, "%llu bytes of someone else in %s domain", (unsigned long long)other,
                      s.name);
+    }
+}
+
+/* Lifetime by reference count: the table holds one reference, each dom_get another; a destroy
+ * (of a running domain too) leaves no reference to give out, frees the domain when the last
+ * one goes, and its id can be created again at once. */
+Test(domain, references_and_destroy)
+{
+    struct dom_spec s = spec(6, "counted", 4 * MIB, 1);
+    struct domain *d, *again;
+
+    s.allow_map = false; /* the module stays a module: it can be built from again */
+    cr_assert_eq(dom_create(&s, &d), 0);
+    cr_assert_eq(d->refs, 1, "the table's");
+    struct domain *g = dom_get(6), *h = dom_get_index((unsigned)(d - dom_by_index(0)));
+    cr_assert_eq(g, d);
+    cr_assert_eq(h, d);
+    cr_assert_eq(d->refs, 3);
+    dom_put(g);
+    dom_put(h);
+    cr_assert_eq(d->refs, 1);
+    cr_assert_null(dom_get(7), "no such domain");
+    cr_assert_eq(start_locked(d), 0);
+    cr_assert_eq(dom_release(d), 0, "a running domain is destroyed too");
+    cr_assert_eq(d->vcpu[0].power, VCPU_OFF, "taken off its pCPU first");
+    cr_assert_eq(d->state, DOM_FREE);
+    cr_assert_eq(d->refs, 0);
+    cr_assert_null(dom_get(6), "nothing to give out");
+    cr_assert_eq(frame_count(&hyp_frames, 6), 0);
+    cr_assert_not_null(strstr(arch_host_serial(), "hyp: dom counted destroyed, "), "%s",
+                       arch_host_serial());
+    cr_assert_not_null(
+        strstr(arch_host_serial(), "hyp: dom counted freed, 0 frames released, free="), "%s",
+        arch_host_serial());
+    cr_assert_eq(dom_create(&s, &again), 0, "its id is free again");
+}
+
+/* A restart resets the vGIC, the console line and the domain under their locks and never
+ * re-initialises a lock another pCPU could hold: each keeps its ticket count. */
+Test(domain, a_restart_keeps_its_locks)
+{
+    struct dom_spec s = spec(3, "phoenix", 4 * MIB, 1);
+    struct domain *d;
+    struct spinlock *locks[3];
+
+    s.allow_map = false;
+    s.on_crash = DOM_CRASH_RESTART;
+    cr_assert_eq(dom_create(&s, &d), 0);
+    cr_assert_eq(start_locked(d), 0);
+    locks[0] = &d->vgic.lock;
+    locks[1] = &d->console.lock;
+    locks[2] = &d->lock;
+    uint32_t before[3];
+    for (unsigned k = 0; k < 3; k++) {
+        for (unsigned n = 0; n < 5; n++) {
+            spin_lock(locks[k]);
+            spin_unlock(locks[k]);
+        }
+        before[k] = locks[k]->next;
+    }
+    dom_crash(d, "test");
+    cr_assert_eq(d->state, DOM_RUNNING, "rebuilt");
+    for (unsigned k = 0; k < 3; k++) {
+        cr_assert_geq(locks[k]->next, before[k], "lock %u was re-initialised", k);
+        cr_assert_eq(locks[k]->next, locks[k]->owner, "lock %u is free", k);
     }
 }

@@ -14,6 +14,15 @@
 #include <tessera/hypercall_dispatch.h>
 #include <tessera/mmio.h>
 
+/* dom_start takes the domain locked, as its callers in the hypervisor hold it. */
+static int start_locked(struct domain *d)
+{
+    struct domain_locked l = dom_lock(d);
+    int rc = dom_start(l);
+    dom_unlock(l);
+    return rc;
+}
+
 #define MIB      (1ull << 20)
 #define RAM_SIZE (64 * MIB)
 
@@ -27,7 +36,7 @@ static struct domain *make(int id, const char *name, uint32_t perms, unsigned pc
     strcpy(s.name, name);
     s.affinity[0] = pcpu;
     cr_assert_eq(dom_create(&s, &d), 0);
-    cr_assert_eq(dom_start(d), 0);
+    cr_assert_eq(start_locked(d), 0);
     return d;
 }
 
@@ -107,7 +116,12 @@ Test(domctl, control_domain_builds_and_starts_a_domain)
     cr_assert_eq(r[1], DOMCTL_STATE_RUNNING);
     cr_assert_eq(r[2], 2048);
     cr_assert_eq(r[3] >> 8, 1);
-    cr_assert_eq(call(ctl, HC_DOMCTL_DESTROY, 7, 0, 0, 0, 0, r), -EBUSY, "running");
+    /* Destroyed while it runs: its vCPUs stopped, everything released, the id free. */
+    cr_assert_eq(call(ctl, HC_DOMCTL_DESTROY, 7, 0, 0, 0, 0, r), 0, "running");
+    cr_assert_eq(g->vcpu[0].power, VCPU_OFF, "taken off its pCPU");
+    cr_assert_eq(frame_count(&hyp_frames, 7), 0, "every frame released");
+    cr_assert_eq(call(ctl, HC_DOMCTL_GETINFO, 7, 0, 0, 0, 0, r), -ESRCH, "gone");
+    cr_assert_eq(call(ctl, HC_DOMCTL_DESTROY, 7, 0, 0, 0, 0, r), -ESRCH, "once");
 }
 
 Test(domctl, hostile_arguments)

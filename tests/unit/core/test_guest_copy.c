@@ -16,6 +16,15 @@
 #include <tessera/hypercall_dispatch.h>
 #include <tessera/mmio.h>
 
+/* dom_start takes the domain locked, as its callers in the hypervisor hold it. */
+static int start_locked(struct domain *d)
+{
+    struct domain_locked l = dom_lock(d);
+    int rc = dom_start(l);
+    dom_unlock(l);
+    return rc;
+}
+
 #define MIB      (1ull << 20)
 #define RAM_SIZE (64 * MIB)
 #define PAGE     4096ull
@@ -39,7 +48,7 @@ static struct domain *make(int id, const char *name, uint32_t perms, unsigned pc
     s.devices[0] = (struct dom_module){(paddr_t)(uintptr_t)device, sizeof(device)};
     s.device_count = 1;
     cr_assert_eq(dom_create(&s, &d), 0);
-    cr_assert_eq(dom_start(d), 0);
+    cr_assert_eq(start_locked(d), 0);
     return d;
 }
 
