@@ -60,6 +60,7 @@ bench: build
 	sh bench/linux.sh $(TESSERA)
 	sh bench/reference-xen.sh $(TESSERA)
 	sh bench/automotive.sh $(TESSERA)
+	sh bench/drop-frames.sh results
 
 format:
 	@sh scripts/doctor.sh format

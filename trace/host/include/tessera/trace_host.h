@@ -82,8 +82,8 @@ const struct trace_record **trace_data_merge(const struct trace_data *d, size_t 
  * takes the last dump numbered dump (0: a dump of the buffers as they were, N: snapshot N). */
 int trace_uart_decode(const char *text, size_t len, void **out, size_t *out_len,
                       struct trace_err *e);
-int trace_uart_decode_dump(const char *text, size_t len, unsigned dump, void **out,
-                           size_t *out_len, struct trace_err *e);
+int trace_uart_decode_dump(const char *text, size_t len, unsigned dump, void **out, size_t *out_len,
+                           struct trace_err *e);
 
 /* CTF 1.8 trace in dir (created; must not exist or be empty), written by babeltrace2's
  * sink.ctf.fs from an in-process source component. */
