@@ -35,22 +35,6 @@ void *arch_phys_to_virt(paddr_t pa)
     return (void *)(uintptr_t)(pa + stress_module_offset);
 }
 
-static int64_t stress_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-                           uint64_t a5)
-{
-    register uint64_t x0 __asm__("x0") = fn;
-    register uint64_t x1 __asm__("x1") = a1;
-    register uint64_t x2 __asm__("x2") = a2;
-    register uint64_t x3 __asm__("x3") = a3;
-    register uint64_t x4 __asm__("x4") = a4;
-    register uint64_t x5 __asm__("x5") = a5;
-    __asm__ volatile("hvc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
-                     :
-                     : "memory");
-    return (int64_t)x0;
-}
-
 static uint64_t stress_ipa(const void *p)
 {
     return (uint64_t)(uintptr_t)p;
@@ -107,30 +91,30 @@ static bool stress_build(const struct dom_spec *s, unsigned round, enum chirp_en
     stress_req.memory_kib = s->memory_bytes / 1024;
     stress_req.on_crash = DOM_CRASH_DESTROY;
     lib_strlcpy(stress_req.name, s->name, sizeof(stress_req.name));
-    rc = stress_call(HC_DOMCTL_CREATE, stress_ipa(&stress_req), 0, 0, 0, 0);
+    rc = kit_hvc5(HC_DOMCTL_CREATE, stress_ipa(&stress_req), 0, 0, 0, 0);
     if (rc) {
         return stress_fail(s, round, "create", rc);
     }
     for (unsigned k = 0; !rc && k < s->image.nseg; k++) {
         const struct loader_segment *seg = &s->image.seg[k];
-        rc = stress_call(HC_DOMCTL_LOAD, (uint64_t)s->id, seg->ipa, stress_ipa(file + seg->offset),
-                         seg->filesz, 0);
+        rc = kit_hvc5(HC_DOMCTL_LOAD, (uint64_t)s->id, seg->ipa, stress_ipa(file + seg->offset),
+                      seg->filesz, 0);
     }
     if (!rc) {
-        rc = stress_call(HC_DOMCTL_LOAD, (uint64_t)s->id, s->dtb_ipa, stress_ipa(s->dtb),
-                         s->dtb_size, 0);
+        rc = kit_hvc5(HC_DOMCTL_LOAD, (uint64_t)s->id, s->dtb_ipa, stress_ipa(s->dtb), s->dtb_size,
+                      0);
     }
     stress_orders = (struct chirp_orders){CHIRP_ORDERS_MAGIC, end, 40, round};
     if (!rc) {
-        rc = stress_call(HC_DOMCTL_LOAD, (uint64_t)s->id, CHIRP_ORDERS_IPA,
-                         stress_ipa(&stress_orders), sizeof(stress_orders), 0);
+        rc = kit_hvc5(HC_DOMCTL_LOAD, (uint64_t)s->id, CHIRP_ORDERS_IPA, stress_ipa(&stress_orders),
+                      sizeof(stress_orders), 0);
     }
     for (unsigned v = 0; !rc && v < s->vcpus; v++) {
-        rc = stress_call(HC_DOMCTL_SET_VCPU, (uint64_t)s->id, v, s->affinity[v],
-                         v == 0 ? s->image.entry : 0, v == 0 ? s->dtb_ipa : 0);
+        rc = kit_hvc5(HC_DOMCTL_SET_VCPU, (uint64_t)s->id, v, s->affinity[v],
+                      v == 0 ? s->image.entry : 0, v == 0 ? s->dtb_ipa : 0);
     }
     if (!rc) {
-        rc = stress_call(HC_DOMCTL_UNPAUSE, (uint64_t)s->id, 0, 0, 0, 0);
+        rc = kit_hvc5(HC_DOMCTL_UNPAUSE, (uint64_t)s->id, 0, 0, 0, 0);
     }
     return rc ? stress_fail(s, round, "build", rc) : true;
 }
@@ -139,8 +123,8 @@ static bool stress_build(const struct dom_spec *s, unsigned round, enum chirp_en
  * getinfo answers; every call races with the domain's own vCPUs on their pCPUs. */
 static bool stress_poke(const struct dom_spec *s, unsigned round)
 {
-    int64_t p = stress_call(HC_DOMCTL_PAUSE, (uint64_t)s->id, 0, 0, 0, 0);
-    int64_t u = stress_call(HC_DOMCTL_UNPAUSE, (uint64_t)s->id, 0, 0, 0, 0);
+    int64_t p = kit_hvc5(HC_DOMCTL_PAUSE, (uint64_t)s->id, 0, 0, 0, 0);
+    int64_t u = kit_hvc5(HC_DOMCTL_UNPAUSE, (uint64_t)s->id, 0, 0, 0, 0);
 
     if ((p != -EBUSY && p != -ESRCH) || (u != -EBUSY && u != -ESRCH)) {
         return stress_fail(s, round, "pause/unpause of a started domain", p ? p : u);
@@ -188,7 +172,7 @@ static bool stress_round(unsigned round, enum chirp_end end, bool destroy)
         }
     }
     for (unsigned i = 0; destroy && i < stress_victims; i++) {
-        int64_t rc = stress_call(HC_DOMCTL_DESTROY, (uint64_t)stress_spec[i].id, 0, 0, 0, 0);
+        int64_t rc = kit_hvc5(HC_DOMCTL_DESTROY, (uint64_t)stress_spec[i].id, 0, 0, 0, 0);
         if (rc) {
             return stress_fail(&stress_spec[i], round, "destroy", rc);
         }
@@ -238,7 +222,7 @@ static bool stress_specs(const struct mf_fleet *f)
 
 int guest_main(uint64_t dtb)
 {
-    static const struct ts_env env = {stress_call, stress_ipa, stress_publish, kit_printf};
+    static const struct ts_env env = {kit_hvc5, stress_ipa, stress_publish, kit_printf};
     static const enum chirp_end ends[] = {CHIRP_FOREVER, CHIRP_POWEROFF, CHIRP_CRASH};
     const void *own = (const void *)dtb;
     int chosen = dtb ? fdt_path_offset(own, "/chosen") : -1;

@@ -17,11 +17,6 @@ void *arch_phys_to_virt(paddr_t pa)
     return (void *)(uintptr_t)(pa + ts_module_offset);
 }
 
-static int64_t bm_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-    return kit_hvc5(fn, a1, a2, a3, a4, a5);
-}
-
 /* Guest RAM is mapped at IPA = VA: pointers are the addresses the hypervisor reads. */
 static uint64_t bm_ipa(const void *p)
 {
@@ -87,7 +82,7 @@ static void ts_probe_fleet(const struct mf_fleet *f)
 
 int guest_main(uint64_t dtb)
 {
-    static const struct ts_env env = {bm_call, bm_ipa, bm_publish, kit_printf};
+    static const struct ts_env env = {kit_hvc5, bm_ipa, bm_publish, kit_printf};
     const void *own = (const void *)dtb;
     int chosen = dtb ? fdt_path_offset(own, "/chosen") : -1;
     uint64_t fleet_ipa = chosen >= 0 ? bm_u64(own, chosen, "tessera,fleet-dtb") : 0;
