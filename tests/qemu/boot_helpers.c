@@ -90,27 +90,6 @@ void boot_free(struct boot *b, bool remove_dir)
     free(b->out);
 }
 
-json_t *jget(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    cr_assert_not_null(v, "no key '%s' in the JSON object", key);
-    return v;
-}
-
-json_int_t get_int(json_t *obj, const char *key)
-{
-    json_t *v = jget(obj, key);
-    cr_assert(json_is_integer(v), "%s is not an integer", key);
-    return json_integer_value(v);
-}
-
-const char *get_str(json_t *obj, const char *key)
-{
-    json_t *v = jget(obj, key);
-    cr_assert(json_is_string(v), "%s is not a string", key);
-    return json_string_value(v);
-}
-
 char *data_path(const char *name)
 {
     return fileio_join(TESSERA_QEMU_DATA, name);

@@ -9,6 +9,8 @@
 
 #include <tessera/harness/proc.h>
 
+#include "json_expect.h"
+
 struct boot {
     char *dir; /* the results directory (kept when a test fails, for a look) */
     json_t *summary;
@@ -38,12 +40,6 @@ char *data_path(const char *name);
 /* DIR/NAME of the run's results (caller frees). */
 char *out_file(const struct boot *b, const char *name);
 
-/* obj[key], failing the test when obj is not an object or has no such key. */
-json_t *jget(json_t *obj, const char *key);
-/* obj[key] as an integer, failing the test when it is missing or not an integer. */
-json_int_t get_int(json_t *obj, const char *key);
-/* obj[key] as a string, failing the test when it is missing or not a string. */
-const char *get_str(json_t *obj, const char *key);
 /* The summary's domain of that name, failing the test when there is none. */
 json_t *domain_named(json_t *s, const char *name);
 /* summary.json's trace object, failing the test when it is missing or reports an error. */

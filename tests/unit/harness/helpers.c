@@ -75,34 +75,6 @@ void *th_compile(const char *dts, char *err, size_t errlen)
     return buf;
 }
 
-json_t *th_jget(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    cr_assert_not_null(v, "no key '%s' in the JSON object", key);
-    return v;
-}
-
-json_int_t th_jint(json_t *obj, const char *key)
-{
-    json_t *v = th_jget(obj, key);
-    cr_assert(json_is_integer(v), "'%s' is not an integer", key);
-    return json_integer_value(v);
-}
-
-double th_jreal(json_t *obj, const char *key)
-{
-    json_t *v = th_jget(obj, key);
-    cr_assert(json_is_number(v), "'%s' is not a number", key);
-    return json_number_value(v);
-}
-
-const char *th_jstr(json_t *obj, const char *key)
-{
-    json_t *v = th_jget(obj, key);
-    cr_assert(json_is_string(v), "'%s' is not a string", key);
-    return json_string_value(v);
-}
-
 void th_write_hyp_image(const char *dir)
 {
     char hdr[64] = {0};

@@ -19,11 +19,7 @@ void *th_compile(const char *dts, char *err, size_t errlen);
 /* Writes DIR/tessera.bin: a stand-in hypervisor image whose arm64 Image header says 2 MiB (all
  * that `tessera check`'s dry run reads of it). */
 void th_write_hyp_image(const char *dir);
-/* obj[key] (as a value, integer, number or string): the test fails when the key is missing or
- * of another type, so an absent figure never reads as 0 or NULL. */
-json_t *th_jget(json_t *obj, const char *key);
-json_int_t th_jint(json_t *obj, const char *key);
-double th_jreal(json_t *obj, const char *key);
-const char *th_jstr(json_t *obj, const char *key);
+/* JSON lookups that fail on a missing key: jget, get_int, get_real, get_str. */
+#include "json_expect.h"
 
 #endif

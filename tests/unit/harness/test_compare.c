@@ -135,7 +135,7 @@ Test(compare, metrics_table_side_by_side)
     cr_assert_not_null(strstr(text, "1700/-/9000"), "a refused p99 is '-': %s", text);
     free(text);
     cmp_metrics_json(&m[1], o);
-    cr_assert_eq(th_jint(json_object_get(o, "isolation"), "leaked"), 1);
+    cr_assert_eq(get_int(json_object_get(o, "isolation"), "leaked"), 1);
     cr_assert_eq(json_array_size(json_object_get(o, "latency")), 1);
     json_decref(o);
     json_decref(s0);

@@ -169,7 +169,7 @@ Test(run_trace, a_missing_dump_is_a_reason_with_the_hypervisors_words)
                        "%s", reasons.v[0]);
     cr_assert_str_eq(error_of(), reasons.v[0] + strlen("trace: "));
     cr_assert(json_is_null(json_object_get(t.result, "events")));
-    cr_assert_str_eq(th_jstr(t.result, "file"), "trace.dump");
+    cr_assert_str_eq(get_str(t.result, "file"), "trace.dump");
     cr_assert_not(exists("trace.dump"));
 }
 
@@ -246,7 +246,7 @@ static void write_dump(void)
 
 static json_int_t count_at(const char *group, const char *key)
 {
-    return th_jint(th_jget(t.result, group), key);
+    return get_int(jget(t.result, group), key);
 }
 
 Test(run_trace, a_dump_is_converted_and_summarised)
@@ -255,19 +255,19 @@ Test(run_trace, a_dump_is_converted_and_summarised)
     write_dump();
     cr_assert(run_trace_collect(&t, &log, true, &reasons), "%s", error_of());
     cr_assert_eq(reasons.n, 0);
-    cr_assert_eq(th_jint(t.result, "events"), 14);
-    cr_assert_eq(th_jint(t.result, "lost"), 0);
-    cr_assert_eq(th_jint(t.result, "counter_hz"), 62500000);
-    cr_assert_eq(th_jint(t.result, "cpus"), 2);
+    cr_assert_eq(get_int(t.result, "events"), 14);
+    cr_assert_eq(get_int(t.result, "lost"), 0);
+    cr_assert_eq(get_int(t.result, "counter_hz"), 62500000);
+    cr_assert_eq(get_int(t.result, "cpus"), 2);
     cr_assert_eq(count_at("per_class", "boot"), 3);
     cr_assert_eq(count_at("per_class", "hypercall"), 2);
     cr_assert_eq(count_at("per_class", "irq"), 5);
     cr_assert_eq(count_at("per_class", "timer"), 0, "every class is listed");
     cr_assert_eq(count_at("per_event", "sched_switch"), 1);
     cr_assert_eq(count_at("per_event", "dom_crash"), 0, "every event is listed");
-    cr_assert_str_eq(th_jstr(t.result, "ctf"), "trace.ctf");
-    cr_assert_str_eq(th_jstr(t.result, "perfetto"), "trace.json");
-    cr_assert_str_eq(th_jstr(t.result, "stats"), "trace-stats.txt");
+    cr_assert_str_eq(get_str(t.result, "ctf"), "trace.ctf");
+    cr_assert_str_eq(get_str(t.result, "perfetto"), "trace.json");
+    cr_assert_str_eq(get_str(t.result, "stats"), "trace-stats.txt");
     cr_assert(json_is_null(json_object_get(t.result, "error")));
     cr_assert(exists("trace.ctf/metadata") && exists("trace.json") && exists("trace-stats.txt"));
 }
@@ -301,10 +301,10 @@ Test(run_trace, a_failed_output_is_a_reason_and_the_rest_is_kept)
     cr_assert_not(run_trace_collect(&t, &log, true, &reasons));
     cr_assert_eq(reasons.n, 1);
     cr_assert_not_null(strstr(reasons.v[0], "trace: Perfetto: "), "%s", reasons.v[0]);
-    cr_assert_eq(th_jint(t.result, "events"), 14);
-    cr_assert_str_eq(th_jstr(t.result, "ctf"), "trace.ctf");
+    cr_assert_eq(get_int(t.result, "events"), 14);
+    cr_assert_str_eq(get_str(t.result, "ctf"), "trace.ctf");
     cr_assert(json_is_null(json_object_get(t.result, "perfetto")));
-    cr_assert_str_eq(th_jstr(t.result, "stats"), "trace-stats.txt");
+    cr_assert_str_eq(get_str(t.result, "stats"), "trace-stats.txt");
     free(blocker);
 }
 
@@ -356,7 +356,7 @@ Test(run_trace, snapshots_become_numbered_dumps)
     console_line("[0.000011000] hyp: trace snapshot 1 written: 14 records, 0 lost");
     cr_assert_eq(trace_dump_uart(console_frame, "hyp"), 0);
     cr_assert(run_trace_collect(&t, &log, true, &reasons), "%s", error_of());
-    cr_assert_eq(th_jint(t.result, "events"), 16, "14, trace_snapshot, irq_phys");
+    cr_assert_eq(get_int(t.result, "events"), 16, "14, trace_snapshot, irq_phys");
     cr_assert_eq(trace_data_load(snap, &d, &e), 0, "%s", e.msg);
     cr_assert_eq(d.nrecords, 14);
     trace_data_free(&d);
@@ -375,7 +375,7 @@ Test(run_trace, a_guests_frames_are_not_the_trace)
     cr_assert_eq(trace_dump_hold(), 1);
     cr_assert_eq(trace_dump_uart_held(1, console_frame, "rt", NULL), 0);
     cr_assert(run_trace_collect(&t, &log, true, &reasons), "%s", error_of());
-    cr_assert_eq(th_jint(t.result, "events"), 14, "the hypervisor's dump, not the guest's");
+    cr_assert_eq(get_int(t.result, "events"), 14, "the hypervisor's dump, not the guest's");
     cr_assert_not(exists("trace.dump.1"), "the guest's frames became a snapshot");
 }
 

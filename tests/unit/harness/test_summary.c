@@ -637,17 +637,17 @@ Test(summary, latency_and_isolation_from_guest_lines)
     cr_assert_str_eq(str_at(lat, "source"), "guest");
     cr_assert_str_eq(str_at(lat, "unit"), "ns");
     cr_assert_eq(int_at(lat, "count"), 10);
-    cr_assert_float_eq(th_jreal(lat, "min"), 10.0, 1e-9);
-    cr_assert_float_eq(th_jreal(lat, "mean"), 55.0, 1e-9);
-    cr_assert_float_eq(th_jreal(lat, "p50"), 50.0, 1e-9);
-    cr_assert_float_eq(th_jreal(lat, "p90"), 90.0, 1e-9);
+    cr_assert_float_eq(get_real(lat, "min"), 10.0, 1e-9);
+    cr_assert_float_eq(get_real(lat, "mean"), 55.0, 1e-9);
+    cr_assert_float_eq(get_real(lat, "p50"), 50.0, 1e-9);
+    cr_assert_float_eq(get_real(lat, "p90"), 90.0, 1e-9);
     cr_assert(json_is_null(json_object_get(lat, "p99")), "10 samples cannot support a p99");
     cr_assert(json_is_null(json_object_get(lat, "p99_9")));
-    cr_assert_float_eq(th_jreal(lat, "max"), 100.0, 1e-9);
+    cr_assert_float_eq(get_real(lat, "max"), 100.0, 1e-9);
     hist = json_object_get(lat, "histogram");
     counts = json_object_get(hist, "counts");
-    cr_assert_float_eq(th_jreal(hist, "lo_ns"), 10.0, 1e-9);
-    cr_assert_float_eq(th_jreal(hist, "width_ns"), 4.5, 1e-9);
+    cr_assert_float_eq(get_real(hist, "lo_ns"), 10.0, 1e-9);
+    cr_assert_float_eq(get_real(hist, "width_ns"), 4.5, 1e-9);
     cr_assert_eq(json_array_size(counts), 20);
     for (i = 0; i < json_array_size(counts); i++) {
         total += json_integer_value(json_array_get(counts, i));
