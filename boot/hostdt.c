@@ -510,7 +510,11 @@ static int hd_intid(struct hd_ctx *c, int node, int idx, uint32_t *intid)
     return 0;
 }
 
-static int hd_add_memory(struct hd_ctx *c, int node)
+/* Calls fn(c, node, region, arg) for every non-empty entry of node's reg; stops at an error. */
+static int hd_each_reg(struct hd_ctx *c, int node,
+                       int (*fn)(struct hd_ctx *c, int node, const struct hostdt_region *r,
+                                 void *arg),
+                       void *arg)
 {
     struct hd_cells cells;
     struct hostdt_region r;
@@ -523,16 +527,27 @@ static int hd_add_memory(struct hd_ctx *c, int node)
         if (hd_reg(c, node, i, &r)) {
             return -EINVAL;
         }
-        if (r.size == 0) {
-            continue;
+        if (r.size != 0 && fn(c, node, &r, arg)) {
+            return -EINVAL;
         }
-        if (c->out->mem_count == HOSTDT_MAX_MEM) {
-            return hd_error(c, node, "reg", "more than %d memory regions (HOSTDT_MAX_MEM)",
-                            HOSTDT_MAX_MEM);
-        }
-        c->out->mem[c->out->mem_count++] = r;
     }
     return 0;
+}
+
+static int hd_memory_region(struct hd_ctx *c, int node, const struct hostdt_region *r, void *arg)
+{
+    (void)arg;
+    if (c->out->mem_count == HOSTDT_MAX_MEM) {
+        return hd_error(c, node, "reg", "more than %d memory regions (HOSTDT_MAX_MEM)",
+                        HOSTDT_MAX_MEM);
+    }
+    c->out->mem[c->out->mem_count++] = *r;
+    return 0;
+}
+
+static int hd_add_memory(struct hd_ctx *c, int node)
+{
+    return hd_each_reg(c, node, hd_memory_region, NULL);
 }
 
 static int hd_memory(struct hd_ctx *c)
@@ -670,41 +685,33 @@ static int hd_psci(struct hd_ctx *c)
     return 0;
 }
 
+static int hd_hyp_region(struct hd_ctx *c, int node, const struct hostdt_region *r, void *arg)
+{
+    const struct hd_node *n = hd_find(node);
+    const enum hostdt_hyp_kind *kind = arg;
+
+    if (c->out->hyp_count == HOSTDT_MAX_HYP) {
+        return hd_error(c, node, "reg",
+                        "more than %d regions the hypervisor keeps (HOSTDT_MAX_HYP)",
+                        HOSTDT_MAX_HYP);
+    }
+    struct hostdt_hyp_region *h = &c->out->hyp[c->out->hyp_count++];
+    h->base = r->base;
+    h->size = r->size;
+    h->kind = *kind;
+    size_t len = MIN((size_t)n->name_len, sizeof(h->node) - 1);
+    lib_memcpy(h->node, n->name, len);
+    h->node[len] = '\0';
+    return 0;
+}
+
 /* Records every reg entry of node as a region the hypervisor keeps. */
 static int hd_add_hyp(struct hd_ctx *c, int node, enum hostdt_hyp_kind kind)
 {
-    const struct hd_node *n = hd_find(node);
-    struct hd_cells cells;
-    struct hostdt_region r;
-    int count;
-
-    if (!n || !hd_has(c->fdt, node, "reg")) {
+    if (!hd_find(node) || !hd_has(c->fdt, node, "reg")) {
         return 0;
     }
-    if (hd_reg_layout(c, node, &cells, &count)) {
-        return -EINVAL;
-    }
-    for (int i = 0; i < count; i++) {
-        if (hd_reg(c, node, i, &r)) {
-            return -EINVAL;
-        }
-        if (r.size == 0) {
-            continue;
-        }
-        if (c->out->hyp_count == HOSTDT_MAX_HYP) {
-            return hd_error(c, node, "reg",
-                            "more than %d regions the hypervisor keeps (HOSTDT_MAX_HYP)",
-                            HOSTDT_MAX_HYP);
-        }
-        struct hostdt_hyp_region *h = &c->out->hyp[c->out->hyp_count++];
-        h->base = r.base;
-        h->size = r.size;
-        h->kind = kind;
-        size_t len = MIN((size_t)n->name_len, sizeof(h->node) - 1);
-        lib_memcpy(h->node, n->name, len);
-        h->node[len] = '\0';
-    }
-    return 0;
+    return hd_each_reg(c, node, hd_hyp_region, &kind);
 }
 
 /* The GIC node and every child of it (ITS, GICv2m frames, ...): all the hypervisor's. */

@@ -477,6 +477,22 @@ int clog_feed_guest(struct clog *c, int64_t ns, const char *name, const char *li
     return rc == -ENOMEM ? -ENOMEM : 0;
 }
 
+void clog_line_start(struct clog *c, struct clog_note *n)
+{
+    c->lines++;
+    n->ev = CLOG_EV_OTHER;
+    n->ns = CLOG_NONE;
+    n->dom = -1;
+}
+
+int clog_line_malformed(struct clog *c, const char *line, struct clog_note *n)
+{
+    clog_tail_push(&c->other_tail, line);
+    n->ev = CLOG_EV_MALFORMED;
+    clog_malformed(c, line);
+    return 0;
+}
+
 int clog_feed(struct clog *c, const char *line, struct clog_note *n)
 {
     char name[CLOG_NAME_MAX];
@@ -484,15 +500,9 @@ int clog_feed(struct clog *c, const char *line, struct clog_note *n)
     int64_t ns;
     int rc;
 
-    c->lines++;
-    n->ev = CLOG_EV_OTHER;
-    n->ns = CLOG_NONE;
-    n->dom = -1;
+    clog_line_start(c, n);
     if (!clog_prefix(line, &ns, name, &text)) {
-        clog_tail_push(&c->other_tail, line);
-        n->ev = CLOG_EV_MALFORMED;
-        clog_malformed(c, line);
-        return 0;
+        return clog_line_malformed(c, line, n);
     }
     n->ns = ns;
     c->last_ns = ns;

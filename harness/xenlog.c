@@ -160,15 +160,9 @@ static int xenlog_line(struct xenlog *x, const char *line, struct clog_note *n)
     uint64_t ticks;
     int64_t ns;
 
-    c->lines++;
-    n->ev = CLOG_EV_OTHER;
-    n->ns = CLOG_NONE;
-    n->dom = -1;
+    clog_line_start(c, n);
     if (!xenlog_prefix(x, line, &ticks, &ns, &text)) {
-        clog_tail_push(&c->other_tail, line);
-        clog_malformed(c, line);
-        n->ev = CLOG_EV_MALFORMED;
-        return 0;
+        return clog_line_malformed(c, line, n);
     }
     n->ns = ns;
     c->last_ns = ns;

@@ -4,9 +4,8 @@
  * inside the guest-memory copy routines (guest_access.S), which resumes at their fixup. */
 #include <tessera/arm64/asm.h>
 
-/* Save x0-x30, ELR_EL2, SPSR_EL2 at sp (the vCPU's register block), then switch to the pCPU
- * stack and leave the block's address in x0. */
-.macro guest_save
+/* Save x0-x30, ELR_EL2, SPSR_EL2 in a register block made below sp; its address in x0. */
+.macro regs_save
     sub     sp, sp, #REGS_SIZE
     stp     x0, x1, [sp, #16 * 0]
     stp     x2, x3, [sp, #16 * 1]
@@ -28,6 +27,12 @@
     mrs     x1, spsr_el2
     str     x1, [sp, #REGS_SPSR]
     mov     x0, sp
+.endm
+
+/* Save the guest's registers at sp (the vCPU's register block), then switch to the pCPU stack
+ * and leave the block's address in x0. */
+.macro guest_save
+    regs_save
     mrs     x1, tpidr_el2
     ldr     x2, [x1, #PERCPU_STACK_TOP]
     mov     sp, x2
@@ -53,27 +58,7 @@
  * that arm64_trap_hyp_sync can resume a guest-memory copy at its fixup (it returns only then;
  * anything else stops the pCPU) and the interrupted code continues with its registers intact. */
 .macro hyp_sync_fixup
-    sub     sp, sp, #REGS_SIZE
-    stp     x0, x1, [sp, #16 * 0]
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
-    stp     x16, x17, [sp, #16 * 8]
-    stp     x18, x19, [sp, #16 * 9]
-    stp     x20, x21, [sp, #16 * 10]
-    stp     x22, x23, [sp, #16 * 11]
-    stp     x24, x25, [sp, #16 * 12]
-    stp     x26, x27, [sp, #16 * 13]
-    stp     x28, x29, [sp, #16 * 14]
-    mrs     x0, elr_el2
-    stp     x30, x0, [sp, #16 * 15]
-    mrs     x1, spsr_el2
-    str     x1, [sp, #REGS_SPSR]
-    mov     x0, sp
+    regs_save
     bl      arm64_trap_hyp_sync
     ldr     x1, [sp, #REGS_SPSR]
     msr     spsr_el2, x1

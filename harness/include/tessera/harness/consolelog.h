@@ -126,6 +126,10 @@ int clog_feed_guest(struct clog *c, int64_t ns, const char *name, const char *li
                     const char *text, struct clog_note *n);
 void clog_malformed(struct clog *c, const char *line);
 void clog_tail_push(struct clog_tail *t, const char *line);
+/* Every parser's start of a line: counted, and n set to "no event, no time, no domain". */
+void clog_line_start(struct clog *c, struct clog_note *n);
+/* A line that breaks the console's format: kept in the tail, counted and noted; returns 0. */
+int clog_line_malformed(struct clog *c, const char *line, struct clog_note *n);
 /* Number of expected domains that have ready_ns. */
 unsigned clog_ready_count(const struct clog *c);
 
